@@ -1,0 +1,122 @@
+"""`cart add`, `cart test` and `cart rotate-keys`, plus the lookups every app's cart actions share."""
+from __future__ import annotations
+
+import argparse
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import QueryDict
+
+from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.forms import BigCommerceCartForm
+from carts.models import AutoSync, Cart, ImportOrdersAs
+from carts.services import cart_create, cart_get_by_name, cart_rotate_credentials_keys, cart_test_connection
+from companies.models import Company
+from companies.services import company_get_by_account_number
+
+INVALID_INPUT = 2
+IMPORT_AS_CHOICES = {
+    "cash-sale": ImportOrdersAs.CASH_SALE,
+    "sales-order": ImportOrdersAs.SALES_ORDER,
+    "invoice": ImportOrdersAs.INVOICE,
+}
+
+
+def command_company(options: dict) -> Company:
+    """The company named by --company, or exit 2 with the reason."""
+    try:
+        return company_get_by_account_number(str(options["company"]))
+    except ValueError as error:
+        raise CommandError(str(error), returncode=INVALID_INPUT) from None
+
+
+def command_cart(options: dict) -> Cart:
+    """The cart named by NAME within --company, or exit 2 with the reason."""
+    try:
+        return cart_get_by_name(company=command_company(options), name=str(options["name"]))
+    except ValueError as error:
+        raise CommandError(str(error), returncode=INVALID_INPUT) from None
+
+
+def add_cart_arguments(parser: argparse.ArgumentParser) -> None:
+    """NAME and --company, which every cart action takes."""
+    parser.add_argument("name", help="The cart's name.")
+    parser.add_argument("--company", required=True, help="The company's account number, SOA followed by 6 digits.")
+
+
+def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
+    add = subcommands.add_parser("add", help="Create a BigCommerce cart (same validation as the screen).")
+    add_cart_arguments(add)
+    add.add_argument("--api-path", required=True, help="The API PATH, e.g. https://api.bigcommerce.com/stores/abc123/v3/")
+    add.add_argument("--api-key", required=True, help="CLIENT_ID:ACCESS_TOKEN")
+    add.add_argument("--import-as", choices=sorted(IMPORT_AS_CHOICES), default="cash-sale")
+    add.add_argument("--status", action="append", default=[], help="A status name or id to import; repeatable.")
+    add.add_argument("--import-from", default="", help="YYYY-MM-DD: orders created before it are never imported.")
+    add.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync], default=AutoSync.STOPPED)
+    add.add_argument("--interval", type=int, default=15, help="Minutes between auto-sync passes.")
+    add.set_defaults(handler=handle_add)
+
+    test = subcommands.add_parser("test", help="Test Connection; exit 0 on pass, 1 on fail.")
+    add_cart_arguments(test)
+    test.set_defaults(handler=handle_test)
+
+    rotate = subcommands.add_parser(
+        "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
+    )
+    rotate.set_defaults(handler=handle_rotate_keys)
+
+
+def _status_ids(names: list[str]) -> list[str]:
+    by_name = {label.casefold(): status_id for status_id, label in STANDARD_ORDER_STATUSES.items()}
+    ids = []
+    for name in names:
+        if name.strip().isdigit() and int(name) in STANDARD_ORDER_STATUSES:
+            ids.append(name.strip())
+        elif name.strip().casefold() in by_name:
+            ids.append(str(by_name[name.strip().casefold()]))
+        else:
+            known = ", ".join(STANDARD_ORDER_STATUSES.values())
+            raise CommandError(f"Unknown order status {name!r}; use one of: {known}.", returncode=INVALID_INPUT)
+    return ids
+
+
+def handle_add(command: BaseCommand, options: dict) -> int:
+    company = command_company(options)
+    data = QueryDict(mutable=True)
+    data.update(
+        {
+            "name": options["name"],
+            "api_path": options["api_path"],
+            "api_version": "3",
+            "api_key": options["api_key"],
+            "import_as": IMPORT_AS_CHOICES[options["import_as"]],
+            "import_orders_from": options["import_from"],
+            "auto_sync": options["auto_sync"],
+            "sync_interval_minutes": str(options["interval"]),
+            "web_customer_name": "Web customer",
+        }
+    )
+    data.setlist("import_status_ids", _status_ids(options["status"]))
+    form = BigCommerceCartForm(data, company=company)
+    if not form.is_valid():
+        lines = [
+            f"{form.fields[field].label if field in form.fields else field}: {message}"
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+        raise CommandError("The cart was not saved:\n  " + "\n  ".join(lines), returncode=INVALID_INPUT)
+    cart = cart_create(company=company, values=form.to_settings())
+    command.stdout.write(f"Created cart '{cart.name}' for {company.account_number} (store {cart.store_hash}).")
+    return 0
+
+
+def handle_test(command: BaseCommand, options: dict) -> int:
+    result = cart_test_connection(cart=command_cart(options))
+    command.stdout.write(result.message)
+    if result.detail:
+        command.stdout.write(result.detail)
+    return 0 if result.passed else 1
+
+
+def handle_rotate_keys(command: BaseCommand, options: dict) -> int:
+    command.stdout.write(f"Re-encrypted {cart_rotate_credentials_keys()} stored API keys with the newest key.")
+    return 0

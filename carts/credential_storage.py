@@ -1,0 +1,51 @@
+"""Encryption at rest of the carts' API keys (Fernet, keys from CREDENTIALS_ENCRYPTION_KEYS).
+
+The first configured key encrypts; every configured key decrypts, so keys rotate by putting a
+new key first, running `python manage.py cart rotate-keys`, then removing the old key.
+"""
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from carts.bigcommerce.credentials import ApiKey, parse_api_key
+
+
+class StoredKeyUnreadable(Exception):
+    """The stored key was encrypted with a key that is no longer configured."""
+
+
+def _fernet() -> MultiFernet:
+    keys = settings.CREDENTIALS_ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("CREDENTIALS_ENCRYPTION_KEYS is empty: configure at least one Fernet key.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError:
+        raise ImproperlyConfigured(
+            "CREDENTIALS_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes)."
+        ) from None
+
+
+def api_key_encrypt(api_key: ApiKey) -> str:
+    """Encrypt CLIENT ID:ACCESS TOKEN with the newest key."""
+    return _fernet().encrypt(api_key.joined.encode()).decode()
+
+
+def api_key_decrypt(ciphertext: str) -> ApiKey:
+    """Decrypt a stored key with any configured key."""
+    try:
+        return parse_api_key(_fernet().decrypt(ciphertext.encode()).decode())
+    except InvalidToken:
+        raise StoredKeyUnreadable(
+            "The stored API key cannot be decrypted with the configured CREDENTIALS_ENCRYPTION_KEYS."
+        ) from None
+
+
+def api_key_reencrypt(ciphertext: str) -> str:
+    """Re-encrypt a stored key with the newest key (for rotation)."""
+    try:
+        return _fernet().rotate(ciphertext.encode()).decode()
+    except InvalidToken:
+        raise StoredKeyUnreadable("A stored API key cannot be decrypted with any configured key.") from None

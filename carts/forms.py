@@ -1,0 +1,207 @@
+"""The BigCommerce cart settings screen: parse what the merchant typed into CartSettings."""
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from carts.bigcommerce.credentials import (
+    ApiKey,
+    ApiPath,
+    InvalidCredentials,
+    parse_api_key,
+    parse_api_path,
+    parse_credentials_file,
+)
+from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs
+from carts.services import (
+    CartSettings,
+    bigcommerce_allowed_hosts,
+    cart_credentials_changed,
+    cart_order_status_choices,
+)
+from companies.models import Company
+
+CREDENTIALS_FILE_MAX_BYTES = 16 * 1024
+
+
+class BigCommerceCartForm(forms.Form):
+    name = forms.CharField(
+        label="Cart Name",
+        max_length=100,
+        help_text="Use the same name you gave the store's API account in BigCommerce.",
+    )
+    api_path = forms.CharField(
+        label="Cart Connect URL",
+        max_length=255,
+        required=False,
+        help_text="The API PATH from BigCommerce's Create Account screen, "
+        "e.g. https://api.bigcommerce.com/stores/w5z5htrnkd/v3/",
+    )
+    api_version = forms.ChoiceField(
+        label="API Version",
+        choices=ApiVersion.choices,
+        initial=ApiVersion.VERSION_3,
+        help_text="Version 3 is the supported version.",
+    )
+    api_key = forms.CharField(
+        label="API Key",
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="CLIENT ID:ACCESS TOKEN — the two values from the credentials file with a colon "
+        "between them and no spaces.",
+    )
+    credentials_text = forms.CharField(
+        label="Or paste the credentials file",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text="The whole .txt BigCommerce downloaded (ACCESS TOKEN, CLIENT ID, API PATH lines) fills the "
+        "key and the URL. The client secret in it is not stored.",
+    )
+    credentials_file = forms.FileField(label="Or upload the credentials file", required=False)
+    import_as = forms.ChoiceField(label="Import Cart Orders as", choices=ImportOrdersAs.choices)
+    import_status_ids = forms.TypedMultipleChoiceField(
+        label="Import Orders with Status",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Orders can only be listed and imported once a status is set; start with Awaiting Fulfillment.",
+    )
+    import_orders_from = forms.DateField(
+        label="Import orders from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Orders created before this date are never imported.",
+    )
+    auto_sync = forms.ChoiceField(label="Auto-sync", choices=AutoSync.choices, initial=AutoSync.STOPPED)
+    sync_interval_minutes = forms.IntegerField(
+        label="Sync every (minutes)", min_value=5, max_value=1440, initial=15
+    )
+    web_customer_name = forms.CharField(
+        label="Web customer",
+        max_length=100,
+        initial="Web customer",
+        help_text="The customer that orders without an e-mail address are imported for.",
+    )
+    create_missing_items = forms.BooleanField(
+        label="Create missing items",
+        required=False,
+        help_text="Create items with the default accounts for order lines whose SKU is not in Items.",
+    )
+
+    def __init__(self, *args: object, company: Company, cart: Cart | None = None, **kwargs: object) -> None:
+        if cart is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": cart.name,
+                "api_path": cart.api_path,
+                "api_version": cart.api_version,
+                "import_as": cart.import_as,
+                "import_status_ids": cart.import_status_ids,
+                "import_orders_from": cart.import_orders_from,
+                "auto_sync": cart.auto_sync,
+                "sync_interval_minutes": cart.sync_interval_minutes,
+                "web_customer_name": cart.web_customer_name,
+                "create_missing_items": cart.create_missing_items,
+            }
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.cart = cart
+        self.fields["import_status_ids"].choices = cart_order_status_choices(cart)
+        if cart is not None:
+            self.fields["api_key"].help_text = (
+                f"Stored: {cart.api_key_masked}. Leave empty to keep it; " + self.fields["api_key"].help_text
+            )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Enter a cart name.")
+        others = Cart.objects.for_company(self.company).filter(name__iexact=name)
+        if self.cart is not None:
+            others = others.exclude(pk=self.cart.pk)
+        if others.exists():
+            raise ValidationError(f"You already have a cart named '{name}': choose another name.")
+        return name
+
+    def clean_credentials_file(self) -> str:
+        upload = self.cleaned_data.get("credentials_file")
+        if not upload:
+            return ""
+        if upload.size > CREDENTIALS_FILE_MAX_BYTES:
+            raise ValidationError("That file is too large to be BigCommerce's credentials .txt.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("That file is not a text file: upload the .txt BigCommerce downloaded.") from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        path_text = (cleaned.get("api_path") or "").strip()
+        key_text = cleaned.get("api_key") or ""
+        credentials_source = cleaned.get("credentials_file") or cleaned.get("credentials_text") or ""
+        if credentials_source.strip():
+            try:
+                credentials = parse_credentials_file(credentials_source)
+            except InvalidCredentials as error:
+                self.add_error("credentials_text", str(error))
+                return cleaned
+            path_text, key_text = self._merge_credentials(credentials.api_path, credentials.api_key, path_text, key_text)
+        cleaned["api_path"] = self._clean_api_path(path_text)
+        cleaned["api_key"] = self._clean_api_key(key_text)
+        self._check_auto_sync(cleaned)
+        return cleaned
+
+    def _merge_credentials(self, file_path: str, file_key: ApiKey, path_text: str, key_text: str) -> tuple[str, str]:
+        """Fill the URL and key from the file; a different value already typed is an error, not a guess."""
+        if path_text and path_text.rstrip("/") != file_path.strip().rstrip("/"):
+            self.add_error("api_path", "This differs from the API PATH in the credentials file: clear one of them.")
+        if key_text and key_text != file_key.joined:
+            self.add_error("api_key", "This differs from the key in the credentials file: clear one of them.")
+        return path_text or file_path, key_text or file_key.joined
+
+    def _clean_api_path(self, text: str) -> ApiPath | None:
+        try:
+            return parse_api_path(text, allowed_hosts=bigcommerce_allowed_hosts())
+        except InvalidCredentials as error:
+            self.add_error("api_path", str(error))
+            return None
+
+    def _clean_api_key(self, text: str) -> ApiKey | None:
+        if not text and self.cart is not None:
+            return None  # keep the stored key
+        try:
+            return parse_api_key(text)
+        except InvalidCredentials as error:
+            self.add_error("api_key", str(error))
+            return None
+
+    def _check_auto_sync(self, cleaned: dict) -> None:
+        if cleaned.get("auto_sync") != AutoSync.RUNNING:
+            return
+        reasons = []
+        if not cleaned.get("import_orders_from"):
+            reasons.append("set 'Import orders from' so a first sync does not import years of history")
+        if not cleaned.get("import_status_ids"):
+            reasons.append("choose at least one status in 'Import Orders with Status'")
+        if self.cart is None or not self.cart.last_test_passed:
+            reasons.append("save the cart and pass Test Connection first")
+        elif cart_credentials_changed(cart=self.cart, api_path=cleaned.get("api_path"), api_key=cleaned.get("api_key")):
+            reasons.append("the URL or key changed: save with Auto-sync Stopped and pass Test Connection again")
+        if reasons:
+            self.add_error("auto_sync", "Auto-sync cannot run yet: " + "; ".join(reasons) + ".")
+
+    def to_settings(self) -> CartSettings:
+        """The validated values, for cart_create / cart_update."""
+        data = self.cleaned_data
+        return CartSettings(
+            name=data["name"],
+            api_path=data["api_path"],
+            api_key=data["api_key"],
+            import_as=data["import_as"],
+            import_status_ids=tuple(data["import_status_ids"]),
+            import_orders_from=data["import_orders_from"],
+            auto_sync=data["auto_sync"],
+            sync_interval_minutes=data["sync_interval_minutes"],
+            web_customer_name=data["web_customer_name"].strip() or "Web customer",
+            create_missing_items=data["create_missing_items"],
+        )

@@ -1,0 +1,68 @@
+"""Setup > Shopping Carts: list, new BigCommerce cart, settings, Test Connection, log."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carts.forms import BigCommerceCartForm
+from carts.models import Cart, CartLog
+from carts.services import cart_create, cart_delete, cart_test_connection, cart_update
+
+LOG_PAGE_SIZE = 50
+
+
+def _company_cart(request: HttpRequest, cart_id: int) -> Cart:
+    return get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+
+
+def cart_list(request: HttpRequest) -> HttpResponse:
+    carts = Cart.objects.for_company(request.company)
+    return render(request, "carts/cart_list.html", {"carts": carts})
+
+
+@require_http_methods(["GET", "POST"])
+def cart_new(request: HttpRequest) -> HttpResponse:
+    form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company)
+    if request.method == "POST" and form.is_valid():
+        cart = cart_create(company=request.company, values=form.to_settings())
+        messages.success(request, f"Cart '{cart.name}' saved. Now click Test Connection.")
+        return redirect(cart)
+    return render(request, "carts/cart_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company, cart=cart)
+    if request.method == "POST" and form.is_valid():
+        cart_update(cart=cart, values=form.to_settings())
+        messages.success(request, "Cart settings saved.")
+        return redirect(cart)
+    return render(request, "carts/cart_settings.html", {"cart": cart, "form": form, "tab": "settings"})
+
+
+@require_POST
+def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    result = cart_test_connection(cart=cart)
+    level = messages.SUCCESS if result.passed else messages.ERROR
+    messages.add_message(request, level, " ".join(part for part in (result.message, result.detail) if part))
+    return redirect(cart)
+
+
+@require_http_methods(["GET", "POST"])
+def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    if request.method == "POST":
+        cart_delete(cart=cart)
+        messages.success(request, f"Cart '{cart.name}' deleted.")
+        return redirect("carts:list")
+    return render(request, "carts/cart_delete.html", {"cart": cart})
+
+
+def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    logs = CartLog.objects.for_company(request.company).filter(cart=cart)[:LOG_PAGE_SIZE]
+    return render(request, "carts/cart_log.html", {"cart": cart, "logs": logs, "tab": "log"})

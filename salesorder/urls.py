@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from salesorder import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("setup/carts/", include("carts.urls")),
+    path("", include("items.urls")),
+    path("", include("orders.urls")),
+    path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
+    path("admin/", admin.site.urls),
+]
