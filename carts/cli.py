@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
@@ -50,7 +51,7 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     add.add_argument("--api-key", required=True, help="CLIENT_ID:ACCESS_TOKEN")
     add.add_argument("--import-as", choices=sorted(IMPORT_AS_CHOICES), default="cash-sale")
     add.add_argument("--status", action="append", default=[], help="A status name or id to import; repeatable.")
-    add.add_argument("--import-from", default="", help="YYYY-MM-DD: orders created before it are never imported.")
+    add.add_argument("--import-from", type=_iso_date, help="YYYY-MM-DD: orders created before it are never imported.")
     add.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync], default=AutoSync.STOPPED)
     add.add_argument("--interval", type=int, default=15, help="Minutes between auto-sync passes.")
     add.set_defaults(handler=handle_add)
@@ -63,6 +64,13 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
         "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
     )
     rotate.set_defaults(handler=handle_rotate_keys)
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.") from None
 
 
 def _status_ids(names: list[str]) -> list[str]:
@@ -89,7 +97,7 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             "api_version": "3",
             "api_key": options["api_key"],
             "import_as": IMPORT_AS_CHOICES[options["import_as"]],
-            "import_orders_from": options["import_from"],
+            "import_orders_from": options["import_from"] or "",
             "auto_sync": options["auto_sync"],
             "sync_interval_minutes": str(options["interval"]),
             "web_customer_name": "Web customer",

@@ -53,6 +53,22 @@ class CartSettings:
     web_customer_name: str = "Web customer"
     create_missing_items: bool = False
 
+    @classmethod
+    def of_cart(cls, cart: Cart) -> CartSettings:
+        """The cart's current settings, keeping its stored key."""
+        return cls(
+            name=cart.name,
+            api_path=parse_api_path(cart.api_path, allowed_hosts=bigcommerce_allowed_hosts()),
+            api_key=None,
+            import_as=cart.import_as,
+            import_status_ids=tuple(cart.import_status_ids),
+            import_orders_from=cart.import_orders_from,
+            auto_sync=cart.auto_sync,
+            sync_interval_minutes=cart.sync_interval_minutes,
+            web_customer_name=cart.web_customer_name,
+            create_missing_items=cart.create_missing_items,
+        )
+
 
 @dataclass(frozen=True)
 class ConnectionTestResult:

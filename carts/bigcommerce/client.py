@@ -35,6 +35,7 @@ from carts.bigcommerce.errors import (
     RateLimited,
     RequestRejected,
     ServerError,
+    UnexpectedRedirect,
 )
 
 logger = logging.getLogger(__name__)
@@ -85,9 +86,8 @@ class PublicAddressAdapter(HTTPAdapter):
     for a sandbox store means it. Names like api.bigcommerce.com must resolve to public addresses.
     """
 
-    def __init__(self, *args: Any, resolve: Callable[..., list] = socket.getaddrinfo, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._resolve = resolve
         self._checked: dict[str, float] = {}
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
@@ -102,7 +102,7 @@ class PublicAddressAdapter(HTTPAdapter):
         if self._checked.get(host, 0.0) > time.monotonic():
             return
         try:
-            addresses = {info[4][0] for info in self._resolve(host, None, proto=socket.IPPROTO_TCP)}
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
         except OSError as error:
             raise NetworkError(f"The address {host} could not be resolved ({error.__class__.__name__}).") from None
         for address in addresses:
@@ -371,7 +371,7 @@ def _error_for(response: requests.Response, path: str) -> BigCommerceError:
     detail = _api_error_detail(response)
     suffix = f" BigCommerce said: {detail}" if detail else ""
     if 300 <= status < 400:
-        return InvalidResponse(
+        return UnexpectedRedirect(
             f"BigCommerce answered with a redirect (HTTP {status}); redirects are not followed. "
             "Check the Cart Connect URL.",
             status=status,

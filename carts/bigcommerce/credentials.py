@@ -234,7 +234,7 @@ def parse_api_key(text: str) -> ApiKey:
 def parse_credentials_file(text: str) -> CredentialsFile:
     """Read BigCommerce's downloaded credentials .txt (ACCESS TOKEN / CLIENT ID / API PATH lines)."""
     fields: dict[str, str] = {}
-    for line in (text or "").splitlines():
+    for line in (text or "").lstrip("\ufeff").splitlines():
         label, separator, value = line.partition(":")
         if separator:
             fields[label.strip().upper()] = value.strip()

@@ -65,3 +65,9 @@ class InvalidResponse(BigCommerceError):
 
 class HostNotAllowed(BigCommerceError):
     """The request would go to a host that is not an allowed BigCommerce API host; nothing was sent."""
+
+
+class UnexpectedRedirect(InvalidResponse):
+    """A 3xx: redirects are never followed, since they could lead the token to another host."""
+
+    transient = False

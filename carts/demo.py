@@ -1,0 +1,68 @@
+"""The local demo: a company, its user and a cart pointing at the sandbox store (for `make run`)."""
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from carts.bigcommerce.constants import AWAITING_FULFILLMENT_STATUS_ID
+from carts.bigcommerce.credentials import CredentialsFile, parse_api_path, parse_credentials_file
+from carts.models import Cart
+from carts.services import CartSettings, bigcommerce_allowed_hosts, cart_create, cart_update
+from companies.models import Company, User
+from companies.services import company_create
+
+DEMO_COMPANY_NAME = "Demo Trading Ltd"
+DEMO_EMAIL = "demo@salesorder.localhost"
+DEMO_CART_NAME = "Sandbox Store"
+DEMO_HISTORY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    account_number: str
+    email: str
+    password: str
+    cart_name: str
+
+
+@transaction.atomic
+def demo_environment_ensure(*, sandbox_credentials_text: str, password_file: Path) -> DemoLogin:
+    """Create (or refresh) the demo company, user and sandbox cart; the password persists in password_file."""
+    credentials = parse_credentials_file(sandbox_credentials_text)
+    user = User.objects.filter(username=DEMO_EMAIL).select_related("company").first()
+    password = password_file.read_text().strip() if password_file.exists() else ""
+    if user is None:
+        password = password or secrets.token_urlsafe(12)
+        company, user = company_create(name=DEMO_COMPANY_NAME, email=DEMO_EMAIL, password=password)
+    else:
+        company = user.company
+        if not password or not user.check_password(password):
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+    _ensure_cart(company, credentials)
+    return DemoLogin(company.account_number, DEMO_EMAIL, password, DEMO_CART_NAME)
+
+
+def _ensure_cart(company: Company, credentials: CredentialsFile) -> None:
+    values = CartSettings(
+        name=DEMO_CART_NAME,
+        api_path=parse_api_path(credentials.api_path, allowed_hosts=bigcommerce_allowed_hosts()),
+        api_key=credentials.api_key,
+        import_status_ids=(AWAITING_FULFILLMENT_STATUS_ID,),
+        import_orders_from=timezone.localdate() - datetime.timedelta(days=DEMO_HISTORY_DAYS),
+    )
+    cart = Cart.objects.for_company(company).filter(name=DEMO_CART_NAME).first()
+    if cart is None:
+        cart_create(company=company, values=values)
+    else:
+        # Keep the merchant's own settings; only follow the sandbox's address and key.
+        cart_update(cart=cart, values=replace(CartSettings.of_cart(cart), api_path=values.api_path, api_key=values.api_key))

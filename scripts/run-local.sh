@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: migrate, start a sandbox BigCommerce store, create the demo company, user and cart,
+# then run a Celery worker with beat and the web server until Ctrl-C stops them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WEB_PORT="${WEB_PORT:-8000}"
+SANDBOX_PORT="${SANDBOX_PORT:-8001}"
+PYTHON=.venv/bin/python
+CREDENTIALS=var/sandbox-credentials.txt
+export BIGCOMMERCE_EXTRA_API_HOSTS="${BIGCOMMERCE_EXTRA_API_HOSTS:-127.0.0.1:${SANDBOX_PORT}}"
+
+mkdir -p var
+$PYTHON manage.py migrate --noinput
+
+trap 'trap - EXIT INT TERM; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+
+rm -f "$CREDENTIALS"
+$PYTHON manage.py sandbox_store --port "$SANDBOX_PORT" --state var/sandbox-state.json \
+  --credentials-file "$CREDENTIALS" &
+for _ in $(seq 1 100); do
+  [ -s "$CREDENTIALS" ] && break
+  sleep 0.2
+done
+[ -s "$CREDENTIALS" ] || { echo "The sandbox store did not start; see its output above." >&2; exit 1; }
+
+$PYTHON manage.py demo --sandbox-credentials "$CREDENTIALS"
+
+.venv/bin/celery -A salesorder worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule=var/celerybeat-schedule &
+
+echo "Salesorder: http://127.0.0.1:${WEB_PORT}/  (Ctrl-C stops the web server, the worker and the sandbox store)"
+$PYTHON manage.py runserver "127.0.0.1:${WEB_PORT}" --noreload

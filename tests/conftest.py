@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite: companies, signed-in clients, fast password hashing."""
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from companies.models import Company, User
+from companies.services import company_create
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def company(db) -> Company:
+    company, _ = company_create(name="Acme Trading", email="owner@acme.example", password=PASSWORD)
+    return company
+
+
+@pytest.fixture
+def user(company: Company) -> User:
+    return User.objects.get(company=company)
+
+
+@pytest.fixture
+def other_company(db) -> Company:
+    company, _ = company_create(name="Rival Goods", email="owner@rival.example", password=PASSWORD)
+    return company
+
+
+@pytest.fixture
+def other_user(other_company: Company) -> User:
+    return User.objects.get(company=other_company)
+
+
+@pytest.fixture
+def merchant_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def other_merchant_client(other_user: User) -> Client:
+    client = Client()
+    client.force_login(other_user)
+    return client
