@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from carts.bigcommerce.client import BigCommerceClient, RetryPolicy
+from carts.bigcommerce.client import BigCommerceClient, RequestStats, RetryPolicy
 from carts.bigcommerce.constants import (
     SCOPE_INFORMATION_READ,
     SCOPE_ORDERS_MODIFY,
@@ -161,9 +161,42 @@ def cart_order_status_choices(cart: Cart | None) -> list[tuple[int, str]]:
     return sorted(labels.items())
 
 
+def cart_log_start(*, cart: Cart, kind: str, total: int | None = None) -> CartLog:
+    """Open a log entry for something that runs on a cart (import, sync, test)."""
+    return CartLog.objects.create(company_id=cart.company_id, cart=cart, kind=kind, progress_total=total)
+
+
+def cart_log_progress(*, log: CartLog, done: int, total: int | None = None) -> None:
+    """Record progress for the page's progress bar, without touching the rest of the entry."""
+    fields = {"progress_done": done} if total is None else {"progress_done": done, "progress_total": total}
+    CartLog.objects.filter(pk=log.pk).update(**fields)
+
+
+def cart_log_finish(
+    *,
+    log: CartLog,
+    status: str,
+    summary: str,
+    counts: dict[str, int] | None = None,
+    failures: list[dict[str, str]] | None = None,
+    stats: RequestStats | None = None,
+) -> CartLog:
+    """Close a log entry with its outcome, counts, each failure's reason, and the API cost."""
+    log.status = status
+    log.summary = summary
+    log.finished_at = timezone.now()
+    log.counts = counts or {}
+    log.failures = failures or []
+    if stats is not None:
+        log.api_requests = stats.requests
+        log.rate_limit_waits = stats.rate_limit_waits
+    log.save()
+    return log
+
+
 def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     """Check the key and every OAuth scope the integration needs, with the cheapest calls; record the result."""
-    log = CartLog.objects.create(company_id=cart.company_id, cart=cart, kind=CartLogKind.CONNECTION_TEST)
+    log = cart_log_start(cart=cart, kind=CartLogKind.CONNECTION_TEST)
     store: dict = {}
     statuses: list[dict] = []
     client = None
@@ -197,10 +230,16 @@ def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     return result
 
 
-def _record_test(cart: Cart, log: CartLog, result: ConnectionTestResult, client, store: dict, statuses: list) -> None:
-    now = timezone.now()
+def _record_test(
+    cart: Cart,
+    log: CartLog,
+    result: ConnectionTestResult,
+    client: BigCommerceClient | None,
+    store: dict,
+    statuses: list[dict],
+) -> None:
     with transaction.atomic():
-        cart.last_test_at = now
+        cart.last_test_at = timezone.now()
         cart.last_test_passed = result.passed
         cart.last_test_message = " ".join(part for part in (result.message, result.detail) if part)
         if result.passed:
@@ -214,12 +253,12 @@ def _record_test(cart: Cart, log: CartLog, result: ConnectionTestResult, client,
                 if isinstance(status.get("id"), int)
             }
         cart.save()
-        log.status = CartLogStatus.SUCCEEDED if result.passed else CartLogStatus.FAILED
-        log.finished_at = now
-        log.summary = cart.last_test_message
-        log.api_requests = client.stats.requests if client is not None else 0
-        log.rate_limit_waits = client.stats.rate_limit_waits if client is not None else 0
-        log.save()
+        cart_log_finish(
+            log=log,
+            status=CartLogStatus.SUCCEEDED if result.passed else CartLogStatus.FAILED,
+            summary=cart.last_test_message,
+            stats=client.stats if client is not None else None,
+        )
 
 
 def _failure_reason(error: BigCommerceError, step: str, cart: Cart) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -66,3 +66,18 @@ def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = _company_cart(request, cart_id)
     logs = CartLog.objects.for_company(request.company).filter(cart=cart)[:LOG_PAGE_SIZE]
     return render(request, "carts/cart_log.html", {"cart": cart, "logs": logs, "tab": "log"})
+
+
+def cart_log_progress(request: HttpRequest, cart_id: int, log_id: int) -> JsonResponse:
+    """Progress of a running import or sync, polled by the page's progress bar."""
+    log = get_object_or_404(CartLog.objects.for_company(request.company), pk=log_id, cart_id=cart_id)
+    return JsonResponse(
+        {
+            "status": log.status,
+            "finished": log.finished_at is not None,
+            "done": log.progress_done,
+            "total": log.progress_total,
+            "percent": log.progress_percent,
+            "summary": log.summary,
+        }
+    )

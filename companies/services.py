@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 
 from companies.models import Company, User
+from items.services import ledger_accounts_seed
 
 ACCOUNT_NUMBER_ATTEMPTS = 20
 
@@ -43,6 +44,7 @@ def company_create(*, name: str, email: str, password: str) -> tuple[Company, Us
     user.company = company
     user.set_password(password)
     user.save()
+    ledger_accounts_seed(company=company)
     return company, user
 
 

@@ -19,13 +19,14 @@ pytestmark = pytest.mark.django_db
 # How to find the first company's object for each id kwarg a URL takes.
 OWNED_OBJECTS: dict[str, Callable[[dict], int]] = {
     "cart_id": lambda owned: owned["cart"].pk,
+    "log_id": lambda owned: owned["log"].pk,
 }
 
 
 def owned_objects(company: Company) -> dict:
     cart = make_cart(company, name="Secret Cart Name")
-    CartLog.objects.create(company=company, cart=cart, kind="connection_test", summary="secret log summary")
-    return {"cart": cart, "markers": ["Secret Cart Name", "secret log summary", cart.store_hash]}
+    log = CartLog.objects.create(company=company, cart=cart, kind="connection_test", summary="secret log summary")
+    return {"cart": cart, "log": log, "markers": ["Secret Cart Name", "secret log summary", cart.store_hash]}
 
 
 def product_urls() -> Iterator[tuple[str, list[str]]]:

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from companies.admin import CompanyScopedAdmin
+from items.models import AccountingDefaults, Item, ItemCartLink, LedgerAccount
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(CompanyScopedAdmin):
+    list_display = ("name", "account_type", "company", "active")
+    list_filter = ("account_type", "active")
+    search_fields = ("name", "company__account_number")
+
+
+@admin.register(AccountingDefaults)
+class AccountingDefaultsAdmin(CompanyScopedAdmin):
+    list_display = ("company", "income_account", "cost_of_goods_sold_account", "stock_asset_account", "unit_of_measure")
+    search_fields = ("company__name", "company__account_number")
+
+
+class ItemCartLinkInline(admin.TabularInline):
+    model = ItemCartLink
+    extra = 0
+    fields = ("cart", "product_id", "variant_id")
+    readonly_fields = fields
+
+
+@admin.register(Item)
+class ItemAdmin(CompanyScopedAdmin):
+    list_display = ("sku", "description", "unit_price", "unit_of_measure", "item_type", "company", "active", "updated_at")
+    list_filter = ("item_type", "active", "unit_of_measure")
+    search_fields = ("sku", "description", "barcode", "company__account_number")
+    inlines = [ItemCartLinkInline]
+
+
+@admin.register(ItemCartLink)
+class ItemCartLinkAdmin(CompanyScopedAdmin):
+    list_display = ("item", "cart", "product_id", "variant_id", "company")
+    search_fields = ("item__sku", "cart__name", "product_id", "variant_id")
+    list_filter = ("cart",)

@@ -1,0 +1,107 @@
+"""The item master, the ledger accounts items post to, and the links from items to cart products."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from companies.models import Company, CompanyOwned
+
+SKU_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 255
+MONEY_DIGITS = 19
+MONEY_PLACES = 4  # BigCommerce sends money with 4 decimal places
+
+
+class LedgerAccountType(models.TextChoices):
+    INCOME = "income", "Income"
+    COST_OF_SALES = "cost_of_sales", "Cost of sales"
+    CURRENT_ASSET = "current_asset", "Current asset"
+    EXPENSE = "expense", "Expense"
+    LIABILITY = "liability", "Liability"
+
+
+class LedgerAccount(CompanyOwned):
+    """An account in the company's chart; items name one for income, cost of goods and stock."""
+
+    name = models.CharField(max_length=100)
+    account_type = models.CharField(max_length=20, choices=LedgerAccountType.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("company", Lower("name"), name="ledger_account_name_unique_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountingDefaults(models.Model):
+    """The accounts new and imported items take ('Configurable accounting on transactions')."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="accounting_defaults")
+    income_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    cost_of_goods_sold_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    stock_asset_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    unit_of_measure = models.CharField(max_length=20, default="Each")
+
+    class Meta:
+        verbose_name_plural = "accounting defaults"
+
+    def __str__(self) -> str:
+        return f"Accounting defaults of {self.company}"
+
+
+class ItemType(models.TextChoices):
+    STOCK = "stock", "Stock item"
+    NON_STOCK = "non_stock", "Non-stock item"
+    SERVICE = "service", "Service"
+
+
+class Item(CompanyOwned):
+    """A product the company sells, identified by its SKU."""
+
+    sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH)
+    description = models.CharField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    unit_price = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=0)
+    unit_of_measure = models.CharField(max_length=20, default="Each")
+    item_type = models.CharField(max_length=20, choices=ItemType.choices, default=ItemType.STOCK)
+    income_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    cost_of_goods_sold_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    stock_asset_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    cost_price = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True)
+    barcode = models.CharField(max_length=50, blank=True)
+    weight = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sku"]
+        # SKUs are compared exactly as stored (after trimming surrounding spaces, done on input).
+        constraints = [models.UniqueConstraint(fields=["company", "sku"], name="item_sku_unique_per_company")]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class ItemCartLink(CompanyOwned):
+    """Which cart product variant an item came from, so imports and order lines find it after SKU edits.
+
+    BigCommerce gives every product at least one (base) variant, so a link is always to a variant.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="cart_links")
+    cart = models.ForeignKey("carts.Cart", on_delete=models.CASCADE, related_name="item_links")
+    product_id = models.PositiveBigIntegerField()
+    variant_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product_id", "variant_id"], name="item_link_unique_per_variant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ↔ {self.cart} product {self.product_id} variant {self.variant_id}"
