@@ -280,7 +280,7 @@ class OrderBook:
 
     def new_spec(self, *, lines: list[tuple[int, int | None, int]], person: Person, customer_id: int,
                  status_id: int, customer_message: str = "", order_source: str = "www",
-                 payment_method: str = "Test Payment Gateway") -> OrderSpec:
+                 payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS) -> OrderSpec:
         """A spec for a new order of catalog products; raises OrderNotPlaceable with a shopper-readable reason."""
         if not lines:
             raise OrderNotPlaceable("An order needs at least one product.")
@@ -298,8 +298,8 @@ class OrderBook:
                 raise OrderNotPlaceable(f"Variant {variant_id} is not a variant of product {product_id}.")
             line_specs.append(LineSpec(product_id, variant.id, quantity))
         return OrderSpec(id=self.max_order_id + 1, customer_id=customer_id, person=person, lines=tuple(line_specs),
-                         original_status=status_id, customer_message=customer_message,
-                         order_source=order_source, payment_method=payment_method)
+                         original_status=status_id, customer_message=customer_message, order_source=order_source,
+                         payment_method=payment_method, shipping_cents=shipping_cents)
 
     # Rendering.
 
@@ -499,7 +499,7 @@ def price_order(spec: OrderSpec, catalog: Catalog, *, date_created: int) -> Rend
         })
 
     addresses = _shipping_addresses(spec, lines, address_ids, in_order_currency)
-    order = _order_totals(spec, lines, addresses, coupon_discount, discount_amount, in_order_currency)
+    order = {"id": spec.id, **_order_totals(spec, lines, addresses, coupon_discount, discount_amount, in_order_currency)}
     _apply_fulfilment_and_refunds(spec, order, lines, addresses)
     order.update(_order_details(spec, currency, date_created))
     coupons = [] if not spec.coupon else [{

@@ -1,0 +1,132 @@
+"""Control endpoints under /_sandbox/ (JSON, no authentication: a loopback tool for tests and benchmarks)."""
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from sandbox.orders import OrderNotPlaceable
+
+if TYPE_CHECKING:  # the server imports this module
+    from sandbox.server import SandboxServer
+
+Answer = tuple[int, object]
+
+
+class _BadRequest(ValueError):
+    """A control request that cannot be carried out; the message says why."""
+
+
+def handle(sandbox: "SandboxServer", method: str, path: str, body: bytes) -> Answer:
+    """Answer one /_sandbox/ request with (status, JSON payload)."""
+    for route_method, pattern, action in _ROUTES:
+        match = re.fullmatch(pattern, path.rstrip("/"))
+        if match and method == route_method:
+            try:
+                return action(sandbox, _json_object(body) if method in ("POST", "PUT") else {}, *match.groups())
+            except (_BadRequest, OrderNotPlaceable, ValueError) as error:
+                return 400, {"error": str(error)}
+            except KeyError as error:
+                return 404, {"error": error.args[0]}
+    return 404, {"error": f"no control endpoint {method} {path}; see docs/sandbox.md"}
+
+
+def _json_object(body: bytes) -> dict:
+    try:
+        data = json.loads(body or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _BadRequest("the body must be a JSON object") from None
+    if not isinstance(data, dict):
+        raise _BadRequest("the body must be a JSON object")
+    return data
+
+
+def _integer(data: dict, name: str, default: int | None = None) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _BadRequest(f"'{name}' must be an integer")
+    return value
+
+
+def _stats(sandbox: "SandboxServer", data: dict) -> Answer:
+    return 200, sandbox.store.stats()
+
+
+def _reset_stats(sandbox: "SandboxServer", data: dict) -> Answer:
+    sandbox.store.reset_stats()
+    return 200, sandbox.store.stats()
+
+
+def _faults(sandbox: "SandboxServer", data: dict) -> Answer:
+    spec = sandbox.store.faults.spec
+    return 200, {"spec": spec.to_text(), "probabilities": spec.probabilities, "slow_seconds": spec.slow_seconds, "seed": spec.seed}
+
+
+def _set_faults(sandbox: "SandboxServer", data: dict) -> Answer:
+    if not isinstance(data.get("spec", ""), str):
+        raise _BadRequest("'spec' must be a string such as 'server_error=0.05,slow=0.01,slow_seconds=3'")
+    sandbox.store.set_faults(data.get("spec", ""))
+    return _faults(sandbox, data)
+
+
+def _place_order(sandbox: "SandboxServer", data: dict) -> Answer:
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+        raise _BadRequest("'lines' must be a list of {product_id, variant_id, quantity}")
+    order_id = sandbox.store.place_order(
+        lines=[(_integer(line, "product_id"), line.get("variant_id"), _integer(line, "quantity", 1)) for line in lines],
+        email=data.get("email"), customer_id=_integer(data, "customer_id", 0),
+        status_id=_integer(data, "status_id", 11))
+    return 201, {"id": order_id, "order": sandbox.store.order(order_id).order}
+
+
+def _set_status(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
+    sandbox.store.set_order_status(int(order_id), _integer(data, "status_id"))
+    return 200, sandbox.store.order(int(order_id)).order
+
+
+def _rename_status(sandbox: "SandboxServer", data: dict, status_id: str) -> Answer:
+    if not isinstance(data.get("label"), str):
+        raise _BadRequest("'label' must be a string")
+    sandbox.store.rename_status(int(status_id), data["label"])
+    return 200, {"id": int(status_id), "custom_label": sandbox.store.status_labels[int(status_id)]}
+
+
+def _revoke(sandbox: "SandboxServer", data: dict, name: str) -> Answer:
+    sandbox.store.revoke_account(name)
+    return 200, sandbox.store.accounts[name].to_json()
+
+
+def _set_scopes(sandbox: "SandboxServer", data: dict, name: str) -> Answer:
+    scopes = data.get("scopes")
+    if not isinstance(scopes, list):
+        raise _BadRequest("'scopes' must be a list of scope names")
+    sandbox.store.set_scopes(name, scopes)
+    return 200, sandbox.store.accounts[name].to_json()
+
+
+def _credentials(sandbox: "SandboxServer", data: dict) -> Answer:
+    return 200, {
+        "api_path": sandbox.api_path,
+        "accounts": {name: {**account.to_json(), "api_key": sandbox.api_key(name),
+                            "credentials_text": sandbox.credentials_text(name)}
+                     for name, account in sandbox.accounts.items()},
+    }
+
+
+def _examples(sandbox: "SandboxServer", data: dict) -> Answer:
+    return 200, sandbox.store.examples()
+
+
+_ROUTES = (
+    ("GET", r"/_sandbox/stats", _stats),
+    ("POST", r"/_sandbox/stats/reset", _reset_stats),
+    ("GET", r"/_sandbox/faults", _faults),
+    ("PUT", r"/_sandbox/faults", _set_faults),
+    ("POST", r"/_sandbox/orders", _place_order),
+    ("POST", r"/_sandbox/orders/(\d+)/status", _set_status),
+    ("POST", r"/_sandbox/statuses/(\d+)/label", _rename_status),
+    ("POST", r"/_sandbox/accounts/([\w-]+)/revoke", _revoke),
+    ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),
+    ("GET", r"/_sandbox/credentials", _credentials),
+    ("GET", r"/_sandbox/examples", _examples),
+)

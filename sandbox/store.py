@@ -1,0 +1,202 @@
+"""The in-memory store: catalog, orders, accounts, status labels, faults and counters, behind one lock.
+
+Every change goes through a method here, which also saves the state file when there is one, so a
+merchant's test order placed today is still there after a restart.
+"""
+
+import threading
+from pathlib import Path
+
+from sandbox.accounts import Account, make_accounts, validate_scopes
+from sandbox.catalog import Catalog
+from sandbox.dates import now_timestamp
+from sandbox.faults import FaultInjector, FaultSpec
+from sandbox.orders import FLAT_RATE_SHIPPING_CENTS, OrderBook, OrderSpec, Person, RenderedOrder
+from sandbox.ratelimit import RateLimiter, RateLimitPlan
+from sandbox.state import load_state, save_state
+from sandbox.statuses import AWAITING_FULFILLMENT, STANDARD_STATUSES, STATUS_IDS
+from sandbox.stats import RequestStats
+
+
+class SandboxStore:
+    """One BigCommerce store as the sandbox serves it."""
+
+    def __init__(self, *, store_hash: str, seed: int, products: int, orders: int, plan_name: str,
+                 rate_limit: RateLimitPlan | None, faults: str | None = None, state_file: Path | None = None,
+                 token: str | None = None) -> None:
+        self.store_hash = store_hash
+        self.seed = seed
+        self.plan_name = plan_name
+        self.catalog = Catalog(seed=seed, product_count=products)
+        self.orders = OrderBook(seed=seed, order_count=orders, catalog=self.catalog)
+        self.accounts: dict[str, Account] = make_accounts(seed=seed, full_access_token=token)
+        self.status_labels = {status.id: status.name for status in STANDARD_STATUSES}
+        self.rate_limiter = RateLimiter(rate_limit)
+        self.faults = FaultInjector(FaultSpec.parse(faults, default_seed=seed))
+        self.request_stats = RequestStats()
+        self.state_file = state_file
+        self._lock = threading.RLock()
+        # Changes to orders, replayed from the state file at start: {order id: {"status_id", "date_modified", ...}}.
+        self._order_changes: dict[int, dict[str, int | bool]] = {}
+        if state_file:
+            self._restore(state_file)
+
+    # Orders.
+
+    def place_order(self, *, lines: list[tuple[int, int | None, int]], email: str | None = None, customer_id: int = 0,
+                    first_name: str = "Test", last_name: str = "Shopper", status_id: int = AWAITING_FULFILLMENT,
+                    customer_message: str = "", order_source: str = "www",
+                    payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS) -> int:
+        """Place an order of catalog products as the storefront checkout does; returns its id.
+
+        Raises OrderNotPlaceable (a ValueError) with a shopper-readable reason.
+        """
+        if status_id not in STATUS_IDS:
+            raise ValueError(f"status_id must be one of 0-14, got {status_id}")
+        with self._lock:
+            if customer_id:
+                person = self.orders.person("customer", customer_id)
+            else:
+                person = Person(first_name=first_name, last_name=last_name,
+                                email=email or "test.shopper@example.com", phone="555-123-4567", address_index=0)
+            if email:
+                person = Person(person.first_name, person.last_name, email, person.phone, person.address_index)
+            spec = self.orders.new_spec(lines=lines, person=person, customer_id=customer_id, status_id=status_id,
+                                        customer_message=customer_message, order_source=order_source,
+                                        payment_method=payment_method, shipping_cents=shipping_cents)
+            self.orders.add(spec, status_id=status_id, created_at=now_timestamp())
+            self._save()
+            return spec.id
+
+    def order(self, order_id: int) -> RenderedOrder | None:
+        """The order in v2 shapes with the store's status labels, or None if there is no such order."""
+        if not self.orders.exists(order_id):
+            return None
+        rendered = self.orders.render(order_id)
+        label = self.status_labels[rendered.order["status_id"]]
+        rendered.order["status"] = rendered.order["custom_status"] = label
+        return rendered
+
+    def set_order_status(self, order_id: int, status_id: int) -> None:
+        """Change an order's status (bumping date_modified); raises KeyError or ValueError for bad ids."""
+        if status_id not in STATUS_IDS:
+            raise ValueError(f"status_id must be one of 0-14, got {status_id}")
+        with self._lock:
+            self._require_order(order_id)
+            modified = max(now_timestamp(), self.orders.date_modified[self.orders.position(order_id)])
+            self.orders.set_status(order_id, status_id, modified)
+            self._order_changes.setdefault(order_id, {}).update(status_id=status_id, date_modified=modified)
+            self._save()
+
+    def set_order_archived(self, order_id: int, archived: bool) -> None:
+        """Archive an order (is_deleted) or restore it."""
+        with self._lock:
+            self._require_order(order_id)
+            modified = max(now_timestamp(), self.orders.date_modified[self.orders.position(order_id)])
+            self.orders.set_archived(order_id, archived, modified)
+            self._order_changes.setdefault(order_id, {}).update(is_deleted=archived, date_modified=modified)
+            self._save()
+
+    def _require_order(self, order_id: int) -> None:
+        if not self.orders.exists(order_id):
+            raise KeyError(f"there is no order {order_id}")
+
+    # Statuses and accounts.
+
+    def rename_status(self, status_id: int, label: str) -> None:
+        """Give a status the merchant's own label (custom_label); an empty label restores the standard name."""
+        if status_id not in STATUS_IDS:
+            raise ValueError(f"status_id must be one of 0-14, got {status_id}")
+        with self._lock:
+            self.status_labels[status_id] = label.strip() or STANDARD_STATUSES[status_id].name
+            self._save()
+
+    def revoke_account(self, name: str) -> None:
+        """Revoke an account's token: its requests then answer 401."""
+        with self._lock:
+            self._account(name).revoked = True
+            self._save()
+
+    def set_scopes(self, name: str, scopes: list[str]) -> None:
+        """Replace an account's OAuth scopes."""
+        with self._lock:
+            self._account(name).scopes = validate_scopes(scopes)
+            self._save()
+
+    def _account(self, name: str) -> Account:
+        try:
+            return self.accounts[name]
+        except KeyError:
+            raise KeyError(f"there is no account {name!r}; the sandbox has {sorted(self.accounts)}") from None
+
+    def account_for_token(self, token: str) -> Account | None:
+        """The unrevoked account with this access token, or None."""
+        return next((account for account in self.accounts.values()
+                     if token and account.access_token == token and not account.revoked), None)
+
+    # Faults and counters.
+
+    def set_faults(self, spec: str | None) -> FaultSpec:
+        """Switch fault injection ('' turns it off); raises ValueError for a bad spec."""
+        parsed = FaultSpec.parse(spec, default_seed=self.seed)
+        self.faults.set_spec(parsed)
+        return parsed
+
+    def stats(self) -> dict[str, object]:
+        """Request counts since the last reset."""
+        return self.request_stats.snapshot()
+
+    def reset_stats(self) -> None:
+        """Start the request counts again from zero."""
+        self.request_stats.reset()
+
+    def examples(self) -> dict[str, object]:
+        """Named ids of the awkward products and orders that every generated store contains."""
+        return {**self.catalog.examples(), **self.orders.examples()}
+
+    # The state file.
+
+    def _identity(self) -> dict[str, object]:
+        return {"store_hash": self.store_hash, "seed": self.seed, "products": len(self.catalog.live_ids),
+                "orders": self.orders.generated_count}
+
+    def state(self) -> dict[str, object]:
+        """Everything changed since the store was generated, as the state file holds it."""
+        with self._lock:
+            return {
+                **self._identity(),
+                "placed_orders": [{"spec": spec.to_json(), "date_created": self.orders.date_created[self.orders.position(order_id)]}
+                                  for order_id, spec in self.orders.placed.items()],
+                "order_changes": {str(order_id): change for order_id, change in self._order_changes.items()},
+                "status_labels": {str(status_id): label for status_id, label in self.status_labels.items()},
+                "accounts": {name: {"scopes": list(account.scopes), "revoked": account.revoked}
+                             for name, account in self.accounts.items()},
+            }
+
+    def _save(self) -> None:
+        if self.state_file:
+            save_state(self.state_file, self.state())
+
+    def _restore(self, path: Path) -> None:
+        data = load_state(path)
+        if data is None:
+            return
+        saved_identity = {key: data.get(key) for key in self._identity()}
+        if saved_identity != self._identity():
+            raise ValueError(f"{path} was saved by a sandbox started with {saved_identity}, not {self._identity()}; "
+                             "start with the same --store-hash, --seed, --products and --orders, or use another --state file")
+        for placed in data["placed_orders"]:
+            spec = OrderSpec.from_json(placed["spec"])
+            self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
+        for order_id_text, change in data["order_changes"].items():
+            order_id = int(order_id_text)
+            if "status_id" in change:
+                self.orders.set_status(order_id, change["status_id"], change["date_modified"])
+            if "is_deleted" in change:
+                self.orders.set_archived(order_id, change["is_deleted"], change["date_modified"])
+            self._order_changes[order_id] = change
+        self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})
+        for name, saved in data["accounts"].items():
+            if name in self.accounts:
+                self.accounts[name].scopes = tuple(saved["scopes"])
+                self.accounts[name].revoked = saved["revoked"]
