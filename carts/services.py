@@ -17,7 +17,7 @@ from carts.bigcommerce.constants import (
     SCOPE_PRODUCTS_READ,
     STANDARD_ORDER_STATUSES,
 )
-from carts.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
+from carts.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, InvalidCredentials, parse_api_path
 from carts.bigcommerce.errors import (
     AuthenticationFailed,
     BigCommerceError,
@@ -90,8 +90,12 @@ def bigcommerce_allowed_hosts() -> AllowedHosts:
 def cart_client(*, cart: Cart, retry: RetryPolicy | None = None) -> BigCommerceClient:
     """A client for the cart's store, configured from settings; the caller closes it."""
     allowed_hosts = bigcommerce_allowed_hosts()
+    try:
+        api_path = parse_api_path(cart.api_path, allowed_hosts=allowed_hosts)
+    except InvalidCredentials as error:  # the operator removed the host since the cart was saved
+        raise HostNotAllowed(str(error)) from None
     return BigCommerceClient(
-        api_path=parse_api_path(cart.api_path, allowed_hosts=allowed_hosts),
+        api_path=api_path,
         api_key=api_key_decrypt(cart.api_key_encrypted),
         allowed_hosts=allowed_hosts,
         connect_timeout=settings.BIGCOMMERCE_CONNECT_TIMEOUT_SECONDS,
@@ -200,9 +204,9 @@ def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     store: dict = {}
     statuses: list[dict] = []
     client = None
+    step = SCOPE_INFORMATION_READ
     try:
         client = cart_client(cart=cart, retry=RetryPolicy(max_attempts=3, max_total_seconds=20))
-        step = SCOPE_INFORMATION_READ
         store = client.store_information()
         step = SCOPE_PRODUCTS_READ
         client.products_probe()

@@ -49,3 +49,19 @@ def other_merchant_client(other_user: User) -> Client:
     client = Client()
     client.force_login(other_user)
     return client
+
+
+@pytest.fixture
+def sandbox_store():
+    """A small sandbox BigCommerce store over real HTTP, fresh for each test that mutates it."""
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(port=0, store_hash="sandbox1", seed=7, products=20, orders=20) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox_allowed(settings, sandbox_store):
+    """Let the product contact the sandbox store (as BIGCOMMERCE_EXTRA_API_HOSTS does in `make run`)."""
+    settings.BIGCOMMERCE_EXTRA_API_HOSTS = [sandbox_store.host_port]
+    return sandbox_store

@@ -1,0 +1,98 @@
+"""Test Connection over real HTTP against the sandbox store: the pass and every failure's message."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.bigcommerce.credentials import AllowedHosts
+from carts.models import Cart, CartLog
+from carts.services import TEST_PASSED, cart_test_connection
+from tests.carts.factories import make_cart
+
+pytestmark = pytest.mark.django_db
+
+
+def sandbox_cart(company, sandbox, *, account: str = "full", api_key: str | None = None, api_path: str | None = None) -> Cart:
+    return make_cart(
+        company,
+        api_path=api_path or sandbox.api_path,
+        api_key=api_key or sandbox.api_key(account),
+        allowed_hosts=AllowedHosts.from_setting([sandbox.host_port]),
+    )
+
+
+def test_full_account_passes_and_records_store_details_and_status_labels(company, sandbox_allowed) -> None:
+    sandbox_allowed.store.rename_status(11, "Ready to pack")
+    cart = sandbox_cart(company, sandbox_allowed)
+    result = cart_test_connection(cart=cart)
+    assert result.passed, result.message
+    assert result.message == TEST_PASSED == "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
+    assert "Currency:" in result.detail and "Time zone:" in result.detail
+    cart.refresh_from_db()
+    assert cart.last_test_passed is True and cart.last_test_at is not None
+    assert cart.store_name and cart.store_currency
+    assert cart.status_label(11) == "Ready to pack"
+    assert set(map(int, cart.status_labels)) == set(STANDARD_ORDER_STATUSES)
+    log = CartLog.objects.get(cart=cart)
+    assert log.status == "succeeded" and log.api_requests == 4  # store, products, statuses, modify probe
+
+
+@pytest.mark.parametrize(
+    ("account", "missing_scope"),
+    [
+        ("no-information", "Information & Settings: read-only"),
+        ("no-products", "Products: read-only"),
+        ("no-orders", "Orders: read-only"),
+        ("orders-read-only", "Orders: modify"),
+    ],
+)
+def test_each_missing_scope_is_named_with_its_fix(company, sandbox_allowed, account, missing_scope) -> None:
+    cart = sandbox_cart(company, sandbox_allowed, account=account)
+    result = cart_test_connection(cart=cart)
+    assert not result.passed
+    assert result.message.startswith("TEST FAILED: ")
+    assert f"lacks the OAuth scope '{missing_scope}'" in result.message
+    assert "create a new API account" in result.message
+    cart.refresh_from_db()
+    assert cart.last_test_passed is False and cart.last_test_message.startswith("TEST FAILED")
+
+
+def test_a_mistyped_token_is_reported_as_refused(company, sandbox_allowed) -> None:
+    client_id = sandbox_allowed.api_key().split(":")[0]
+    result = cart_test_connection(cart=sandbox_cart(company, sandbox_allowed, api_key=f"{client_id}:wrongtoken123"))
+    assert "refused the access token (401)" in result.message
+    assert "wrongtoken123" not in result.message
+
+
+def test_a_revoked_account_is_reported_as_refused(company, sandbox_allowed) -> None:
+    cart = sandbox_cart(company, sandbox_allowed)
+    sandbox_allowed.store.revoke_account("full")
+    assert "refused the access token (401)" in cart_test_connection(cart=cart).message
+
+
+def test_a_wrong_store_hash_is_reported_with_the_hash(company, sandbox_allowed) -> None:
+    api_path = sandbox_allowed.api_path.replace("/sandbox1/", "/nosuchstore/")
+    result = cart_test_connection(cart=sandbox_cart(company, sandbox_allowed, api_path=api_path))
+    assert "no store with the hash 'nosuchstore' (404)" in result.message
+
+
+def test_a_store_that_does_not_answer_is_reported(company, settings) -> None:
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.BIGCOMMERCE_EXTRA_API_HOSTS = [f"127.0.0.1:{port}"]
+    cart = make_cart(company, api_path=f"http://127.0.0.1:{port}/stores/abc/v3/",
+                     allowed_hosts=AllowedHosts.from_setting([f"127.0.0.1:{port}"]))
+    result = cart_test_connection(cart=cart)
+    assert result.message.startswith("TEST FAILED: BigCommerce did not answer")
+
+
+def test_a_cart_whose_host_was_removed_from_the_allowed_list_contacts_nothing(company, sandbox_allowed, settings) -> None:
+    cart = sandbox_cart(company, sandbox_allowed)
+    settings.BIGCOMMERCE_EXTRA_API_HOSTS = []
+    sandbox_allowed.store.reset_stats()
+    result = cart_test_connection(cart=cart)
+    assert not result.passed and "Only BigCommerce's API host" in result.message
+    assert sandbox_allowed.store.stats()["total_requests"] == 0
