@@ -58,6 +58,15 @@ class Cart(CompanyOwned):
         default=15, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
 
+    # Auto-sync bookkeeping: when the next pass is due, the store's newest date_modified seen
+    # (the incremental cursor, never the local clock), and the one-pass-at-a-time lock.
+    next_sync_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    sync_cursor = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sync_lock_token = models.CharField(max_length=32, blank=True, editable=False)
+    consecutive_sync_failures = models.PositiveIntegerField(default=0, editable=False)
+    auto_sync_stopped_reason = models.TextField(blank=True, editable=False)
+
     last_test_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_test_passed = models.BooleanField(null=True, editable=False)
     last_test_message = models.TextField(blank=True, editable=False)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carts.bigcommerce.client import BigCommerceClient, RequestStats, RetryPolicy
@@ -300,6 +302,33 @@ def _failure_reason(error: BigCommerceError, step: str, cart: Cart) -> str:
     if isinstance(error, InvalidResponse):
         return f"the Cart Connect URL answered, but not like BigCommerce's API: {error.message}"
     return error.message
+
+
+def cart_sync_lock_acquire(*, cart_id: int, ttl: datetime.timedelta) -> str | None:
+    """Take the cart's one-pass-at-a-time lock; None when a live lock is held (an expired one is taken over).
+
+    A conditional UPDATE: under concurrency the database lets exactly one caller match the row.
+    """
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    taken = (
+        Cart.objects.filter(pk=cart_id)
+        .filter(Q(sync_lock_until__isnull=True) | Q(sync_lock_until__lt=now))
+        .update(sync_lock_until=now + ttl, sync_lock_token=token)
+    )
+    return token if taken else None
+
+
+def cart_sync_lock_extend(*, cart_id: int, token: str, ttl: datetime.timedelta) -> bool:
+    """Push the lock's expiry forward while a long pass makes progress; False if it was lost."""
+    return bool(
+        Cart.objects.filter(pk=cart_id, sync_lock_token=token).update(sync_lock_until=timezone.now() + ttl)
+    )
+
+
+def cart_sync_lock_release(*, cart_id: int, token: str) -> None:
+    """Release the lock if this holder still has it."""
+    Cart.objects.filter(pk=cart_id, sync_lock_token=token).update(sync_lock_until=None, sync_lock_token="")
 
 
 def cart_rotate_credentials_keys() -> int:
