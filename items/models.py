@@ -97,6 +97,9 @@ class ItemCartLink(CompanyOwned):
     cart = models.ForeignKey("carts.Cart", on_delete=models.CASCADE, related_name="item_links")
     product_id = models.PositiveBigIntegerField()
     variant_id = models.PositiveBigIntegerField()
+    # The variant's SKU in the cart at the last import: when it still matches, a different item SKU
+    # was edited here on purpose and is kept; when it differs, the SKU was edited in the cart.
+    cart_sku = models.CharField(max_length=255, blank=True)
 
     class Meta:
         constraints = [
@@ -105,3 +108,20 @@ class ItemCartLink(CompanyOwned):
 
     def __str__(self) -> str:
         return f"{self.item} ↔ {self.cart} product {self.product_id} variant {self.variant_id}"
+
+
+class ItemCsvUpload(CompanyOwned):
+    """An uploaded Items Import file, kept between its preview and the merchant's commit."""
+
+    file_name = models.CharField(max_length=255)
+    content = models.TextField(help_text="The file's text, decoded.")
+    encoding = models.CharField(max_length=20)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

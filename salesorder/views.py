@@ -4,11 +4,7 @@ from django.shortcuts import redirect, render
 
 # Menu entries whose screens are not built yet, by URL slug.
 UNAVAILABLE_FEATURES = {
-    "items": "Setup > Items",
-    "import-items": "Setup > Import Data > Items",
-    "accounting-defaults": "Setup > Accounting defaults",
     "sales-orders": "Sales > Sales Orders",
-    "cart-items": "Shopping Carts > Items (Cart)",
     "cart-orders": "Shopping Carts > Orders (Cart)",
     "quotes": "Sales > Quotes",
     "customers": "Sales > Customers",

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from carts.models import CartLog
 from companies.models import Company
+from items.models import ItemCsvUpload
+from items.services import item_new
 from tests.carts.factories import make_cart
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +22,22 @@ pytestmark = pytest.mark.django_db
 OWNED_OBJECTS: dict[str, Callable[[dict], int]] = {
     "cart_id": lambda owned: owned["cart"].pk,
     "log_id": lambda owned: owned["log"].pk,
+    "item_id": lambda owned: owned["item"].pk,
+    "upload_id": lambda owned: owned["upload"].pk,
 }
 
 
 def owned_objects(company: Company) -> dict:
     cart = make_cart(company, name="Secret Cart Name")
     log = CartLog.objects.create(company=company, cart=cart, kind="connection_test", summary="secret log summary")
-    return {"cart": cart, "log": log, "markers": ["Secret Cart Name", "secret log summary", cart.store_hash]}
+    item = item_new(company=company, sku="SECRET-SKU-1")
+    item.description = "secret item description"
+    item.save()
+    upload = ItemCsvUpload.objects.create(company=company, file_name="secret-upload.csv", encoding="UTF-8",
+                                          content="SKU,Description\nSECRET-CSV-SKU,secret csv description\n")
+    return {"cart": cart, "log": log, "item": item, "upload": upload,
+            "markers": ["Secret Cart Name", "secret log summary", cart.store_hash, "SECRET-SKU-1",
+                        "secret item description", "secret-upload.csv", "SECRET-CSV-SKU"]}
 
 
 def product_urls() -> Iterator[tuple[str, list[str]]]:
@@ -77,10 +88,13 @@ def test_every_object_url_is_a_404_for_another_company(company, other_merchant_c
 
 
 def test_lists_show_only_the_company_own_objects(company, other_merchant_client) -> None:
-    owned_objects(company)
-    for url in ("/setup/carts/",):
-        body = other_merchant_client.get(url).content.decode()
-        assert "Secret Cart Name" not in body
+    owned = owned_objects(company)
+    for url in ("/setup/carts/", "/setup/items/", "/setup/items/export.csv", "/setup/accounting-defaults/"):
+        response = other_merchant_client.get(url)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+        for marker in owned["markers"]:
+            assert marker not in body, f"{url} shows another company's {marker!r}"
 
 
 def test_admin_sends_merchants_to_its_login(company, merchant_client, other_merchant_client) -> None:

@@ -11,7 +11,7 @@ import logging
 import random
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504})
 DNS_CACHE_SECONDS = 60.0
+# The product fields an items import reads; the rest of a product record is not sent (smaller pages).
+CATALOG_PRODUCT_FIELDS = "name,sku,price"
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,41 @@ class BigCommerceClient:
             self.request("PUT", "v2", "/orders/0", json_body={})
         except NotFound:
             return
+
+    # --- the catalog ---------------------------------------------------------------------------
+
+    def catalog_products_page(
+        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = ()
+    ) -> V3Page:
+        """One page of products with their variants (GET /v3/catalog/products?include=variants), by id."""
+        params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": "id"}
+        if keyword:
+            params["keyword"] = keyword
+        if product_ids:
+            params["id:in"] = ",".join(str(product_id) for product_id in product_ids)
+        return self.get_v3_page("/catalog/products", params, page=page, limit=limit)
+
+    def iter_catalog_product_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[V3Page]:
+        """Products with their variants, 250 a page, each page fetched as the caller consumes the last.
+
+        With product_ids: only those products, one request per 250 ids (ids missing from the
+        store are simply absent).
+        """
+        if product_ids:
+            for start in range(0, len(product_ids), MAX_PAGE_SIZE):
+                yield self.catalog_products_page(page=1, product_ids=product_ids[start:start + MAX_PAGE_SIZE])
+            return
+        page_number = 1
+        while True:
+            page = self.catalog_products_page(page=page_number, keyword=keyword)
+            yield page
+            if not page.items or page.current_page >= page.total_pages:
+                return
+            page_number = page.current_page + 1
+
+    def catalog_variants_with_sku(self, sku: str) -> list[dict[str, Any]]:
+        """The variants (base variants of simple products included) whose SKU is exactly `sku`."""
+        return self.get_v3_page("/catalog/variants", {"sku": sku}, page=1, limit=MAX_PAGE_SIZE).items
 
     # --- paging ------------------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""`cart items` and `cart import-items`: the Items (Cart) tab from the command line."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carts.bigcommerce.errors import BigCommerceError
+from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart
+from carts.credential_storage import StoredKeyUnreadable
+from carts.models import CartLogStatus
+from items.services import CatalogSelection, cart_error_reason, cart_items_import, cart_items_iter
+
+OPERATION_FAILED = 1
+
+
+def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
+    listing = subcommands.add_parser("items", help="List the cart's products, a row per variant, matched to items here.")
+    add_cart_arguments(listing)
+    listing.add_argument("--search", default="", help="Only products whose name or SKU contains this text.")
+    listing.add_argument("--json", action="store_true", help="A JSON array instead of a table.")
+    listing.set_defaults(handler=handle_items)
+
+    importing = subcommands.add_parser("import-items", help="Import cart items by SKU (the tab's Import Selected Items).")
+    add_cart_arguments(importing)
+    which = importing.add_mutually_exclusive_group(required=True)
+    which.add_argument("--sku", nargs="+", default=[], help="The SKUs to import (product or variant SKUs).")
+    which.add_argument("--all", action="store_true", help="Every product (matching --search, if given).")
+    importing.add_argument("--search", default="", help="With --all: only products whose name or SKU contains this text.")
+    importing.set_defaults(handler=handle_import_items)
+
+
+def handle_items(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    rows = cart_items_iter(cart=cart, keyword=options["search"])
+    try:
+        if options["json"]:
+            _write_json_array(command, (view.as_json() for view in rows))
+        else:
+            command.stdout.write(f"{'SKU':<30} {'PRICE':>12}  {'IN SALESORDER':<14} DESCRIPTION")
+            for view in rows:
+                here = ("differs" if view.description_differs or view.price_differs else "yes") if view.item else "no"
+                if view.refusal:
+                    here = "cannot import"
+                price = "" if view.row.unit_price is None else str(view.row.unit_price)
+                command.stdout.write(f"{view.row.sku or '(none)':<30} {price:>12}  {here:<14} {view.row.description}")
+    except (BigCommerceError, StoredKeyUnreadable) as error:
+        raise CommandError("The store could not be read: " + cart_error_reason(cart=cart, error=error),
+                           returncode=OPERATION_FAILED) from None
+    return 0
+
+
+def _write_json_array(command: BaseCommand, objects) -> None:
+    """Stream a JSON array an element at a time, so a large catalog is never held whole."""
+    command.stdout.write("[", ending="")
+    for position, value in enumerate(objects):
+        command.stdout.write(("," if position else "") + "\n  " + json.dumps(value, ensure_ascii=False), ending="")
+    command.stdout.write("\n]")
+
+
+def handle_import_items(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    skus = tuple(sku.strip() for sku in options["sku"])
+    if any(not sku for sku in skus):
+        raise CommandError("An empty --sku was given; give each SKU exactly as it is in the cart.", returncode=INVALID_INPUT)
+    if options["search"] and not options["all"]:
+        raise CommandError("--search only applies with --all.", returncode=INVALID_INPUT)
+    selection = CatalogSelection(skus=skus) if skus else CatalogSelection(keyword=options["search"])
+    log = cart_items_import(cart=cart, selection=selection)
+    command.stdout.write(log.summary)
+    for failure in log.failures:
+        command.stdout.write(f"  {failure['reference']}: {failure['reason']}")
+    return OPERATION_FAILED if log.status == CartLogStatus.FAILED else 0

@@ -1,0 +1,224 @@
+"""Setup > Items, Accounting defaults, Import Data > Items, and the cart's Items (Cart) tab."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from carts.bigcommerce.errors import BigCommerceError
+from carts.credential_storage import StoredKeyUnreadable
+from carts.models import CartLogStatus
+from carts.views import _company_cart
+from items.csv_files import COLUMNS, CsvFileRefused, csv_lines
+from items.forms import (
+    AccountingDefaultsForm,
+    CartItemsImportForm,
+    CartItemsSearchForm,
+    CsvCommitForm,
+    ItemForm,
+    ItemsCsvUploadForm,
+    LedgerAccountForm,
+)
+from items.models import Item, ItemCsvUpload
+from items.selectors import cart_items_imports, items_search, ledger_accounts
+from items.services import (
+    accounting_defaults_for,
+    accounting_defaults_update,
+    cart_error_reason,
+    cart_items_import,
+    cart_items_import_start,
+    cart_items_page,
+    item_new,
+    item_save,
+    items_csv_commit,
+    items_csv_errors_file,
+    items_csv_preview,
+    items_csv_rows,
+    items_csv_template,
+    items_csv_upload,
+    ledger_account_create,
+)
+
+ITEMS_PAGE_SIZE = 50
+PREVIEW_ROWS = 200
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def _csv_download(content: bytes, file_name: str) -> HttpResponse:
+    return HttpResponse(content, content_type=CSV_CONTENT_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{file_name}"'})
+
+
+# --- Setup > Items ---------------------------------------------------------------------------------
+
+
+@require_GET
+def item_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:200]
+    page = Paginator(items_search(company=request.company, search=search), ITEMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "items/item_list.html", {"page": page, "search": search, "query": urlencode({"q": search})})
+
+
+@require_GET
+def item_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Setup > Items as a CSV in the template's columns (streamed: a large item master is never held whole)."""
+    items = items_search(company=request.company, search=request.GET.get("q", "")[:200])
+    return StreamingHttpResponse(csv_lines(items_csv_rows(items=items)), content_type=CSV_CONTENT_TYPE,
+                                 headers={"Content-Disposition": 'attachment; filename="items.csv"'})
+
+
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest) -> HttpResponse:
+    form = ItemForm(request.POST or None, instance=item_new(company=request.company), company=request.company)
+    return _item_form_page(request, form, "Item created.")
+
+
+@require_http_methods(["GET", "POST"])
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_object_or_404(Item.objects.for_company(request.company), pk=item_id)
+    form = ItemForm(request.POST or None, instance=item, company=request.company)
+    return _item_form_page(request, form, "Item saved.")
+
+
+def _item_form_page(request: HttpRequest, form: ItemForm, saved_message: str) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = item_save(item=form.save(commit=False))
+        except ValueError as error:
+            form.add_error("sku", str(error))
+        else:
+            messages.success(request, saved_message)
+            return redirect("items:detail", item_id=item.pk)
+    links = form.instance.cart_links.select_related("cart") if form.instance.pk else []
+    return render(request, "items/item_detail.html", {"form": form, "item": form.instance, "links": links})
+
+
+# --- Setup > Accounting defaults -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def accounting_defaults(request: HttpRequest) -> HttpResponse:
+    defaults = accounting_defaults_for(company=request.company)
+    initial = {name: getattr(defaults, name) for name in AccountingDefaultsForm.base_fields}
+    form = AccountingDefaultsForm(request.POST or None, initial=initial, company=request.company)
+    if request.method == "POST" and form.is_valid():
+        accounting_defaults_update(company=request.company, **form.cleaned_data)
+        messages.success(request, "Accounting defaults saved. New and imported items take them; existing items keep theirs.")
+        return redirect("items:accounting_defaults")
+    return render(request, "items/accounting_defaults.html", {
+        "form": form, "account_form": LedgerAccountForm(), "accounts": ledger_accounts(company=request.company)})
+
+
+@require_POST
+def ledger_account_new(request: HttpRequest) -> HttpResponse:
+    form = LedgerAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account = ledger_account_create(company=request.company, **form.cleaned_data)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Account '{account.name}' added.")
+    else:
+        messages.error(request, "The account was not added: give it a name and a type.")
+    return redirect("items:accounting_defaults")
+
+
+# --- Setup > Import Data > Items -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def items_import(request: HttpRequest) -> HttpResponse:
+    form = ItemsCsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            stored = items_csv_upload(company=request.company, file_name=upload.name, data=upload.read())
+        except CsvFileRefused as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("items:import_preview", upload_id=stored.pk)
+    return render(request, "items/import_items.html", {"form": form, "columns": COLUMNS})
+
+
+@require_GET
+def items_import_template(request: HttpRequest) -> HttpResponse:
+    return _csv_download(items_csv_template(), "items-import-template.csv")
+
+
+def _company_upload(request: HttpRequest, upload_id: int) -> ItemCsvUpload:
+    return get_object_or_404(ItemCsvUpload.objects.for_company(request.company), pk=upload_id)
+
+
+@require_GET
+def items_import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = _company_upload(request, upload_id)
+    preview = items_csv_preview(upload=upload)
+    return render(request, "items/import_preview.html", {
+        "upload": upload, "preview": preview, "form": CsvCommitForm(),
+        "rows": [(row, preview.actions[row.line]) for row in preview.parsed.rows[:PREVIEW_ROWS]],
+        "preview_rows": PREVIEW_ROWS})
+
+
+@require_POST
+def items_import_commit(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = _company_upload(request, upload_id)
+    form = CsvCommitForm(request.POST)
+    valid_rows_only = form.is_valid() and form.cleaned_data["mode"] == "valid_rows_only"
+    try:
+        summary = items_csv_commit(upload=upload, valid_rows_only=valid_rows_only)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("items:import_preview", upload_id=upload.pk)
+    messages.success(request, f"Items imported from {upload.file_name}: {summary}")
+    return redirect("items:list")
+
+
+@require_GET
+def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = _company_upload(request, upload_id)
+    return _csv_download(items_csv_errors_file(upload=upload), f"errors-{upload.pk}.csv")
+
+
+# --- the cart's Items (Cart) tab ----------------------------------------------------------------------------
+
+
+@require_GET
+def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    search = CartItemsSearchForm(request.GET or None)
+    listing, error = None, ""
+    if search.is_valid() and search.wants_rows:
+        try:
+            listing = cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1)
+        except (BigCommerceError, StoredKeyUnreadable) as failure:
+            error = "The store could not be read: " + cart_error_reason(cart=cart, error=failure)
+    running, latest = cart_items_imports(cart=cart)
+    return render(request, "items/cart_items.html", {
+        "cart": cart, "tab": "items", "search": search, "listing": listing, "error": error,
+        "running": running, "latest": latest, "query": urlencode({"list": 1, "q": request.GET.get("q", "")[:200]})})
+
+
+@require_POST
+def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
+    cart = _company_cart(request, cart_id)
+    form = CartItemsImportForm(request.POST)
+    back = reverse("items:cart_items", args=[cart.pk]) + "?" + urlencode(
+        {"list": 1, "q": request.POST.get("q", "")[:200], "page": request.POST.get("page", "1")[:6]})
+    if not form.is_valid():
+        for message in form.errors.get("__all__", []) or ["The import was not started: the request was incomplete."]:
+            messages.error(request, message)
+        return redirect(back)
+    if form.runs_in_background:
+        cart_items_import_start(cart=cart, selection=form.selection())
+        messages.info(request, "The import is running in the background; its progress shows below.")
+        return redirect(back)
+    log = cart_items_import(cart=cart, selection=form.selection())
+    level = {CartLogStatus.SUCCEEDED: messages.SUCCESS, CartLogStatus.PARTIAL: messages.WARNING}.get(log.status, messages.ERROR)
+    messages.add_message(request, level, log.summary)
+    return redirect(back)
