@@ -72,6 +72,34 @@ class RequestStats:
 
 
 @dataclass(frozen=True)
+class OrderFilter:
+    """The GET /v2/orders filters the integration uses; v2 takes one status id per request."""
+
+    status_id: int | None = None
+    created_from: datetime | None = None  # timezone-aware
+    min_id: int | None = None
+    max_id: int | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The query parameters, without the ones left unset."""
+        params: dict[str, Any] = {}
+        if self.status_id is not None:
+            params["status_id"] = self.status_id
+        if self.created_from is not None:
+            params["min_date_created"] = self.created_from.isoformat()
+        if self.min_id is not None:
+            params["min_id"] = self.min_id
+        if self.max_id is not None:
+            params["max_id"] = self.max_id
+        return params
+
+
+# Orders with their lines (and shipping addresses, in the consignments) and fees in the same call,
+# so an import costs one request per page of orders, not one per order (orders.v2.oas2.yml, order_includes).
+ORDER_WITH_LINES_PARAMS: dict[str, str] = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+
+
+@dataclass(frozen=True)
 class V3Page:
     """One page of a v3 collection with its meta.pagination figures."""
 
@@ -226,6 +254,35 @@ class BigCommerceClient:
     def catalog_variants_with_sku(self, sku: str) -> list[dict[str, Any]]:
         """The variants (base variants of simple products included) whose SKU is exactly `sku`."""
         return self.get_v3_page("/catalog/variants", {"sku": sku}, page=1, limit=MAX_PAGE_SIZE).items
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def get_orders_page(
+        self, order_filter: OrderFilter, *, page: int, limit: int, sort: str = "id:asc", with_lines: bool = False
+    ) -> list[dict[str, Any]]:
+        """One page of GET /v2/orders; with_lines adds each order's lines, shipping consignments and fees."""
+        return self.get_v2_page("/orders", self._order_params(order_filter, sort, with_lines), page=page, limit=limit)
+
+    def iter_orders(
+        self, order_filter: OrderFilter, *, sort: str = "id:asc", with_lines: bool = False, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
+        """Every order matching the filter, a page at a time; with_lines as in get_orders_page."""
+        yield from self.iter_v2("/orders", self._order_params(order_filter, sort, with_lines), page_size=page_size)
+
+    def orders_count_by_status(self, order_filter: OrderFilter) -> dict[int, int]:
+        """GET /v2/orders/count: how many orders match the filter, by status id, in one call."""
+        body = self._expect_object(self.request("GET", "v2", "/orders/count", params=order_filter.params()), "/orders/count")
+        statuses = body.get("statuses")
+        if not isinstance(statuses, list):
+            raise InvalidResponse("BigCommerce's order count lacked the statuses list.", path="/orders/count")
+        try:
+            return {int(row["id"]): int(row.get("count", 0)) for row in statuses if isinstance(row, dict)}
+        except (KeyError, TypeError, ValueError):
+            raise InvalidResponse("BigCommerce's order count was not numeric.", path="/orders/count") from None
+
+    @staticmethod
+    def _order_params(order_filter: OrderFilter, sort: str, with_lines: bool) -> dict[str, Any]:
+        return {**order_filter.params(), "sort": sort, **(ORDER_WITH_LINES_PARAMS if with_lines else {})}
 
     # --- paging ------------------------------------------------------------------------------
 

@@ -1,0 +1,233 @@
+"""Customers and pending sales transactions (Cash Sales, Sales Orders, Sales Invoices) imported from carts."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from companies.models import CompanyOwned
+from items.models import MONEY_DIGITS, MONEY_PLACES, Item
+
+
+def money_field(**kwargs: object) -> models.DecimalField:
+    """An amount as the store sends it: 4 decimal places, never a float."""
+    return models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=Decimal("0"), **kwargs)
+
+
+class Customer(CompanyOwned):
+    """Who a transaction is for; imported orders find theirs by e-mail address within the company."""
+
+    name = models.CharField(max_length=200)
+    company_name = models.CharField("Company", max_length=200, blank=True)
+    # Stored lower-cased, so matching is exact and the unique constraint is case-insensitive in effect.
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    billing_address = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "email"], condition=~Q(email=""), name="customer_email_unique_per_company"
+            ),
+            # Orders without an e-mail address go to one named web customer per company.
+            models.UniqueConstraint(
+                "company", Lower("name"), condition=Q(email=""), name="customer_without_email_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class TransactionType(models.TextChoices):
+    # The values are the cart's ImportOrdersAs values, so a cart's setting names its type directly.
+    CASH_SALE = "cash_sale", "Cash Sale"
+    SALES_ORDER = "sales_order", "Sales Order"
+    INVOICE = "invoice", "Sales Invoice"
+
+
+NUMBER_PREFIXES: dict[str, str] = {
+    TransactionType.CASH_SALE: "CS",
+    TransactionType.SALES_ORDER: "SO",
+    TransactionType.INVOICE: "INV",
+}
+
+
+class TransactionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+
+
+class TransactionNumberSequence(CompanyOwned):
+    """The last number given to a company's transactions of one type; locked while the next is taken."""
+
+    transaction_type = models.CharField(max_length=20, choices=TransactionType.choices)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "transaction_type"], name="transaction_sequence_unique_per_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_transaction_type_display()} numbers of {self.company}: last {self.last_number}"
+
+
+class Transaction(CompanyOwned):
+    """A pending sales transaction, usually one cart order: money exactly as the store reported it."""
+
+    transaction_type = models.CharField("Type", max_length=20, choices=TransactionType.choices)
+    status = models.CharField(max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING)
+    number = models.CharField(max_length=20)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="transactions")
+    transaction_date = models.DateTimeField()
+    memo = models.TextField(blank=True)
+
+    # Where it came from: deleting the cart keeps the transaction and the cart's name.
+    cart = models.ForeignKey("carts.Cart", on_delete=models.SET_NULL, null=True, blank=True, related_name="transactions")
+    cart_name = models.CharField(max_length=100, blank=True)
+    cart_order_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cart_status_id = models.PositiveSmallIntegerField(null=True, blank=True)
+    cart_status_label = models.CharField(max_length=100, blank=True)
+    # Set by later syncs when the order changes in the cart (e.g. cancelled) after it was imported.
+    cart_change_note = models.TextField(blank=True)
+
+    currency = models.CharField(max_length=3)
+    prices_include_tax = models.BooleanField(default=False)
+    customer_email = models.EmailField(max_length=254, blank=True)
+    customer_message = models.TextField(blank=True)
+    billing_address = models.JSONField(default=dict, blank=True)
+    shipping_addresses = models.JSONField(default=list, blank=True)
+
+    # Totals, all tax-inclusive except tax_total: total = subtotal + charges_total − discounts_total.
+    subtotal = money_field()
+    charges_total = money_field()
+    discounts_total = money_field()
+    tax_total = money_field(help_text="The tax the store reported for the whole order.")
+    total = money_field()
+    payments_total = money_field(help_text="Gift certificates and store credit already paid.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-transaction_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "transaction_type", "number"], name="transaction_number_unique"),
+            # An order is imported once: a second import, even a concurrent one, fails here.
+            models.UniqueConstraint(fields=["cart", "cart_order_id"], name="transaction_cart_order_imported_once"),
+        ]
+        indexes = [models.Index(fields=["company", "status", "-transaction_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.pk])
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total - self.payments_total
+
+    @property
+    def type_label(self) -> str:
+        """'Pending Cash Sale' and so on, as the merchant's guide names them."""
+        return f"{self.get_status_display()} {self.get_transaction_type_display()}"
+
+
+class Amounts(models.Model):
+    """An amount excluding tax, its tax, and including tax, as the store reported them."""
+
+    amount_ex_tax = money_field()
+    tax = money_field()
+    amount_inc_tax = money_field()
+
+    class Meta:
+        abstract = True
+
+
+class TransactionLine(Amounts, CompanyOwned):
+    """An item sold: the store's line with its quantity, price, discounts and tax."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="transaction_lines")
+    sku = models.CharField("SKU", max_length=255)
+    description = models.CharField(max_length=255)
+    options = models.TextField(blank=True, help_text="The product options chosen, e.g. 'Size: M, Colour: Blue'.")
+    quantity = models.PositiveIntegerField()
+    unit_price = money_field(help_text="Including tax when the transaction's prices include tax.")
+    discount = money_field(help_text="This line's share of the order's discounts (already in the discount lines).")
+    cart_line_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cart_product_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cart_variant_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["transaction", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class ChargeKind(models.TextChoices):
+    SHIPPING = "shipping", "Shipping"
+    HANDLING = "handling", "Handling"
+    GIFT_WRAPPING = "gift_wrapping", "Gift wrapping"
+    FEE = "fee", "Fee"
+
+
+class TransactionCharge(Amounts, CompanyOwned):
+    """Shipping, handling, gift wrapping or a fee on the order."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="charges")
+    kind = models.CharField(max_length=20, choices=ChargeKind.choices)
+    description = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["transaction", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class DiscountKind(models.TextChoices):
+    COUPON = "coupon", "Coupon"
+    DISCOUNT = "discount", "Discount"
+
+
+class TransactionDiscount(Amounts, CompanyOwned):
+    """A coupon or another discount, taken off the total (amounts are positive)."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="discounts")
+    kind = models.CharField(max_length=20, choices=DiscountKind.choices)
+    description = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["transaction", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PaymentKind(models.TextChoices):
+    GIFT_CERTIFICATE = "gift_certificate", "Gift certificate"
+    STORE_CREDIT = "store_credit", "Store credit"
+
+
+class TransactionPayment(CompanyOwned):
+    """Part of the total already paid in the store with a gift certificate or store credit."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="payments")
+    kind = models.CharField(max_length=20, choices=PaymentKind.choices)
+    description = models.CharField(max_length=255)
+    amount = money_field()
+
+    class Meta:
+        ordering = ["transaction", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
