@@ -14,6 +14,7 @@ from items.models import Item, ItemCartLink, LedgerAccount
 
 # Below SQLite's 999 bound variables per statement, so one lookup never needs more than a few statements.
 LOOKUP_CHUNK = 900
+MATCHED_ITEM_FIELDS = ("sku", "description", "unit_price", "updated_at")
 
 T = TypeVar("T")
 
@@ -75,20 +76,26 @@ class CartMatches:
 
 
 def cart_matches(*, cart: Cart, rows: Sequence[CartItemRow]) -> CartMatches:
-    """Links and items for a page of cart rows, in a handful of statements whatever the page's size."""
+    """Links and items for a page of cart rows, in a handful of statements whatever the page's size.
+
+    The items carry only what matching and imports compare and write (SKU, description, unit price).
+    """
     matches = CartMatches()
+    items = Item.objects.for_company(cart.company).only("company_id", *MATCHED_ITEM_FIELDS)
     product_ids = sorted({row.product_id for row in rows})
     wanted = {row.key for row in rows}
     for chunk in chunked(product_ids):
         for link in ItemCartLink.objects.filter(cart=cart, product_id__in=chunk):
             if (link.product_id, link.variant_id) in wanted:
                 matches.links[(link.product_id, link.variant_id)] = link
-    linked_ids = sorted({link.item_id for link in matches.links.values()})
-    for chunk in chunked(linked_ids):
-        matches.items_by_id.update((item.pk, item) for item in Item.objects.for_company(cart.company).filter(pk__in=chunk))
-    for item in items_by_sku(company=cart.company, skus=[row.sku for row in rows if row.sku]).values():
-        matches.items_by_id.setdefault(item.pk, item)
-        matches.items_by_sku[item.sku] = matches.items_by_id[item.pk]
+    for chunk in chunked(sorted({link.item_id for link in matches.links.values()})):
+        for item in items.filter(pk__in=chunk):
+            matches.items_by_id[item.pk] = matches.items_by_sku[item.sku] = item
+    # Rows whose SKU a linked item already has need no second look (the common case of a re-import).
+    unmatched_skus = sorted({row.sku for row in rows if row.sku and row.sku not in matches.items_by_sku})
+    for chunk in chunked(unmatched_skus):
+        for item in items.filter(sku__in=chunk):
+            matches.items_by_id[item.pk] = matches.items_by_sku[item.sku] = item
     return matches
 
 

@@ -36,7 +36,7 @@ from items.models import (
     LedgerAccount,
     LedgerAccountType,
 )
-from items.selectors import CartMatches, cart_matches, chunked, items_by_sku, ledger_accounts
+from items.selectors import MATCHED_ITEM_FIELDS, CartMatches, cart_matches, chunked, items_by_sku, ledger_accounts
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,6 @@ MERGE_ATTEMPTS = 3
 # Failures kept in the log entry; the counts stay exact beyond it.
 MAX_LOGGED_FAILURES = 500
 STORED_KEY_UNREADABLE = "the stored API key cannot be read (the encryption keys changed): enter the API key again."
-ITEM_FIELDS_IMPORTED = ["sku", "description", "unit_price", "updated_at"]
 
 
 # --- ledger accounts and accounting defaults ------------------------------------------------------
@@ -389,7 +388,7 @@ class _ItemsImport:
                 link.item, link.cart_sku = item, row.sku
                 changed_links.append(link)
         if changed_items:
-            Item.objects.bulk_update(changed_items.values(), ITEM_FIELDS_IMPORTED)
+            Item.objects.bulk_update(changed_items.values(), MATCHED_ITEM_FIELDS)
         if new_items:
             Item.objects.bulk_create(new_items)
             outcome.claims.update((item.pk, self.sku_taken_by[item.sku]) for item in new_items)
