@@ -102,7 +102,8 @@ class CsvCommitForm(forms.Form):
 class CartItemsSearchForm(forms.Form):
     """The Items (Cart) tab's search box, List Items button and page number."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search by name or SKU")
+    q = forms.CharField(required=False, max_length=200, label="Search by name or SKU", widget=forms.TextInput(
+        attrs={"type": "search", "aria-label": "Search by name or SKU", "placeholder": "Name or SKU"}))
     list = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
