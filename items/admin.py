@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
-from items.models import AccountingDefaults, Item, ItemCartLink, LedgerAccount
+from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, LedgerAccount
 
 
 @admin.register(LedgerAccount)
@@ -20,7 +20,7 @@ class AccountingDefaultsAdmin(CompanyScopedAdmin):
 class ItemCartLinkInline(admin.TabularInline):
     model = ItemCartLink
     extra = 0
-    fields = ("cart", "product_id", "variant_id")
+    fields = ("cart", "product_id", "variant_id", "cart_sku")
     readonly_fields = fields
 
 
@@ -34,6 +34,13 @@ class ItemAdmin(CompanyScopedAdmin):
 
 @admin.register(ItemCartLink)
 class ItemCartLinkAdmin(CompanyScopedAdmin):
-    list_display = ("item", "cart", "product_id", "variant_id", "company")
-    search_fields = ("item__sku", "cart__name", "product_id", "variant_id")
+    list_display = ("item", "cart", "product_id", "variant_id", "cart_sku", "company")
+    search_fields = ("item__sku", "cart_sku", "cart__name", "product_id", "variant_id")
     list_filter = ("cart",)
+
+
+@admin.register(ItemCsvUpload)
+class ItemCsvUploadAdmin(CompanyScopedAdmin):
+    list_display = ("file_name", "company", "uploaded_at", "committed_at", "summary")
+    search_fields = ("file_name", "company__account_number")
+    readonly_fields = ("file_name", "encoding", "uploaded_at", "committed_at", "summary", "content")

@@ -103,13 +103,16 @@ class ParsedItemsCsv:
         return {error.line for error in self.errors}
 
 
+def upload_too_large_message(size: int) -> str:
+    """What to do about a file over the limit."""
+    return (f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
+            "Split it into smaller files and upload each.")
+
+
 def decode_upload(data: bytes) -> tuple[str, str]:
     """The upload's text and the encoding it was read with; refuses binary and oversized files."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise CsvFileRefused(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
-            "Split it into smaller files and upload each."
-        )
+        raise CsvFileRefused(upload_too_large_message(len(data)))
     if not data.strip():
         raise CsvFileRefused("The file is empty. Download the template, fill it in and upload it.")
     for magic, description in KNOWN_BINARY_FORMATS:

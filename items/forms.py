@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from companies.models import Company
-from items.csv_files import MAX_UPLOAD_BYTES
+from items.csv_files import MAX_UPLOAD_BYTES, upload_too_large_message
 from items.models import Item, LedgerAccountType
 from items.selectors import ledger_accounts
 from items.services import TAB_PAGE_SIZE, CatalogSelection
@@ -81,10 +81,7 @@ class ItemsCsvUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
-                "Split it into smaller files and upload each."
-            )
+            raise ValidationError(upload_too_large_message(upload.size))
         return upload
 
 

@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import CartLogStatus
 from carts.views import _company_cart
-from items.csv_files import COLUMNS, CsvFileRefused, csv_lines
+from items.csv_files import COLUMNS, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
     CartItemsImportForm,
@@ -46,6 +47,8 @@ from items.services import (
 
 ITEMS_PAGE_SIZE = 50
 PREVIEW_ROWS = 200
+# Room for the multipart envelope and the other form fields around the file itself.
+MULTIPART_ALLOWANCE = 64 * 1024
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
@@ -132,8 +135,25 @@ def ledger_account_new(request: HttpRequest) -> HttpResponse:
 # --- Setup > Import Data > Items -------------------------------------------------------------------------
 
 
+@csrf_exempt  # checked below, after the size: Django's CSRF check would first read the whole upload
 @require_http_methods(["GET", "POST"])
 def items_import(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and _content_length(request) > MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE:
+        return render(request, "items/import_items.html", {"form": ItemsCsvUploadForm(), "columns": COLUMNS,
+                                                           "refused": upload_too_large_message(_content_length(request))},
+                      status=413)
+    return _items_import(request)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@csrf_protect
+def _items_import(request: HttpRequest) -> HttpResponse:
     form = ItemsCsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

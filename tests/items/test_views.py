@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from carts.models import CartLog
 from items.csv_files import MAX_UPLOAD_BYTES
@@ -184,6 +185,21 @@ def test_files_that_are_not_item_csvs_are_refused_on_the_page(company, merchant_
 def test_an_oversized_file_is_refused_before_it_is_read(merchant_client, settings) -> None:
     response = upload(merchant_client, b"SKU\r\n" + b"A" * MAX_UPLOAD_BYTES)
     assert "the limit is 5 MB" in body(response)
+    assert not ItemCsvUpload.objects.exists()
+
+
+def test_a_far_larger_upload_is_refused_from_its_length_before_it_is_read(merchant_client) -> None:
+    response = upload(merchant_client, b"SKU\r\n" + b"A" * (MAX_UPLOAD_BYTES + 200 * 1024))
+    assert response.status_code == 413
+    assert "the limit is 5 MB. Split it into smaller files" in body(response)
+    assert not ItemCsvUpload.objects.exists()
+
+
+def test_the_upload_still_needs_the_csrf_token(user) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/setup/import-data/items/", {"file": SimpleUploadedFile("a.csv", b"SKU\r\nA\r\n")})
+    assert response.status_code == 403
     assert not ItemCsvUpload.objects.exists()
 
 
