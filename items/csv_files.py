@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from items.models import DESCRIPTION_MAX_LENGTH, MONEY_DIGITS, MONEY_PLACES, SKU_MAX_LENGTH, ItemType
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 50_000
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an export of about 70,000 items
+MAX_ROWS = 100_000
 MAX_CELL_CHARACTERS = 10_000
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CWE-1236).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

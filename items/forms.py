@@ -76,7 +76,9 @@ class LedgerAccountForm(forms.Form):
 class ItemsCsvUploadForm(forms.Form):
     """The Items Import upload: a CSV file, refused early when it is too large."""
 
-    file = forms.FileField(label="CSV file", help_text="UTF-8 (with or without BOM) or Excel's CSV, up to 5 MB.")
+    file = forms.FileField(
+        label="CSV file", help_text=f"UTF-8 (with or without BOM) or Excel's CSV, up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -58,7 +58,7 @@ def test_utf8_with_or_without_bom_and_excel_csv_all_read_the_same(data: bytes) -
     (b"SKU,Description\r\nA\x00B,x\r\n", "binary file"),
     (b"SKU,Description\r\nA\x07,x\r\n", "control characters"),
     (b"   \r\n", "The file is empty"),
-    (b"x" * (MAX_UPLOAD_BYTES + 1), "the limit is 5 MB"),
+    (b"x" * (MAX_UPLOAD_BYTES + 1), "the limit is 10 MB"),
 ])
 def test_binary_empty_and_oversized_files_are_refused_with_what_to_do(data: bytes, message: str) -> None:
     with pytest.raises(CsvFileRefused, match=re.escape(message)):

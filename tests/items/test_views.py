@@ -184,14 +184,14 @@ def test_files_that_are_not_item_csvs_are_refused_on_the_page(company, merchant_
 
 def test_an_oversized_file_is_refused_before_it_is_read(merchant_client, settings) -> None:
     response = upload(merchant_client, b"SKU\r\n" + b"A" * MAX_UPLOAD_BYTES)
-    assert "the limit is 5 MB" in body(response)
+    assert "the limit is 10 MB" in body(response)
     assert not ItemCsvUpload.objects.exists()
 
 
 def test_a_far_larger_upload_is_refused_from_its_length_before_it_is_read(merchant_client) -> None:
     response = upload(merchant_client, b"SKU\r\n" + b"A" * (MAX_UPLOAD_BYTES + 200 * 1024))
     assert response.status_code == 413
-    assert "the limit is 5 MB. Split it into smaller files" in body(response)
+    assert "the limit is 10 MB. Split it into smaller files" in body(response)
     assert not ItemCsvUpload.objects.exists()
 
 
