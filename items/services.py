@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from carts.bigcommerce.client import RetryPolicy
-from carts.bigcommerce.constants import MAX_PAGE_SIZE, SCOPE_PRODUCTS_READ
+from carts.bigcommerce.client import BigCommerceClient, RetryPolicy
+from carts.bigcommerce.constants import SCOPE_PRODUCTS_READ
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
@@ -294,7 +295,7 @@ class _ItemsImport:
             reason = row_refusal(row)
             if not reason and row.sku in self.sku_taken_by:
                 reason = (
-                    f"Another cart product has the same SKU: {self.sku_taken_by[row.sku]}, which was imported. "
+                    f"Another cart product has the same SKU: {self.sku_taken_by[row.sku]}, earlier in this import. "
                     "SKUs must be unique: change one of them in BigCommerce and import again."
                 )
             if reason:
@@ -434,7 +435,7 @@ def _apply_row(item: Item, row: CartItemRow, description: str, matches: CartMatc
     return changed
 
 
-def _selected_rows(client: Any, selection: CatalogSelection, run: _ItemsImport) -> Iterator[tuple[list[CartItemRow], int, int]]:
+def _selected_rows(client: BigCommerceClient, selection: CatalogSelection, run: _ItemsImport) -> Iterator[tuple[list[CartItemRow], int, int]]:
     """(rows, products done, products in all) a store page at a time, as the selection asks."""
     if not selection.is_chosen:
         done = 0
@@ -532,7 +533,7 @@ def items_csv_template() -> bytes:
     return csv_bytes(template_rows())
 
 
-def items_csv_rows(*, items: Any) -> Iterator[list[object]]:
+def items_csv_rows(*, items: QuerySet[Item]) -> Iterator[list[object]]:
     """The template's header, then one row per item: a file that imports back unchanged."""
     yield [column.header for column in COLUMNS]
     for item in items.iterator(chunk_size=2000):
