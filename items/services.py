@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from carts.bigcommerce.client import BigCommerceClient, RetryPolicy
+from carts.bigcommerce.client import BigCommerceClient, RetryPolicy, V3Page
 from carts.bigcommerce.constants import SCOPE_PRODUCTS_READ
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
@@ -435,11 +436,24 @@ def _apply_row(item: Item, row: CartItemRow, description: str, matches: CartMatc
     return changed
 
 
+def _fetched_ahead(pages: Iterator[V3Page]) -> Iterator[V3Page]:
+    """The same pages, the next one fetched in a thread while the caller writes this one.
+
+    Network and database then overlap; one page ahead at most, so memory stays at two pages.
+    The client is only ever used by that one thread, one request at a time.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-page") as fetcher:
+        upcoming = fetcher.submit(next, pages, None)
+        while (page := upcoming.result()) is not None:
+            upcoming = fetcher.submit(next, pages, None)
+            yield page
+
+
 def _selected_rows(client: BigCommerceClient, selection: CatalogSelection, run: _ItemsImport) -> Iterator[tuple[list[CartItemRow], int, int]]:
     """(rows, products done, products in all) a store page at a time, as the selection asks."""
     if not selection.is_chosen:
         done = 0
-        for page in client.iter_catalog_product_pages(keyword=selection.keyword.strip()):
+        for page in _fetched_ahead(client.iter_catalog_product_pages(keyword=selection.keyword.strip())):
             done += len(page.items)
             yield [row for product in page.items for row in product_rows(product)], done, page.total
         return
@@ -451,7 +465,7 @@ def _selected_rows(client: BigCommerceClient, selection: CatalogSelection, run: 
         wanted.update((int(variant["product_id"]), int(variant["id"])) for variant in found)
     product_ids = sorted({product_id for product_id, _ in wanted})
     done = 0
-    for page in client.iter_catalog_product_pages(product_ids=product_ids):
+    for page in _fetched_ahead(client.iter_catalog_product_pages(product_ids=product_ids)):
         done += len(page.items)
         rows = [row for product in page.items for row in product_rows(product) if row.key in wanted]
         wanted.difference_update(row.key for row in rows)
