@@ -15,7 +15,7 @@ from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import CartLogStatus
 from carts.views import _company_cart
-from items.csv_files import COLUMNS, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
+from items.csv_files import COLUMNS, COLUMNS_BY_KEY, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
     CartItemsImportForm,
@@ -179,10 +179,12 @@ def _company_upload(request: HttpRequest, upload_id: int) -> ItemCsvUpload:
 def items_import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = _company_upload(request, upload_id)
     preview = items_csv_preview(upload=upload)
+    rows = [(row, preview.actions[row.line], " · ".join(f"{COLUMNS_BY_KEY[key].header}: {value}"
+                                                         for key, value in row.values.items() if key != "sku"))
+            for row in preview.parsed.rows[:PREVIEW_ROWS]]
     return render(request, "items/import_preview.html", {
-        "upload": upload, "preview": preview, "form": CsvCommitForm(),
-        "rows": [(row, preview.actions[row.line]) for row in preview.parsed.rows[:PREVIEW_ROWS]],
-        "preview_rows": PREVIEW_ROWS})
+        "upload": upload, "preview": preview, "form": CsvCommitForm(), "rows": rows, "preview_rows": PREVIEW_ROWS,
+        "errors": preview.errors[:PREVIEW_ROWS]})
 
 
 @require_POST

@@ -138,6 +138,7 @@ def test_an_upload_is_previewed_then_committed_creating_and_updating_by_sku(comp
     assert response.status_code == 302 and response.url == f"/setup/import-data/items/{stored.pk}/"
     preview = body(merchant_client.get(response.url))
     assert "New items</dt><dd>1" in preview and "Items updated</dt><dd>1" in preview
+    assert "Description: Bee · Unit Price: 3 · Cost Price: 1.5" in preview
     assert not Item.objects.filter(sku="B-2").exists()  # nothing is written by the preview
     done = merchant_client.post(f"/setup/import-data/items/{stored.pk}/commit/", follow=True)
     assert "1 created, 1 updated, 0 unchanged" in body(done)
