@@ -362,17 +362,20 @@ class OrderBook:
         )
 
     def _draw_lines(self, rng, count: int, *, gift_wrap_first: bool) -> tuple[LineSpec, ...]:
-        chosen: dict[tuple[int, int], LineSpec] = {}
-        while len(chosen) < count:
+        # Distinct variants while the catalog has enough; a tiny catalog's 120-line order repeats some.
+        variant_total = self.catalog.first_variant_id[-1] - self.catalog.first_variant_id[1]
+        lines: list[LineSpec] = []
+        seen: set[int] = set()
+        while len(lines) < count:
             product_id = rng.randint(1, self.catalog.max_product_id)
             variant_id = rng.choice(self.catalog.variant_ids_of(product_id))
             draw = rng.random()
             quantity = 1 if draw < 0.7 else rng.randint(2, 3) if draw < 0.95 else rng.randint(4, 10)
-            if (product_id, variant_id) in chosen and len(chosen) < len(self.catalog.live_ids):
+            if variant_id in seen and len(seen) < variant_total:
                 continue
-            chosen[(product_id, variant_id)] = LineSpec(product_id, variant_id, quantity,
-                                                        gift_wrapped=gift_wrap_first and not chosen)
-        return tuple(chosen.values())
+            seen.add(variant_id)
+            lines.append(LineSpec(product_id, variant_id, quantity, gift_wrapped=gift_wrap_first and not lines))
+        return tuple(lines)
 
     def _render(self, order_id: int) -> RenderedOrder:
         return price_order(self.spec(order_id), self.catalog, date_created=self.date_created[self.position(order_id)])
