@@ -52,7 +52,9 @@ class SandboxServer:
         if self._http is not None:
             raise RuntimeError("the sandbox server is already running")
         self._http = _HttpServer((self.host, self.requested_port), self)
-        self._thread = threading.Thread(target=self._http.serve_forever, name=f"sandbox-{self.port}", daemon=True)
+        # A short poll interval: stop() waits for the next poll, and tests start and stop many servers.
+        self._thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sandbox-{self.port}", daemon=True)
         self._thread.start()
         return self
 
