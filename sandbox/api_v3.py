@@ -153,9 +153,9 @@ def _sort_products(catalog: Catalog, ids: list[int], query: dict[str, str]) -> l
     sort, direction = query.get("sort", "id"), query.get("direction", "asc")
     if sort not in _PRODUCT_SORTS or direction not in ("asc", "desc"):
         raise ApiError(400, f"sort must be one of {', '.join(sorted(_PRODUCT_SORTS))} and direction asc or desc.")
-    keys = {"name": catalog.names, "sku": catalog.skus, "price": catalog.price_cents, "date_modified": catalog.date_modified}
-    if sort in keys:
-        values = keys[sort]
+    if sort != "id":
+        # By attribute name: the name and SKU indexes are built on first use, only when sorted on.
+        values = getattr(catalog, {"name": "names", "sku": "skus", "price": "price_cents", "date_modified": "date_modified"}[sort])
         ids = sorted(ids, key=lambda product_id: (values[product_id], product_id))
     return ids[::-1] if direction == "desc" else ids
 
