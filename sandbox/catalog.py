@@ -17,7 +17,7 @@ from sandbox.seeded import FieldDraw, record_random
 
 # Products were created over the 18 months before the order history ends (see orders.HISTORY_END).
 CATALOG_START = 1_717_200_000  # 2024-06-01
-CATALOG_END = 1_782_777_600  # 2026-07-01
+CATALOG_END = 1_782_777_600  # 2026-06-30
 # Every 47th product id was deleted after orders were placed for it, as in any store with a history.
 DELETED_EVERY = 47
 FIRST_VARIANT_ID = 101
@@ -299,7 +299,7 @@ class Catalog:
                             inventory_level=self.variant_inventory(product_id, 0), option_values=()),)
         return tuple(
             self._option_variant(product_id, sku, price, sale_price, variant_id, position, choices)
-            for position, (variant_id, choices) in enumerate(zip(ids, self._option_choices(product_id, count)))
+            for position, (variant_id, choices) in enumerate(zip(ids, self._option_choices(product_id, count), strict=False))
         )
 
     def _option_variant(self, product_id: int, sku: str, price: Decimal, sale_price: Decimal, variant_id: int,

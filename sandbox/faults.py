@@ -48,7 +48,7 @@ class FaultSpec:
     def to_text(self) -> str:
         """The spec in the form parse() reads."""
         parts = [f"{kind}={self.probabilities[kind]:g}" for kind in FAULT_KINDS if self.probabilities.get(kind)]
-        return ",".join(parts + [f"slow_seconds={self.slow_seconds:g}", f"seed={self.seed}"])
+        return ",".join([*parts, f"slow_seconds={self.slow_seconds:g}", f"seed={self.seed}"])
 
 
 def _number(item: str, raw_value: str, kind: type[int] | type[float]) -> float:

@@ -46,4 +46,4 @@ def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     if weight_sum == 0:
         return [ZERO] * (len(weights) - 1) + [total]
     shares = [to_cents(total * weight / weight_sum) for weight in weights[:-1]]
-    return shares + [total - sum(shares, ZERO)]
+    return [*shares, total - sum(shares, ZERO)]

@@ -5,14 +5,16 @@ everything else is rebuilt from an `OrderSpec` when an order is served. Generate
 spec from the seed; placed orders keep theirs, which is what the state file saves.
 """
 
+import random
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from sandbox import statuses, vocabulary
-from sandbox.catalog import CATALOG_END, Catalog
+from sandbox.catalog import CATALOG_END, Catalog, OptionValue
 from sandbox.dates import rfc2822
 from sandbox.money import ZERO, allocate, from_cents, split_tax, to_cents, v2_money
 from sandbox.seeded import FieldDraw, record_random
@@ -63,6 +65,11 @@ SPECIAL_ORDERS: dict[str, int | None] = {
 # How often each status occurs in a generated store (weights; every status also occurs at least once).
 _STATUS_WEIGHTS = ((10, 30), (2, 20), (11, 15), (9, 5), (7, 5), (0, 5), (1, 4), (5, 4), (4, 3), (14, 2),
                    (3, 2), (6, 2), (8, 1), (12, 1), (13, 1))
+# (rate, prices include tax): the tax settings orders are placed under.
+_TAX_SETTINGS = ((STORE_TAX_RATE, False), (Decimal("0.10"), False), (Decimal("0.20"), True), (Decimal("0.10"), True),
+                 (ZERO, False))
+_SPECIAL_TAX_SETTINGS = {"tax_inclusive_order": (Decimal("0.20"), True), "tax_exclusive_order": (STORE_TAX_RATE, False),
+                         "zero_tax_order": (ZERO, False)}
 _MODIFIED_LATER = frozenset({statuses.SHIPPED, statuses.PARTIALLY_SHIPPED, statuses.REFUNDED, statuses.CANCELLED,
                              statuses.COMPLETED, statuses.PARTIALLY_REFUNDED, statuses.DISPUTED})
 _PAYMENT_STATUS = {
@@ -156,6 +163,9 @@ class RenderedOrder:
     lines: list[dict]
     shipping_addresses: list[dict]
     coupons: list[dict]
+
+
+_COUPONS = (Coupon(1, "SAVE10", 1, Decimal(10)), Coupon(2, "WELCOME5", 2, Decimal(5)), Coupon(3, "S2549JM0Y", 1, Decimal(15)))
 
 
 class OrderNotPlaceable(ValueError):
@@ -328,17 +338,14 @@ class OrderBook:
         lines = self._draw_lines(rng, line_count, gift_wrap_first=kind == "wrapping_order" or rng.random() < 0.05)
         if kind == "deleted_product_order":
             deleted = self.catalog.max_product_id
-            lines = (LineSpec(deleted, self.catalog.variant_ids_of(deleted)[0], 1),) + lines[1:]
-        tax_rate, tax_inclusive = rng.choice(((Decimal("0.0825"), False), (Decimal("0.10"), False),
-                                              (Decimal("0.20"), True), (Decimal("0.10"), True), (ZERO, False)))
-        tax_rate, tax_inclusive = {"tax_inclusive_order": (Decimal("0.20"), True), "tax_exclusive_order": (Decimal("0.0825"), False),
-                                   "zero_tax_order": (ZERO, False)}.get(kind, (tax_rate, tax_inclusive))
-        currency = "EUR" if kind == "other_currency_order" else (
-            rng.choice(("EUR", "GBP", "CAD")) if rng.random() < 0.08 else "USD")
-        coupon = None
-        if kind == "coupon_order" or rng.random() < 0.15:
-            coupon = rng.choice((Coupon(1, "SAVE10", 1, Decimal(10)), Coupon(2, "WELCOME5", 2, Decimal(5)),
-                                 Coupon(3, "S2549JM0Y", 1, Decimal(15))))
+            lines = (LineSpec(deleted, self.catalog.variant_ids_of(deleted)[0], 1), *lines[1:])
+        # Drawn for every order, used or not, so each order's later draws do not depend on its kind.
+        drawn_tax = rng.choice(_TAX_SETTINGS)
+        tax_rate, tax_inclusive = _SPECIAL_TAX_SETTINGS.get(kind, drawn_tax)
+        drawn_currency = rng.choice(("EUR", "GBP", "CAD")) if rng.random() < 0.08 else "USD"
+        currency = "EUR" if kind == "other_currency_order" else drawn_currency
+        drawn_coupon = rng.choice(_COUPONS) if rng.random() < 0.15 else None
+        coupon = _COUPONS[0] if kind == "coupon_order" and drawn_coupon is None else drawn_coupon
         return OrderSpec(
             id=order_id,
             customer_id=customer_id,
@@ -361,7 +368,7 @@ class OrderBook:
             staff_notes=rng.choice(("", "", "BIN-45", "Called customer to confirm address")),
         )
 
-    def _draw_lines(self, rng, count: int, *, gift_wrap_first: bool) -> tuple[LineSpec, ...]:
+    def _draw_lines(self, rng: random.Random, count: int, *, gift_wrap_first: bool) -> tuple[LineSpec, ...]:
         # Distinct variants while the catalog has enough; a tiny catalog's 120-line order repeats some.
         variant_total = self.catalog.first_variant_id[-1] - self.catalog.first_variant_id[1]
         lines: list[LineSpec] = []
@@ -393,7 +400,7 @@ def _weighted_status(draw: int) -> int:
     raise AssertionError("draw exceeds the total weight")
 
 
-def _draw_line_count(draw: float, rng) -> int:
+def _draw_line_count(draw: float, rng: random.Random) -> int:
     if draw < 0.4:
         return 1
     if draw < 0.75:
@@ -418,9 +425,9 @@ def price_order(spec: OrderSpec, catalog: Catalog, *, date_created: int) -> Rend
 
     products = [catalog.product(line.product_id) for line in spec.lines]
     unit_prices = [in_order_currency(product.variant(line.variant_id).calculated_price)
-                   for line, product in zip(spec.lines, products)]
+                   for line, product in zip(spec.lines, products, strict=False)]
     unit_splits = [split_tax(unit, rate, tax_inclusive=inclusive) for unit in unit_prices]
-    totals_inc = [inc * line.quantity for (_, inc, _), line in zip(unit_splits, spec.lines)]
+    totals_inc = [inc * line.quantity for (_, inc, _), line in zip(unit_splits, spec.lines, strict=False)]
     subtotal_inc = sum(totals_inc, ZERO)
 
     coupon_discount = ZERO
@@ -433,7 +440,7 @@ def price_order(spec: OrderSpec, catalog: Catalog, *, date_created: int) -> Rend
     automatic_shares = allocate(discount_amount, totals_inc)
 
     lines = []
-    for number, (line, product) in enumerate(zip(spec.lines, products)):
+    for number, (line, product) in enumerate(zip(spec.lines, products, strict=False)):
         unit = unit_prices[number]
         price_ex, price_inc, price_tax = unit_splits[number]
         discounts = _applied_discounts(spec, coupon_shares[number], automatic_shares[number])
@@ -525,7 +532,7 @@ def _applied_discounts(spec: OrderSpec, coupon_share: Decimal, automatic_share: 
     return discounts
 
 
-def _product_option(line_id: int, position: int, value) -> dict:
+def _product_option(line_id: int, position: int, value: OptionValue) -> dict:
     return {
         "id": line_id * 10 + position,
         "option_id": value.option_id,
@@ -544,7 +551,8 @@ def _product_option(line_id: int, position: int, value) -> dict:
     }
 
 
-def _shipping_addresses(spec: OrderSpec, lines: list[dict], address_ids: list[int], in_order_currency) -> list[dict]:
+def _shipping_addresses(spec: OrderSpec, lines: list[dict], address_ids: list[int],
+                        in_order_currency: Callable[[Decimal], Decimal]) -> list[dict]:
     person = spec.person
     items = [sum(line["quantity"] for line in lines if line["order_address_id"] == address_id) for address_id in address_ids]
     shipping_shares = allocate(in_order_currency(from_cents(spec.shipping_cents)), [Decimal(count) for count in items])
@@ -595,7 +603,7 @@ def _sum(rows: list[dict], field: str) -> Decimal:
 
 
 def _order_totals(spec: OrderSpec, lines: list[dict], addresses: list[dict], coupon_discount: Decimal,
-                  discount_amount: Decimal, in_order_currency) -> dict:
+                  discount_amount: Decimal, in_order_currency: Callable[[Decimal], Decimal]) -> dict:
     subtotal_ex, subtotal_inc = _sum(lines, "total_ex_tax"), _sum(lines, "total_inc_tax")
     shipping_ex, shipping_inc = _sum(addresses, "cost_ex_tax"), _sum(addresses, "cost_inc_tax")
     handling_ex, handling_inc = _sum(addresses, "handling_cost_ex_tax"), _sum(addresses, "handling_cost_inc_tax")

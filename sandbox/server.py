@@ -142,10 +142,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _HttpServer
 
-    def do_GET(self) -> None:  # noqa: N802 - the names http.server dispatches to
+    def do_GET(self) -> None:
         self._handle()
 
-    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET  # noqa: N815
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the stats endpoint counts requests; errors are printed by _handle."""
@@ -163,7 +163,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             else:
                 status, html, headers = storefront.handle(sandbox, self.command, url.path, url.query, body)
                 self._send(status, html.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8", **headers})
-        except (ConnectionError, socket.timeout):
+        except (TimeoutError, ConnectionError):
             self.close_connection = True
         except Exception:  # a bug in the sandbox: say so to the client and the console, keep serving
             traceback.print_exc(file=sys.stderr)
