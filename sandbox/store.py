@@ -81,21 +81,25 @@ class SandboxStore:
         """Change an order's status (bumping date_modified); raises KeyError or ValueError for bad ids."""
         if status_id not in STATUS_IDS:
             raise ValueError(f"status_id must be one of 0-14, got {status_id}")
-        with self._lock:
-            self._require_order(order_id)
-            modified = max(now_timestamp(), self.orders.date_modified[self.orders.position(order_id)])
-            self.orders.set_status(order_id, status_id, modified)
-            self._order_changes.setdefault(order_id, {}).update(status_id=status_id, date_modified=modified)
-            self._save()
+        self._change_order(order_id, {"status_id": status_id})
 
     def set_order_archived(self, order_id: int, archived: bool) -> None:
         """Archive an order (is_deleted) or restore it."""
+        self._change_order(order_id, {"is_deleted": archived})
+
+    def _change_order(self, order_id: int, change: dict[str, int | bool]) -> None:
         with self._lock:
             self._require_order(order_id)
             modified = max(now_timestamp(), self.orders.date_modified[self.orders.position(order_id)])
-            self.orders.set_archived(order_id, archived, modified)
-            self._order_changes.setdefault(order_id, {}).update(is_deleted=archived, date_modified=modified)
+            self._apply_order_change(order_id, {**change, "date_modified": modified})
             self._save()
+
+    def _apply_order_change(self, order_id: int, change: dict[str, int | bool]) -> None:
+        if "status_id" in change:
+            self.orders.set_status(order_id, change["status_id"], change["date_modified"])
+        if "is_deleted" in change:
+            self.orders.set_archived(order_id, change["is_deleted"], change["date_modified"])
+        self._order_changes.setdefault(order_id, {}).update(change)
 
     def _require_order(self, order_id: int) -> None:
         if not self.orders.exists(order_id):
@@ -188,13 +192,8 @@ class SandboxStore:
         for placed in data["placed_orders"]:
             spec = OrderSpec.from_json(placed["spec"])
             self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
-        for order_id_text, change in data["order_changes"].items():
-            order_id = int(order_id_text)
-            if "status_id" in change:
-                self.orders.set_status(order_id, change["status_id"], change["date_modified"])
-            if "is_deleted" in change:
-                self.orders.set_archived(order_id, change["is_deleted"], change["date_modified"])
-            self._order_changes[order_id] = change
+        for order_id, change in data["order_changes"].items():
+            self._apply_order_change(int(order_id), change)
         self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})
         for name, saved in data["accounts"].items():
             if name in self.accounts:

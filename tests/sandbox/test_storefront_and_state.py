@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from sandbox.server import SandboxServer
-from tests.sandbox.conftest import api_session, v2
+from tests.sandbox.conftest import api_session, v2, without_links
 
 APPROVED = "4111 1111 1111 1111"
 
@@ -97,12 +97,6 @@ def test_state_survives_a_restart(tmp_path):
         assert server.store.status_labels[11] == "Ready to pick"
         assert server.store.accounts["no-orders"].revoked
         assert server.store.order(order_id).order["billing_address"]["email"] == "tomorrow@example.com"
-
-
-def without_links(orders: list[dict]) -> list[dict]:
-    """Orders without their resource links, which carry each server's port."""
-    links = {"products", "shipping_addresses", "coupons", "consignments", "fees"}
-    return [{key: value for key, value in order.items() if key not in links} for order in orders]
 
 
 def test_a_state_file_from_another_store_is_refused(tmp_path):
