@@ -136,3 +136,16 @@ def test_v3_variants_list_every_variant_and_filter_by_sku(sandbox):
     variant = catalog.product(sandbox.store.examples()["product_30_variants"]).variants[7]
     found = session.get(v3(sandbox, "/catalog/variants"), params={"sku": variant.sku}).json()["data"]
     assert [entry["id"] for entry in found] == [variant.id]
+
+
+def test_a_pooled_session_reuses_one_keep_alive_connection(sandbox):
+    session = api_session(sandbox)
+    for path in ("/store", "/orders", "/orders/100/coupons", "/orders?page=9", "/orders/99999"):
+        session.get(v2(sandbox, path))
+    pools = session.get_adapter(sandbox.base_url).poolmanager.pools
+    assert [pools[key].num_connections for key in pools.keys()] == [1]
+
+
+def test_head_answers_the_headers_of_get_without_a_body(sandbox):
+    answer = api_session(sandbox).head(v3(sandbox, "/catalog/products"))
+    assert answer.status_code == 200 and answer.content == b"" and int(answer.headers["Content-Length"]) > 0
