@@ -1,9 +1,15 @@
 from django.urls import path
 
-from salesorder.views import not_available
+from orders import views
 
 app_name = "orders"
 
 urlpatterns = [
-    path("sales/orders/", not_available, {"feature": "sales-orders"}, name="pending"),
+    path("setup/carts/<int:cart_id>/orders/", views.cart_orders, name="cart_orders"),
+    path("setup/carts/<int:cart_id>/orders/import/", views.cart_orders_import, name="cart_orders_import"),
+    path("setup/carts/<int:cart_id>/orders/import-items/", views.cart_orders_import_items, name="cart_orders_import_items"),
+    path("sales/orders/", views.pending_list, name="pending"),
+    path("sales/orders/<int:transaction_id>/", views.transaction_detail, name="detail"),
+    path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),
+    path("sales/orders/<int:transaction_id>/delete/", views.transaction_remove, name="delete"),
 ]

@@ -4,8 +4,6 @@ from django.shortcuts import redirect, render
 
 # Menu entries whose screens are not built yet, by URL slug.
 UNAVAILABLE_FEATURES = {
-    "sales-orders": "Sales > Sales Orders",
-    "cart-orders": "Shopping Carts > Orders (Cart)",
     "quotes": "Sales > Quotes",
     "customers": "Sales > Customers",
     "purchase-orders": "Purchasing > Purchase Orders",

@@ -15,6 +15,7 @@ from companies.models import Company
 from items.models import ItemCsvUpload
 from items.services import item_new
 from tests.carts.factories import make_cart
+from tests.orders.factories import make_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ OWNED_OBJECTS: dict[str, Callable[[dict], int]] = {
     "log_id": lambda owned: owned["log"].pk,
     "item_id": lambda owned: owned["item"].pk,
     "upload_id": lambda owned: owned["upload"].pk,
+    "transaction_id": lambda owned: owned["transaction"].pk,
 }
 
 
@@ -35,9 +37,11 @@ def owned_objects(company: Company) -> dict:
     item.save()
     upload = ItemCsvUpload.objects.create(company=company, file_name="secret-upload.csv", encoding="UTF-8",
                                           content="SKU,Description\nSECRET-CSV-SKU,secret csv description\n")
-    return {"cart": cart, "log": log, "item": item, "upload": upload,
+    transaction = make_transaction(company, cart)
+    return {"cart": cart, "log": log, "item": item, "upload": upload, "transaction": transaction,
             "markers": ["Secret Cart Name", "secret log summary", cart.store_hash, "SECRET-SKU-1",
-                        "secret item description", "secret-upload.csv", "SECRET-CSV-SKU"]}
+                        "secret item description", "secret-upload.csv", "SECRET-CSV-SKU", transaction.number,
+                        "Secret Customer Name", "secret memo text"]}
 
 
 def product_urls() -> Iterator[tuple[str, list[str]]]:
@@ -89,7 +93,8 @@ def test_every_object_url_is_a_404_for_another_company(company, other_merchant_c
 
 def test_lists_show_only_the_company_own_objects(company, other_merchant_client) -> None:
     owned = owned_objects(company)
-    for url in ("/setup/carts/", "/setup/items/", "/setup/items/export.csv", "/setup/accounting-defaults/"):
+    for url in ("/setup/carts/", "/setup/items/", "/setup/items/export.csv", "/setup/accounting-defaults/",
+                "/sales/orders/"):
         response = other_merchant_client.get(url)
         assert response.status_code == 200
         body = b"".join(response.streaming_content if response.streaming else [response.content]).decode()

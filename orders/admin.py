@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from companies.admin import CompanyScopedAdmin
+from orders.models import (
+    Customer,
+    Transaction,
+    TransactionCharge,
+    TransactionDiscount,
+    TransactionLine,
+    TransactionPayment,
+)
+
+
+@admin.register(Customer)
+class CustomerAdmin(CompanyScopedAdmin):
+    list_display = ("name", "email", "company_name", "company", "created_at")
+    search_fields = ("name", "email", "company_name", "company__account_number")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The store's amounts: shown to operators, never edited here."""
+
+    extra = 0
+    can_delete = False
+    exclude = ("company",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in ("id", "company")]
+
+
+class LineInline(ReadOnlyInline):
+    model = TransactionLine
+
+
+class ChargeInline(ReadOnlyInline):
+    model = TransactionCharge
+
+
+class DiscountInline(ReadOnlyInline):
+    model = TransactionDiscount
+
+
+class PaymentInline(ReadOnlyInline):
+    model = TransactionPayment
+
+
+@admin.register(Transaction)
+class TransactionAdmin(CompanyScopedAdmin):
+    list_display = ("number", "transaction_type", "status", "company", "cart_name", "cart_order_id", "total", "currency",
+                    "transaction_date")
+    list_filter = ("transaction_type", "status", "currency")
+    search_fields = ("number", "cart_order_id", "customer__email", "company__account_number")
+    date_hierarchy = "transaction_date"
+    readonly_fields = ("cart", "cart_name", "cart_order_id", "cart_status_id", "cart_status_label", "currency",
+                       "prices_include_tax", "subtotal", "charges_total", "discounts_total", "tax_total", "total",
+                       "payments_total", "billing_address", "shipping_addresses", "number", "transaction_type")
+    inlines = [LineInline, ChargeInline, DiscountInline, PaymentInline]

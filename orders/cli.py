@@ -1,0 +1,164 @@
+"""`cart orders`, `cart import-orders` and `order list`: the Orders (Cart) tab and List Pending Orders, scriptable."""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carts.bigcommerce.errors import BigCommerceError
+from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_company
+from carts.credential_storage import StoredKeyUnreadable
+from orders.models import Transaction, TransactionType
+from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
+from orders.services import (
+    CartNotReady,
+    ImportResult,
+    cart_orders_require_status,
+    orders_import_listed,
+    orders_import_selected,
+    orders_list,
+    store_failure_reason,
+)
+
+FAILED = 1
+
+
+def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
+    listing = subcommands.add_parser("orders", help="List Orders: the store's orders the cart would import.")
+    add_cart_arguments(listing)
+    listing.add_argument("--older-than", type=int, help="Show the page of orders older than this order number.")
+    listing.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
+    listing.set_defaults(handler=handle_orders)
+
+    importing = subcommands.add_parser("import-orders", help="Import Selected Orders (or every listed one).")
+    add_cart_arguments(importing)
+    which = importing.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", dest="ids", type=int, nargs="+", action="extend", metavar="N",
+                       help="Order numbers to import; repeatable.")
+    which.add_argument("--all", action="store_true", help="Every order the Orders (Cart) tab lists.")
+    importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
+    importing.set_defaults(handler=handle_import_orders)
+
+
+def handle_orders(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    try:
+        listing = orders_list(cart=cart, older_than=options["older_than"])
+    except CartNotReady as refusal:
+        raise CommandError(str(refusal), returncode=FAILED) from None
+    except (BigCommerceError, StoredKeyUnreadable) as error:
+        raise CommandError("The store's orders could not be listed: " + store_failure_reason(cart=cart, error=error),
+                           returncode=FAILED) from None
+    rows = [
+        {
+            "order_id": row.summary.order_id,
+            "date": row.summary.created_at.isoformat() if row.summary.created_at else None,
+            "customer": row.summary.customer_name,
+            "customer_email": row.summary.customer_email,
+            "status": row.summary.status_label,
+            "status_id": row.summary.status_id,
+            "items": row.summary.item_count,
+            "total": str(row.summary.total),
+            "currency": row.summary.currency,
+            "imported_as": row.transaction.number if row.transaction else None,
+        }
+        for row in listing.rows
+    ]
+    if options["json"]:
+        command.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    command.stdout.write(f"{listing.total} orders match; newest first.")
+    for row in rows:
+        command.stdout.write(
+            f"#{row['order_id']:<8} {(row['date'] or '')[:16]:<17} {row['customer'][:30]:<31} {row['status'][:22]:<23} "
+            f"{row['items']:>4} {row['total']:>12} {row['currency']:<4} {row['imported_as'] or 'not imported'}"
+        )
+    if listing.older_than:
+        command.stdout.write(f"More: --older-than {listing.older_than}")
+    return 0
+
+
+def handle_import_orders(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    try:
+        cart_orders_require_status(cart=cart)
+    except CartNotReady as refusal:
+        raise CommandError(str(refusal), returncode=FAILED) from None
+    if options["all"]:
+        result = orders_import_listed(cart=cart)
+    else:
+        if any(order_id <= 0 for order_id in options["ids"]):
+            raise CommandError("Order numbers are positive whole numbers.", returncode=INVALID_INPUT)
+        result = orders_import_selected(cart=cart, order_ids=options["ids"])
+    _print_result(command, result, as_json=options["json"])
+    return 0 if result.succeeded else FAILED
+
+
+def _print_result(command: BaseCommand, result: ImportResult, *, as_json: bool) -> None:
+    if as_json:
+        command.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    for entry in result.outcomes:
+        command.stdout.write(entry.message)
+    if result.created_item_skus:
+        command.stdout.write("Items created with the accounting defaults: " + ", ".join(result.created_item_skus))
+    command.stdout.write(result.summary)
+
+
+# --- python manage.py order list ---------------------------------------------------------------
+
+
+def register_order_commands(subcommands: argparse._SubParsersAction) -> None:
+    listing = subcommands.add_parser("list", help="List transactions (List Pending Orders).")
+    listing.add_argument("--company", required=True, help="The company's account number, SOA followed by 6 digits.")
+    listing.add_argument("--pending", action="store_true", help="Only pending transactions.")
+    listing.add_argument("--type", choices=[choice.value for choice in TransactionType], default="")
+    listing.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
+    listing.set_defaults(handler=handle_order_list)
+
+
+def handle_order_list(command: BaseCommand, options: dict) -> int:
+    company = command_company(options)
+    if options["pending"]:
+        transactions = transactions_pending(company=company, filters=PendingFilter(transaction_type=options["type"]))
+    else:
+        transactions = transactions_for_company(company=company)
+        transactions = transactions.filter(transaction_type=options["type"]) if options["type"] else transactions
+    transactions = transactions.prefetch_related("lines", "charges", "discounts", "payments")
+    if options["json"]:
+        command.stdout.write(json.dumps([transaction_json(record) for record in transactions], indent=2,
+                                        ensure_ascii=False))
+        return 0
+    for record in transactions:
+        command.stdout.write(
+            f"{record.number:<11} {record.type_label:<22} {record.transaction_date:%Y-%m-%d} "
+            f"{record.customer.name[:30]:<31} {record.cart_name[:20]:<21} #{record.cart_order_id or '':<8} "
+            f"{record.total:>14} {record.currency}"
+        )
+    return 0
+
+
+def transaction_json(record: Transaction) -> dict[str, Any]:
+    """A transaction for `order list --json`: money as decimal strings, line totals including tax."""
+    return {
+        "number": record.number,
+        "type": record.transaction_type,
+        "status": record.status,
+        "cart": record.cart.name if record.cart else record.cart_name,
+        "cart_order_id": record.cart_order_id,
+        "customer_email": record.customer.email or record.customer_email,
+        "currency": record.currency,
+        "prices_include_tax": record.prices_include_tax,
+        "lines": [
+            {"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price), "tax": str(line.tax),
+             "total": str(line.amount_inc_tax)}
+            for line in record.lines.all()
+        ],
+        "charges": str(record.charges_total),
+        "discounts": str(record.discounts_total),
+        "tax": str(record.tax_total),
+        "total": str(record.total),
+        "payments": str(record.payments_total),
+    }

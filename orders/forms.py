@@ -1,0 +1,148 @@
+"""Forms of the Orders (Cart) tab and Sales > Sales Orders: parse what the merchant chose into typed values."""
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from carts.models import Cart
+from companies.models import Company
+from orders.models import Transaction, TransactionType
+from orders.selectors import PendingFilter, customers_for_company
+from orders.services import SYNCHRONOUS_IMPORT_LIMIT, TransactionChanges
+
+MAX_ORDER_ID = 2**63 - 1
+
+
+def _order_ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        text = value.strip().lstrip("#")
+        if not text.isdigit() or not 0 < int(text) <= MAX_ORDER_ID:
+            raise ValidationError(f"'{value}' is not an order number.")
+        ids.append(int(text))
+    return sorted(set(ids))
+
+
+class OrderIdsField(forms.Field):
+    """Repeated order numbers (checkboxes or hidden fields) as sorted, distinct ints."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        if not value:
+            return []
+        return _order_ids([str(item) for item in (value if isinstance(value, (list, tuple)) else [value])])
+
+
+class OrderImportForm(forms.Form):
+    """Import Selected Orders, or every order the tab lists."""
+
+    selected = OrderIdsField(required=False)
+    scope = forms.ChoiceField(choices=[("selected", "Selected orders"), ("all", "Every listed order")])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("scope") == "selected" and not cleaned.get("selected"):
+            raise ValidationError("Tick at least one order, or click Import All Listed Orders.")
+        return cleaned
+
+    @property
+    def order_ids(self) -> list[int] | None:
+        """The chosen order ids, or None for every listed order."""
+        return None if self.cleaned_data["scope"] == "all" else self.cleaned_data["selected"]
+
+    @property
+    def runs_in_background(self) -> bool:
+        ids = self.order_ids
+        return ids is None or len(ids) > SYNCHRONOUS_IMPORT_LIMIT
+
+
+class CartVariantsField(forms.Field):
+    """Repeated "product:variant" pairs naming cart products, as sorted, distinct (product id, variant id)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[tuple[int, int]]:
+        pairs = set()
+        for text in value if isinstance(value, (list, tuple)) else [value] if value else []:
+            product, _, variant = str(text).partition(":")
+            if not (product.isdigit() and variant.isdigit()):
+                raise ValidationError(f"'{text}' is not a cart product and variant.")
+            pairs.add((int(product), int(variant)))
+        return sorted(pairs)
+
+
+class MissingItemsImportForm(forms.Form):
+    """Import the products a refusal named from the cart, then the refused orders again."""
+
+    variant = CartVariantsField()
+    order = OrderIdsField()
+
+
+class PendingFilterForm(forms.Form):
+    """List Pending Orders: filter by type, cart, date and customer; search by number or cart order id."""
+
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *TransactionType.choices])
+    cart = forms.ModelChoiceField(label="Cart", required=False, queryset=Cart.objects.none(), empty_label="All carts")
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    customer = forms.CharField(label="Customer", required=False, max_length=200)
+    q = forms.CharField(
+        label="Number or cart order id",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "CS-000001 or 1234"}),
+    )
+
+    def __init__(self, *args: object, company: Company, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cart"].queryset = Cart.objects.for_company(company)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "'To' is before 'From': swap the dates.")
+        return cleaned
+
+    def to_filter(self) -> PendingFilter:
+        """The filter the selector applies (everything when the form is invalid or empty)."""
+        if not self.is_valid():
+            return PendingFilter()
+        data = self.cleaned_data
+        return PendingFilter(
+            transaction_type=data["type"],
+            cart_id=data["cart"].pk if data["cart"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            customer=data["customer"],
+            search=data["q"],
+        )
+
+
+class TransactionEditForm(forms.Form):
+    """What may change on a pending transaction; its lines and money mirror the store's order."""
+
+    customer = forms.ModelChoiceField(queryset=None, empty_label=None)
+    transaction_date = forms.DateTimeField(
+        label="Date", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args: object, record: Transaction, **kwargs: object) -> None:
+        kwargs.setdefault("initial", {"customer": record.customer_id, "transaction_date": record.transaction_date,
+                                      "memo": record.memo})
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_company(company=record.company)
+
+    def clean_transaction_date(self) -> datetime.datetime:
+        value = self.cleaned_data["transaction_date"]
+        if value.year < 2000:
+            raise ValidationError("Enter a date from 2000 on.")
+        return value
+
+    def to_changes(self) -> TransactionChanges:
+        data = self.cleaned_data
+        return TransactionChanges(customer=data["customer"], transaction_date=data["transaction_date"], memo=data["memo"])

@@ -1,0 +1,111 @@
+"""Reads of transactions and customers shared by screens, commands and order imports."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
+from companies.models import Company
+from items.models import Item, ItemCartLink
+from items.selectors import chunked, items_by_sku
+from orders.models import Customer, Transaction, TransactionStatus
+
+
+@dataclass(frozen=True)
+class PendingFilter:
+    """What List Pending Orders narrows to; empty fields do not filter."""
+
+    transaction_type: str = ""
+    cart_id: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    customer: str = ""
+    search: str = ""
+
+
+def transactions_for_company(*, company: Company) -> QuerySet[Transaction]:
+    """The company's transactions with what their lists show."""
+    return Transaction.objects.for_company(company).select_related("customer", "cart")
+
+
+def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[Transaction]:
+    """The company's pending transactions of every type, newest first, narrowed by `filters`."""
+    filters = filters or PendingFilter()
+    transactions = transactions_for_company(company=company).filter(status=TransactionStatus.PENDING)
+    if filters.transaction_type:
+        transactions = transactions.filter(transaction_type=filters.transaction_type)
+    if filters.cart_id:
+        transactions = transactions.filter(cart_id=filters.cart_id)
+    if filters.date_from:
+        transactions = transactions.filter(transaction_date__date__gte=filters.date_from)
+    if filters.date_to:
+        transactions = transactions.filter(transaction_date__date__lte=filters.date_to)
+    if filters.customer.strip():
+        text = filters.customer.strip()
+        transactions = transactions.filter(Q(customer__name__icontains=text) | Q(customer__email__icontains=text))
+    if filters.search.strip():
+        text = filters.search.strip().lstrip("#")
+        matches = Q(number__icontains=text)
+        if text.isdigit():
+            matches |= Q(cart_order_id=int(text))
+        transactions = transactions.filter(matches)
+    return transactions
+
+
+def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, Transaction]:
+    """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
+    ids = sorted(set(order_ids))
+    found: dict[int, Transaction] = {}
+    for chunk in chunked(ids):
+        for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=chunk).only("pk", "number", "cart_order_id"):
+            found[transaction.cart_order_id] = transaction
+    return found
+
+
+@dataclass
+class ItemMatches:
+    """The items order lines correspond to: the cart product/variant link first, else the SKU."""
+
+    by_variant: dict[tuple[int, int], Item]
+    by_sku: dict[str, Item]
+
+    def item_for(self, *, product_id: int | None, variant_id: int | None, sku: str) -> Item | None:
+        linked = self.by_variant.get((product_id, variant_id)) if product_id and variant_id else None
+        return linked or self.by_sku.get(sku)
+
+
+def item_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Iterable[str]) -> ItemMatches:
+    """Items for a batch of order lines, in a few statements whatever the batch's size."""
+    wanted = set(variants)
+    product_ids = sorted({product_id for product_id, _ in wanted})
+    by_variant: dict[tuple[int, int], Item] = {}
+    for chunk in chunked(product_ids):
+        for link in ItemCartLink.objects.filter(cart=cart, product_id__in=chunk).select_related("item"):
+            if (link.product_id, link.variant_id) in wanted:
+                by_variant[(link.product_id, link.variant_id)] = link.item
+    return ItemMatches(by_variant=by_variant, by_sku=items_by_sku(company=cart.company, skus=skus))
+
+
+def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:
+    """The company's customers with these (lower-cased) e-mail addresses."""
+    found: dict[str, Customer] = {}
+    for chunk in chunked(sorted({email for email in emails if email})):
+        found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=chunk))
+    return found
+
+
+def customers_for_company(*, company: Company, search: str = "") -> QuerySet[Customer]:
+    """The company's customers, narrowed by name or e-mail address."""
+    customers = Customer.objects.for_company(company)
+    if search.strip():
+        customers = customers.filter(Q(name__icontains=search.strip()) | Q(email__icontains=search.strip()))
+    return customers
+
+
+def cart_order_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
+    """The cart's order imports still running (for progress bars) and the latest finished one."""
+    imports = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT)
+    return list(imports.filter(status=CartLogStatus.RUNNING)), imports.exclude(status=CartLogStatus.RUNNING).first()

@@ -1,0 +1,72 @@
+"""Order-test fixtures: a sandbox store over real HTTP, a cart connected to it, and items to match lines."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.bigcommerce.credentials import AllowedHosts
+from carts.models import Cart
+from companies.models import Company
+from items.models import Item
+from items.services import item_new
+from sandbox.server import SandboxServer
+from tests.carts.factories import make_cart
+from tests.items.conftest import api_requests, eager_celery  # noqa: F401 - shared with the item tests
+
+ALL_STATUSES = tuple(sorted(STANDARD_ORDER_STATUSES))
+# 40 products: enough distinct variants for the store's 120-line order.
+STORE_OPTIONS = {"seed": 7, "products": 40, "orders": 20}
+
+
+@pytest.fixture(scope="module")
+def shared_store() -> Iterator[SandboxServer]:
+    """One sandbox store for a test module's read-only tests (tests that place orders use `fresh_store`)."""
+    with SandboxServer(**STORE_OPTIONS) as server:
+        yield server
+
+
+@pytest.fixture
+def store(settings, shared_store: SandboxServer) -> SandboxServer:
+    """The module's sandbox store, reachable by the product, with its request counts at zero."""
+    settings.BIGCOMMERCE_EXTRA_API_HOSTS = [shared_store.host_port]
+    shared_store.store.reset_stats()
+    return shared_store
+
+
+@pytest.fixture
+def fresh_store(settings) -> Iterator[SandboxServer]:
+    """A store of this test's own, for tests that place orders or change statuses."""
+    with SandboxServer(**STORE_OPTIONS) as server:
+        settings.BIGCOMMERCE_EXTRA_API_HOSTS = [server.host_port]
+        yield server
+
+
+def sandbox_cart(company: Company, server: SandboxServer, **overrides: object) -> Cart:
+    """A cart on the sandbox store importing every status unless told otherwise."""
+    values = {"name": "Sandbox Store", "import_status_ids": ALL_STATUSES, **overrides}
+    return make_cart(company, api_path=server.api_path, api_key=server.api_key("full"),
+                     allowed_hosts=AllowedHosts.from_setting([server.host_port]), **values)
+
+
+@pytest.fixture
+def cart(company: Company, store: SandboxServer) -> Cart:
+    return sandbox_cart(company, store)
+
+
+def make_items(company: Company, skus: list[str]) -> list[Item]:
+    """Items with the company's accounting defaults, made as the item screens make them (existing SKUs kept)."""
+    items = []
+    for sku in skus:
+        item = Item.objects.filter(company=company, sku=sku).first() or item_new(company=company, sku=sku)
+        if item.pk is None:
+            item.description = f"Item {sku}"
+            item.save()
+        items.append(item)
+    return items
+
+
+def order_skus(server: SandboxServer, *order_ids: int) -> list[str]:
+    """Every non-empty SKU on these orders' lines."""
+    return sorted({line["sku"] for order_id in order_ids for line in server.store.order(order_id).lines if line["sku"]})
