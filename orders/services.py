@@ -222,7 +222,6 @@ class OrderListPage:
     rows: list[OrderListRow]
     total: int
     older_than: int | None
-    api_requests: int
 
 
 def orders_list(*, cart: Cart, older_than: int | None = None, page_size: int = LIST_PAGE_SIZE) -> OrderListPage:
@@ -244,7 +243,6 @@ def orders_list(*, cart: Cart, older_than: int | None = None, page_size: int = L
             page = client.get_orders_page(order_filter, page=1, limit=page_size, sort="id:desc")
             found.extend(page)
             more = more or len(page) == page_size
-        requests_made = client.stats.requests
     found.sort(key=lambda order: int(order["id"]), reverse=True)
     shown = [order_summary(order) for order in found[:page_size]]
     more = more or len(found) > page_size
@@ -253,7 +251,6 @@ def orders_list(*, cart: Cart, older_than: int | None = None, page_size: int = L
         rows=[OrderListRow(summary, imported.get(summary.order_id)) for summary in shown],
         total=sum(counts.get(status_id, 0) for status_id in status_ids),
         older_than=shown[-1].order_id if more and shown else None,
-        api_requests=requests_made,
     )
 
 

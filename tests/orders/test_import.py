@@ -326,3 +326,23 @@ def test_import_listed_imports_what_the_tab_lists_in_pages(company, fresh_store)
         result = orders_import_listed(cart=cart)
     assert len(result.imported) == 4 and result.succeeded
     assert Customer.objects.count() == 1  # the same shopper's four orders
+
+
+def test_many_selected_orders_import_in_the_background_counting_the_selection(
+    cart, store, eager_celery, django_capture_on_commit_callbacks
+) -> None:
+    ids = [examples(store)[kind] for kind in ("coupon_order", "wrapping_order")]
+    make_items(cart.company, order_skus(store, *ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        log = orders_import_start(cart=cart, order_ids=ids + [ids[0]])
+    log.refresh_from_db()
+    assert (log.status, log.progress_done, log.progress_total) == ("succeeded", 2, 2)
+    assert Transaction.objects.filter(cart=cart).count() == 2
+
+
+def test_a_redelivered_task_for_a_finished_import_does_nothing(cart, store) -> None:
+    from orders.tasks import orders_import_task
+
+    log = CartLog.objects.create(company=cart.company, cart=cart, kind="orders_import", status="succeeded")
+    orders_import_task(log.pk, [examples(store)["coupon_order"]])
+    assert api_requests(store) == 0 and not Transaction.objects.exists()
