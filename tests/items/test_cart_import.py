@@ -10,10 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carts.bigcommerce.client import BigCommerceClient, RequestStats, V3Page
+from carts.bigcommerce.credentials import AllowedHosts
 from carts.models import CartLog
 from items import selectors
 from items.models import Item, ItemCartLink
 from items.services import CatalogSelection, cart_items_import, cart_items_import_start, cart_items_page
+from sandbox.server import SandboxServer
+from tests.carts.factories import make_cart
 from tests.items.conftest import api_requests
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +241,16 @@ def test_the_items_tab_page_costs_one_request_and_flags_differences(cart, store,
     assert views["BOWL-00005"].item is None
     assert "has no SKU" in views[""].refusal
     assert len([view for view in page.rows if view.row.product_id == 2]) == 30
+
+
+def test_an_import_on_a_tight_rate_limit_waits_for_the_quota_and_finishes(company, settings) -> None:
+    with SandboxServer(products=600, orders=20, rate_limit_quota=2, rate_limit_window_ms=400) as limited:
+        settings.BIGCOMMERCE_EXTRA_API_HOSTS = [limited.host_port]
+        cart = make_cart(company, name="Limited", api_path=limited.api_path, api_key=limited.api_key("full"),
+                         allowed_hosts=AllowedHosts.from_setting([limited.host_port]))
+        log = cart_items_import(cart=cart, selection=CatalogSelection())
+        stats = limited.store.stats()
+    assert log.status == "partial" and log.counts["skipped"] == 2  # the empty SKU and the second DUP-1001
+    assert log.counts["created"] == Item.objects.filter(company=company).count() > 1000
+    assert stats["by_status"].get("200") == 3  # 600 products: three pages, each fetched once it was allowed
+    assert log.api_requests == stats["total_requests"]
