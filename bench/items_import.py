@@ -65,18 +65,19 @@ def run(sandbox: SandboxProcess, products: int) -> list[Figures]:
     from django.conf import settings
     from django.db import connection
 
-    from carts.bigcommerce.credentials import AllowedHosts
+    from carts.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
+    from carts.services import CartSettings, cart_create
     from companies.services import company_create
     from items.models import Item
     from items.services import CatalogSelection, cart_items_import, cart_items_page
-    from tests.carts.factories import make_cart
 
     # A worker runs with DEBUG off: Django then keeps no copy of every statement it sent.
     settings.DEBUG = False
     settings.BIGCOMMERCE_EXTRA_API_HOSTS = [sandbox.host_port]
     company, _ = company_create(name="Bench Ltd", email="bench@example.com", password="bench-password-9")
-    cart = make_cart(company, name="Sandbox", api_path=sandbox.api_path, api_key=sandbox.api_key,
-                     allowed_hosts=AllowedHosts.from_setting([sandbox.host_port]))
+    api_path = parse_api_path(sandbox.api_path, allowed_hosts=AllowedHosts.from_setting([sandbox.host_port]))
+    cart = cart_create(company=company, values=CartSettings(name="Sandbox", api_path=api_path,
+                                                            api_key=parse_api_key(sandbox.api_key)))
     request_budget = math.ceil(products / 250) + 2
     runs = []
 

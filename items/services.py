@@ -366,7 +366,8 @@ class _ItemsImport:
                     )))
                     continue
                 outcome.claims[item.pk] = row.reference
-                if _apply_row(item, row, description, matches):
+                written = _apply_row(item, row, description, matches)
+                if written:
                     item.updated_at = now
                     changed_items[item.pk] = item
                     outcome.updated += 1
@@ -377,7 +378,8 @@ class _ItemsImport:
                 item.description, item.unit_price = description, row.unit_price
                 new_items.append(item)
                 outcome.created += 1
-            if shortened:
+                written = True
+            if shortened and written:  # an unchanged item was warned about when it was written
                 outcome.warnings.append((row, (
                     f"Imported with the description shortened to {len(description)} characters "
                     f"(it was {len(row.description)})."
@@ -404,7 +406,7 @@ class _ItemsImport:
         counts = self.counts
         written = counts["created"] + counts["updated"]
         if written == 0 and counts["unchanged"]:
-            parts = [f"all {counts['unchanged']:,} items unchanged" if not counts["skipped"]
+            parts = [f"all {counts['unchanged']:,} item{'s' if counts['unchanged'] != 1 else ''} unchanged" if not counts["skipped"]
                      else f"{counts['unchanged']:,} unchanged"]
         else:
             parts = [f"{counts['created']:,} created", f"{counts['updated']:,} updated", f"{counts['unchanged']:,} unchanged"]

@@ -214,6 +214,9 @@ def test_a_description_too_long_is_shortened_with_a_warning(cart) -> None:
     assert "shortened to 255 characters (it was 261)" in log.failures[0]["reason"]
     assert "1 imported with a warning" in log.summary
     assert len(Item.objects.get(sku="LONG-XL").description) == 255
+    with mock.patch("items.services.cart_client", return_value=fake_client([V3Page([product], 1, 1, 1)])):
+        again = cart_items_import(cart=cart, selection=CatalogSelection())
+    assert again.summary == "Items import: all 1 item unchanged, 0 skipped."
 
 
 def test_the_same_sku_on_pages_far_apart_is_caught(cart) -> None:
