@@ -193,10 +193,12 @@ def cart_log_finish(
     log.finished_at = timezone.now()
     log.counts = counts or {}
     log.failures = failures or []
+    fields = ["status", "summary", "finished_at", "counts", "failures"]
     if stats is not None:
         log.api_requests = stats.requests
         log.rate_limit_waits = stats.rate_limit_waits
-    log.save()
+        fields += ["api_requests", "rate_limit_waits"]
+    log.save(update_fields=fields)  # progress is written by cart_log_progress; keep what it wrote
     return log
 
 
