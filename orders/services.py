@@ -612,9 +612,7 @@ def _finish_log(log: CartLog, result: ImportResult) -> ImportResult:
         status = CartLogStatus.SUCCEEDED
     else:
         status = CartLogStatus.PARTIAL
-    # cart_log_finish saves the whole entry: carry over the total cart_log_progress wrote in the database.
-    log.refresh_from_db(fields=["progress_total"])
-    log.progress_done = len(result.outcomes)
+    cart_log_progress(log=log, done=len(result.outcomes))
     cart_log_finish(log=log, status=status, summary=result.summary, counts=result.counts, failures=result.failures,
                     stats=result.stats)
     return result
