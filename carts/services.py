@@ -37,6 +37,7 @@ from companies.models import Company
 
 TEST_PASSED = "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
 TEST_FAILED = "TEST FAILED: "
+STORED_KEY_UNREADABLE = "the stored API key cannot be read (the encryption keys changed): enter the API key again."
 REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
 
 
@@ -218,12 +219,8 @@ def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
         statuses = client.order_statuses()
         step = SCOPE_ORDERS_MODIFY
         client.orders_modify_probe()
-    except BigCommerceError as error:
-        result = ConnectionTestResult(False, TEST_FAILED + _failure_reason(error, step, cart))
-    except StoredKeyUnreadable:
-        result = ConnectionTestResult(
-            False, TEST_FAILED + "the stored API key cannot be read (the encryption keys changed): enter the API key again."
-        )
+    except (BigCommerceError, StoredKeyUnreadable) as error:
+        result = ConnectionTestResult(False, TEST_FAILED + cart_store_error_reason(cart=cart, error=error, scope=step))
     else:
         timezone_name = (store.get("timezone") or {}).get("name", "")
         result = ConnectionTestResult(
@@ -269,8 +266,10 @@ def _record_test(
         )
 
 
-def _failure_reason(error: BigCommerceError, step: str, cart: Cart) -> str:
-    """The specific cause and its fix, for the merchant."""
+def cart_store_error_reason(*, cart: Cart, error: BigCommerceError | StoredKeyUnreadable, scope: str) -> str:
+    """Why the store could not be reached or read, and the fix, for the merchant; `scope` is what the call needed."""
+    if isinstance(error, StoredKeyUnreadable):
+        return STORED_KEY_UNREADABLE
     if isinstance(error, AuthenticationFailed):
         return (
             "BigCommerce refused the access token (401): it was mistyped, or the API account was deleted. "
@@ -279,7 +278,7 @@ def _failure_reason(error: BigCommerceError, step: str, cart: Cart) -> str:
         )
     if isinstance(error, MissingScope):
         return (
-            f"the API account lacks the OAuth scope '{step}'. BigCommerce does not let you change an API "
+            f"the API account lacks the OAuth scope '{scope}'. BigCommerce does not let you change an API "
             f"account's scopes: create a new API account with {REQUIRED_SCOPES_TEXT}, and enter its key here."
         )
     if isinstance(error, NotFound):

@@ -16,7 +16,7 @@ from carts.bigcommerce.constants import SCOPE_PRODUCTS_READ
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.services import _failure_reason, cart_client, cart_log_finish, cart_log_progress, cart_log_start
+from carts.services import cart_client, cart_store_error_reason, cart_log_finish, cart_log_progress, cart_log_start
 from companies.models import Company
 from items.csv_files import (
     COLUMNS,
@@ -51,7 +51,6 @@ TAB_PAGE_SIZE = 50
 MERGE_ATTEMPTS = 3
 # Failures kept in the log entry; the counts stay exact beyond it.
 MAX_LOGGED_FAILURES = 500
-STORED_KEY_UNREADABLE = "the stored API key cannot be read (the encryption keys changed): enter the API key again."
 
 
 # --- ledger accounts and accounting defaults ------------------------------------------------------
@@ -230,9 +229,7 @@ def _views_of(cart: Cart, rows: list[CartItemRow]) -> list[CartItemView]:
 
 def cart_error_reason(*, cart: Cart, error: BigCommerceError | StoredKeyUnreadable) -> str:
     """Why the store's catalog could not be read, and the fix, for the merchant."""
-    if isinstance(error, StoredKeyUnreadable):
-        return STORED_KEY_UNREADABLE
-    return _failure_reason(error, SCOPE_PRODUCTS_READ, cart)
+    return cart_store_error_reason(cart=cart, error=error, scope=SCOPE_PRODUCTS_READ)
 
 
 # --- importing cart items ------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from carts.bigcommerce.constants import MAX_PAGE_SIZE, OFFICIAL_API_HOST, SCOPE_
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.services import _failure_reason, cart_client, cart_log_finish, cart_log_progress, cart_log_start
+from carts.services import cart_client, cart_store_error_reason, cart_log_finish, cart_log_progress, cart_log_start
 from companies.models import Company
 from items.models import DESCRIPTION_MAX_LENGTH, Item
-from items.services import STORED_KEY_UNREADABLE, item_new
+from items.services import item_new
 from orders.mapping import OrderMappingError, OrderSummary, StoreOrder, map_order, order_summary
 from orders.models import (
     NUMBER_PREFIXES,
@@ -525,9 +525,7 @@ def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer, line_i
 
 def store_failure_reason(*, cart: Cart, error: BigCommerceError | StoredKeyUnreadable) -> str:
     """Why the store's orders could not be read, and the fix, for the merchant."""
-    if isinstance(error, StoredKeyUnreadable):
-        return STORED_KEY_UNREADABLE
-    return _failure_reason(error, SCOPE_ORDERS_READ, cart)
+    return cart_store_error_reason(cart=cart, error=error, scope=SCOPE_ORDERS_READ)
 
 
 # --- fetching and importing from the store -------------------------------------------------------
