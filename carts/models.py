@@ -100,6 +100,11 @@ class Cart(CompanyOwned):
     def import_status_labels(self) -> list[str]:
         return [self.status_label(status_id) for status_id in self.import_status_ids]
 
+    @property
+    def last_sync_log(self) -> CartLog | None:
+        """The latest finished auto-sync pass, for the one-line summary on every cart tab."""
+        return self.logs.filter(kind=CartLogKind.SYNC, finished_at__isnull=False).order_by("-started_at").first()
+
     @staticmethod
     def hint_for(client_id: str) -> str:
         return mask_client_id(client_id)

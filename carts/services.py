@@ -111,6 +111,11 @@ def cart_client(*, cart: Cart, retry: RetryPolicy | None = None) -> BigCommerceC
 
 
 def _apply_settings(cart: Cart, values: CartSettings) -> None:
+    if values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING:
+        # Switched on: the first pass is due at the next beat tick, and an old stop reason no longer applies.
+        cart.next_sync_at = timezone.now()
+        cart.auto_sync_stopped_reason = ""
+        cart.consecutive_sync_failures = 0
     cart.name = values.name
     cart.api_path = str(values.api_path)
     cart.store_hash = values.api_path.store_hash

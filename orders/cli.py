@@ -1,4 +1,4 @@
-"""`cart orders`, `cart import-orders` and `order list`: the Orders (Cart) tab and List Pending Orders, scriptable."""
+"""`cart orders`, `cart import-orders`, `cart sync` and `order list`: the Orders (Cart) and Auto-sync tabs and List Pending Orders, scriptable."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,7 @@ from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_c
 from carts.credential_storage import StoredKeyUnreadable
 from orders.models import Transaction, TransactionType
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
+from orders.sync import PassOutcome, cart_sync_pass
 from orders.services import (
     CartNotReady,
     ImportResult,
@@ -40,6 +41,10 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     which.add_argument("--all", action="store_true", help="Every order the Orders (Cart) tab lists.")
     importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
     importing.set_defaults(handler=handle_import_orders)
+
+    syncing = subcommands.add_parser("sync", help="Run one auto-sync pass now (exit 1 if it failed).")
+    add_cart_arguments(syncing)
+    syncing.set_defaults(handler=handle_sync)
 
 
 def handle_orders(command: BaseCommand, options: dict) -> int:
@@ -162,3 +167,13 @@ def transaction_json(record: Transaction) -> dict[str, Any]:
         "total": str(record.total),
         "payments": str(record.payments_total),
     }
+
+
+def handle_sync(command: BaseCommand, options: dict) -> int:
+    """One pass through the same service as the schedule and Sync now; the lock keeps it single."""
+    sync_pass = cart_sync_pass(cart_id=command_cart(options).pk, scheduled=False)
+    command.stdout.write(sync_pass.summary)
+    if sync_pass.result is not None:
+        for failure in sync_pass.result.failures:
+            command.stdout.write(f"  {failure['reference']}: {failure['reason']}")
+    return 0 if sync_pass.outcome in (PassOutcome.COMPLETED, PassOutcome.LOCKED) else FAILED

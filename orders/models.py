@@ -231,3 +231,26 @@ class TransactionPayment(CompanyOwned):
 
     def __str__(self) -> str:
         return self.description
+
+
+class OrderRefusal(CompanyOwned):
+    """A cart order that could not be imported, with the latest reason; gone once it imports.
+
+    Kept so the cart page can reconcile the store's orders against what was imported or refused,
+    and offer to retry each refused order once its cause is fixed.
+    """
+
+    cart = models.ForeignKey("carts.Cart", on_delete=models.CASCADE, related_name="order_refusals")
+    cart_order_id = models.PositiveBigIntegerField()
+    reason = models.TextField()
+    first_refused_at = models.DateTimeField(auto_now_add=True)
+    last_refused_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_refused_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "cart_order_id"], name="order_refusal_unique_per_cart_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.cart_order_id} of {self.cart}: {self.reason[:60]}"

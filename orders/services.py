@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
 
 from carts.bigcommerce.client import BigCommerceClient, OrderFilter, RequestStats
 from carts.bigcommerce.constants import MAX_PAGE_SIZE, OFFICIAL_API_HOST, SCOPE_ORDERS_READ
@@ -29,6 +30,7 @@ from orders.mapping import OrderMappingError, OrderSummary, StoreOrder, map_orde
 from orders.models import (
     NUMBER_PREFIXES,
     Customer,
+    OrderRefusal,
     Transaction,
     TransactionCharge,
     TransactionDiscount,
@@ -277,12 +279,32 @@ def orders_import(*, cart: Cart, orders: Iterable[dict[str, Any]], log: CartLog 
     status_ids, created_from = cart_orders_window(cart=cart)
     try:
         for batch in _batches(orders, IMPORT_BATCH_SIZE):
+            recorded = len(result.outcomes)
             _import_batch(cart, batch, result, status_ids, created_from)
+            _record_refusals(cart, result.outcomes[recorded:])
             if log is not None:
                 cart_log_progress(log=log, done=len(result.outcomes))
     except BigCommerceError as error:
         result.stopped_reason = store_failure_reason(cart=cart, error=error)
     return result
+
+
+def _record_refusals(cart: Cart, outcomes: Sequence[OrderOutcome]) -> None:
+    """Remember each refused order with its latest reason; forget the ones that are now imported."""
+    settled = [entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED]
+    OrderRefusal.objects.filter(cart=cart, cart_order_id__in=settled).delete()
+    now = timezone.now()
+    OrderRefusal.objects.bulk_create(
+        [
+            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=entry.order_id, reason=entry.reason,
+                         last_refused_at=now)
+            for entry in outcomes
+            if entry.outcome == Outcome.REFUSED
+        ],
+        update_conflicts=True,
+        unique_fields=["cart", "cart_order_id"],
+        update_fields=["reason", "last_refused_at"],
+    )
 
 
 def _batches(orders: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -16,6 +16,7 @@ from items.services import CatalogSelection, cart_items_import
 from orders.forms import MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
 from orders.models import Transaction
 from orders.selectors import cart_order_imports, transactions_for_company, transactions_pending
+from orders.sync import cart_sync_reconcile, cart_sync_start, cart_sync_state
 from orders.services import (
     CartNotReady,
     ImportResult,
@@ -128,3 +129,30 @@ def transaction_remove(request: HttpRequest, transaction_id: int) -> HttpRespons
         messages.success(request, f"{record.number} deleted; its cart order can be imported again.")
         return redirect("orders:pending")
     return render(request, "orders/transaction_delete.html", {"record": record})
+
+
+@require_GET
+def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """The cart's Auto-sync tab: state, the last passes, and on request a reconciliation with the store."""
+    cart = _company_cart(request, cart_id)
+    reconciliation, error = None, ""
+    if request.GET.get("reconcile") and cart.import_status_ids:
+        try:
+            reconciliation = cart_sync_reconcile(cart=cart)
+        except (BigCommerceError, StoredKeyUnreadable) as failure:
+            error = "The store's orders could not be counted: " + store_failure_reason(cart=cart, error=failure)
+    return render(request, "orders/cart_sync.html", {
+        "cart": cart, "tab": "sync", "passes": cart_sync_state(cart=cart), "reconciliation": reconciliation,
+        "error": error})
+
+
+@require_POST
+def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Sync now: one pass in the background, through the same service as the schedule."""
+    cart = _company_cart(request, cart_id)
+    if not cart.import_status_ids:
+        messages.error(request, "Set 'Import Orders with Status' on the Settings tab before syncing.")
+    else:
+        cart_sync_start(cart=cart)
+        messages.success(request, "Sync started: this page shows the pass when it finishes (reload in a moment).")
+    return redirect("orders:cart_sync", cart.pk)

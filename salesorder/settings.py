@@ -136,7 +136,22 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# A queue name of its own lets a test run's worker ignore anything else on a shared broker.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="salesorder")
+
+# Auto-sync: beat ticks every AUTOSYNC_TICK_SECONDS and enqueues a pass for each Running cart due.
+AUTOSYNC_TICK_SECONDS = env.float("AUTOSYNC_TICK_SECONDS", default=60.0)
+# A pass holds its cart's lock this long, extended as it makes progress; a killed worker's lock expires.
+AUTOSYNC_LOCK_SECONDS = env.int("AUTOSYNC_LOCK_SECONDS", default=300)
+# Orders modified this long before the cursor are read again, so late status changes are not missed.
+AUTOSYNC_OVERLAP_MINUTES = env.int("AUTOSYNC_OVERLAP_MINUTES", default=10)
+# Transient failures retry with backoff; the company is e-mailed after this many failed passes in a row.
+AUTOSYNC_RETRY_ATTEMPTS = env.int("AUTOSYNC_RETRY_ATTEMPTS", default=3)
+AUTOSYNC_RETRY_BASE_SECONDS = env.float("AUTOSYNC_RETRY_BASE_SECONDS", default=30.0)
+AUTOSYNC_NOTIFY_AFTER_FAILURES = env.int("AUTOSYNC_NOTIFY_AFTER_FAILURES", default=3)
+CELERY_BEAT_SCHEDULE = {
+    "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
+}
 
 LOGGING = {
     "version": 1,

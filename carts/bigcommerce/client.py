@@ -78,6 +78,7 @@ class OrderFilter:
 
     status_id: int | None = None
     created_from: datetime | None = None  # timezone-aware
+    modified_from: datetime | None = None  # timezone-aware
     min_id: int | None = None
     max_id: int | None = None
 
@@ -88,6 +89,8 @@ class OrderFilter:
             params["status_id"] = self.status_id
         if self.created_from is not None:
             params["min_date_created"] = self.created_from.isoformat()
+        if self.modified_from is not None:
+            params["min_date_modified"] = self.modified_from.isoformat()
         if self.min_id is not None:
             params["min_id"] = self.min_id
         if self.max_id is not None:

@@ -19,6 +19,8 @@ def test_order_filter_sends_only_what_is_set_with_an_iso_date() -> None:
     assert OrderFilter().params() == {}
     assert OrderFilter(status_id=11, created_from=created_from, min_id=100, max_id=349).params() == {
         "status_id": 11, "min_date_created": "2026-03-01T00:00:00-06:00", "min_id": 100, "max_id": 349}
+    modified_from = datetime.datetime(2026, 3, 2, 12, 30, tzinfo=datetime.UTC)
+    assert OrderFilter(modified_from=modified_from).params() == {"min_date_modified": "2026-03-02T12:30:00+00:00"}
 
 
 @responses.activate
