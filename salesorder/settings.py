@@ -1,4 +1,5 @@
 """Settings for the Salesorder cart portal, read from the environment (see .env.example)."""
+import os
 from pathlib import Path
 
 import environ
@@ -6,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)  # SQLite files, the embedded broker and the beat schedule live here
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
@@ -82,6 +84,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker and web server share one SQLite file: wait for locks instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Tests use a file too (one per test process), so a real Celery worker started by a test can open it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "companies.User"

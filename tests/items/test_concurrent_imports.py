@@ -13,8 +13,6 @@ from items.services import CatalogSelection, cart_items_import
 
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_at_once_never_duplicate_an_item(cart, store) -> None:
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the race needs a server database (CI runs PostgreSQL)")
     start = threading.Barrier(2)
     logs, errors = [], []
 

@@ -15,11 +15,6 @@ from tests.orders.conftest import make_items, order_skus, sandbox_cart
 IMPORTERS = 3
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's in-memory test database locks tables in shared-cache mode and fails instead of waiting; "
-    "a file database (as the product uses) serialises writers with BEGIN IMMEDIATE. Run with DATABASE_URL=postgres://…",
-)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(company, store) -> None:
     cart = sandbox_cart(company, store)
