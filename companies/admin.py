@@ -24,7 +24,11 @@ class CompanyScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         related_model = db_field.remote_field.model
-        if not request.user.is_superuser and any(field.name == "company" for field in related_model._meta.fields):
+        if request.user.is_superuser:
+            pass
+        elif related_model is Company:  # the company field itself: offering every company would list them all
+            kwargs["queryset"] = Company.objects.filter(pk=request.user.company_id)
+        elif any(field.name == "company" for field in related_model._meta.fields):
             kwargs["queryset"] = related_model._default_manager.filter(company=request.user.company)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
