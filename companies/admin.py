@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -20,7 +22,19 @@ class CompanyScopedAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         filters = tuple(super().get_list_filter(request))
-        return ("company", *filters) if request.user.is_superuser else filters
+        if request.user.is_superuser:
+            return ("company", *filters)
+        # A plain filter on a related field offers every row of the related table, other companies' too;
+        # this one offers only the values the staff member's own rows refer to.
+        return tuple((name, admin.RelatedOnlyFieldListFilter) if self._is_relation(name) else name for name in filters)
+
+    def _is_relation(self, name: object) -> bool:
+        if not isinstance(name, str) or LOOKUP_SEP in name:
+            return False
+        try:
+            return self.model._meta.get_field(name).is_relation
+        except FieldDoesNotExist:
+            return False
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         related_model = db_field.remote_field.model
