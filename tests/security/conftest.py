@@ -12,15 +12,17 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from carts.models import CartLog
 from companies.models import Company, User
 from items.models import ItemCartLink, ItemCsvUpload, LedgerAccount
 from items.services import item_new
 from orders.models import Customer, Transaction, TransactionType
+from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process
 from tests.carts.factories import make_cart
 from tests.orders.factories import make_transaction
 
@@ -124,6 +126,21 @@ def company_rows(company: Company) -> dict[str, list[dict]]:
         if isinstance(field, models.ForeignKey) and field.related_model is Company:
             rows[model._meta.label] = list(model._default_manager.filter(company=company).order_by("pk").values())
     return rows
+
+
+def admin_urls(owned: dict, rival_owned: dict) -> list[str]:
+    """Each registered model's list, add, search and — for an object of each company — change, history, delete."""
+    objects = {**{f"owned:{key}": value for key, value in owned.items()},
+               **{f"rival:{key}": value for key, value in rival_owned.items()}}
+    urls = ["/admin/"]
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_changelist") + "?q=secret",
+                 reverse(f"{prefix}_add")]
+        for instance in objects.values():
+            if isinstance(instance, model):
+                urls += [reverse(f"{prefix}_{view}", args=[instance.pk]) for view in ("change", "history", "delete")]
+    return urls
 
 
 def assert_shows_none_of(markers: list[str], text: str, where: str) -> None:

@@ -6,7 +6,6 @@ JSON endpoints, searches) and the admin site (through its registry), as a mercha
 from __future__ import annotations
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +14,7 @@ from items.models import Item
 from orders.models import Transaction
 from tests.security.conftest import (
     Route,
+    admin_urls,
     assert_shows_none_of,
     company_rows,
     product_routes,
@@ -99,21 +99,6 @@ def test_forms_refuse_another_company_s_objects_named_in_the_body(
         assert_shows_none_of(owned["markers"], text, "a form given another company's ids")
     assert company_rows(company) == before
     assert not Transaction.objects.filter(company=other_company, customer=owned["customer"]).exists()
-
-
-def admin_urls(owned: dict, rival_owned: dict) -> list[str]:
-    """Each registered model's list, add, search and — for an object of each company — change, history, delete."""
-    objects = {**{f"owned:{key}": value for key, value in owned.items()},
-               **{f"rival:{key}": value for key, value in rival_owned.items()}}
-    urls = ["/admin/"]
-    for model, model_admin in admin.site._registry.items():
-        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_changelist") + "?q=secret",
-                 reverse(f"{prefix}_add")]
-        for instance in objects.values():
-            if isinstance(instance, model):
-                urls += [reverse(f"{prefix}_{view}", args=[instance.pk]) for view in ("change", "history", "delete")]
-    return urls
 
 
 def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_client, other_merchant_client) -> None:
