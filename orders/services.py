@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from carts.bigcommerce.client import BigCommerceClient, OrderFilter, RequestStats
@@ -48,6 +48,10 @@ LIST_PAGE_SIZE = 50
 IMPORT_BATCH_SIZE = MAX_PAGE_SIZE
 # More selected orders than this are imported in the background, with a progress bar.
 SYNCHRONOUS_IMPORT_LIMIT = 25
+DATABASE_CONNECTION_LOST = (
+    "the connection to the database was lost. The orders imported before it are kept, each one whole; "
+    "import again to import the rest."
+)
 
 
 class CartNotReady(ValueError):
@@ -286,6 +290,14 @@ def orders_import(*, cart: Cart, orders: Iterable[dict[str, Any]], log: CartLog 
                 cart_log_progress(log=log, done=len(result.outcomes))
     except BigCommerceError as error:
         result.stopped_reason = store_failure_reason(cart=cart, error=error)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise  # the caller's transaction is lost with the connection: the caller decides what to do
+        # A failover or a network cut between two orders: the orders committed stay, and the run ends
+        # with its reason instead of its log being left running forever.
+        logger.exception("Orders import on cart %s lost its database connection", cart.pk)
+        connection.close_if_unusable_or_obsolete()  # the next query opens a new connection
+        result.stopped_reason = DATABASE_CONNECTION_LOST
     return result
 
 
@@ -403,7 +415,8 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
     except OperationalError as error:  # e.g. a lock not granted in time: this order only, the rest go on
         logger.warning("Order %s of cart %s: %s", order.order_id, cart.pk, error)
         return OrderOutcome(order.order_id, Outcome.REFUSED,
-                            reason="the database was too busy to take it; nothing of it was saved. Import it again.")
+                            reason="the database did not take it (it was busy, or the connection was lost); nothing "
+                                   "of it was saved. Import it again.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
         existing = Transaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
