@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -51,6 +51,10 @@ TAB_PAGE_SIZE = 50
 MERGE_ATTEMPTS = 3
 # Failures kept in the log entry; the counts stay exact beyond it.
 MAX_LOGGED_FAILURES = 500
+DATABASE_CONNECTION_LOST = (
+    "the connection to the database was lost. The pages of items written before it are kept; import again "
+    "to import the rest."
+)
 
 
 # --- ledger accounts and accounting defaults ------------------------------------------------------
@@ -488,6 +492,14 @@ def cart_items_import(*, cart: Cart, selection: CatalogSelection, log: CartLog |
             log.progress_done, log.progress_total = done, total  # cart_log_finish saves the whole entry
     except (BigCommerceError, StoredKeyUnreadable) as error:
         stopped_by = "The import stopped: " + cart_error_reason(cart=cart, error=error)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise  # the caller's transaction is lost with the connection: the caller decides what to do
+        # A failover or a network cut: the page being written rolled back whole, the pages before it stay,
+        # and the run ends with its reason instead of its log being left running forever.
+        logger.exception("Items import on cart %s lost its database connection", cart.pk)
+        connection.close_if_unusable_or_obsolete()  # the next query opens a new connection
+        stopped_by = "The import stopped: " + DATABASE_CONNECTION_LOST
     finally:
         if client is not None:
             client.close()
