@@ -1,0 +1,86 @@
+"""The worker killed in the middle of a background import: the redelivered task completes it, nothing doubled.
+
+Import All Listed Orders queues a task; a real worker process (a child Python running the task as the
+worker does, on this test's database) is killed with SIGKILL once it has imported a few hundred orders.
+Tasks are acknowledged late and rejected when their worker is lost, so the broker delivers the same
+message again: running it completes the import in the same log entry, and no order is imported twice.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from carts.models import CartLog, CartLogStatus
+from orders.models import Transaction
+from orders.services import orders_import_start
+from orders.tasks import orders_import_task
+from sandbox.server import SandboxServer
+from tests.faults.conftest import assert_orders_imported_exactly_once
+from tests.orders.conftest import sandbox_cart
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+KILL_AFTER = 300  # orders imported when the worker is killed
+WORKER = """
+import sys
+import django
+django.setup()
+from orders.tasks import orders_import_task
+orders_import_task.apply(args=(int(sys.argv[1]), None))  # as a worker runs a task it took from the queue
+"""
+
+
+def database_url() -> str:
+    """This test's database, for the child worker."""
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company, settings, monkeypatch) -> None:
+    assert django_settings.CELERY_TASK_ACKS_LATE and django_settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    with SandboxServer(seed=9, products=40, orders=1200) as store:
+        settings.BIGCOMMERCE_EXTRA_API_HOSTS = [store.host_port]
+        cart = sandbox_cart(company, store, create_missing_items=True)
+        queued = []
+        monkeypatch.setattr(orders_import_task, "delay", lambda *args: queued.append(args))  # the broker holds it
+        log = orders_import_start(cart=cart, order_ids=None)
+        assert queued == [(log.pk, None)]
+
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(log.pk)], cwd=django_settings.BASE_DIR,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": database_url(),
+                 "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
+            assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
+            assert time.monotonic() < deadline, "the worker imported too slowly"
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+
+        killed = CartLog.objects.get(pk=log.pk)
+        assert killed.status == CartLogStatus.RUNNING  # nobody could finish it: the worker died mid-import
+        before = Transaction.objects.filter(cart=cart).count()
+        expected_total = len({order_id for order_id in range(100, store.store.orders.max_order_id + 1)
+                              if not store.store.order(order_id).order["is_deleted"]})
+        assert KILL_AFTER <= before < expected_total
+        for record in Transaction.objects.filter(cart=cart).prefetch_related("lines"):  # none half-written
+            assert len(record.lines.all()) == len(store.store.order(record.cart_order_id).lines), record.number
+
+        orders_import_task.apply(args=queued[0])  # the broker redelivers the unacknowledged message
+
+    finished = CartLog.objects.get(pk=log.pk)
+    assert finished.status != CartLogStatus.RUNNING
+    assert finished.counts["already_imported"] >= before
+    imported, refused = assert_orders_imported_exactly_once(cart, store)
+    assert imported + refused == expected_total and imported > before
