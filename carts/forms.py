@@ -20,6 +20,7 @@ from carts.services import (
     cart_order_status_choices,
 )
 from companies.models import Company
+from salesorder.widgets import DateInput
 
 CREDENTIALS_FILE_MAX_BYTES = 16 * 1024
 
@@ -70,7 +71,7 @@ class BigCommerceCartForm(forms.Form):
     import_orders_from = forms.DateField(
         label="Import orders from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Orders created before this date are never imported.",
     )
     auto_sync = forms.ChoiceField(label="Auto-sync", choices=AutoSync.choices, initial=AutoSync.STOPPED)

@@ -11,6 +11,7 @@ from companies.models import Company
 from orders.models import Transaction, TransactionType
 from orders.selectors import PendingFilter, customers_for_company
 from orders.services import SYNCHRONOUS_IMPORT_LIMIT, TransactionChanges
+from salesorder.widgets import DateInput
 
 MAX_ORDER_ID = 2**63 - 1
 
@@ -86,8 +87,8 @@ class PendingFilterForm(forms.Form):
 
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *TransactionType.choices])
     cart = forms.ModelChoiceField(label="Cart", required=False, queryset=Cart.objects.none(), empty_label="All carts")
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
     customer = forms.CharField(label="Customer", required=False, max_length=200)
     q = forms.CharField(
         label="Number or cart order id",

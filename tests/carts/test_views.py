@@ -202,3 +202,9 @@ def test_menu_entries_not_built_yet_lead_to_a_plain_page(merchant_client) -> Non
     assert response.status_code == 200
     assert "not available yet" in response.content.decode()
     assert merchant_client.get("/unavailable/no-such-thing/").status_code == 404
+
+
+def test_the_edit_form_shows_the_stored_cut_off_date_so_saving_again_keeps_it(merchant_client, company) -> None:
+    cart = make_cart(company, import_orders_from=datetime.date(2026, 11, 1))
+    page = merchant_client.get(cart.get_absolute_url()).content.decode()
+    assert 'type="date" name="import_orders_from" value="2026-11-01"' in page
