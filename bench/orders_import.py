@@ -32,7 +32,7 @@ SANDBOX_PROCESS = """
 import sys
 from sandbox.server import SandboxServer
 orders, lines_per_order, shoppers = map(int, sys.argv[1:4])
-server = SandboxServer(port=0, seed=1, products=40, orders=20, plan="standard").start()
+server = SandboxServer(port=0, seed=1, products=40, orders=20, plan=sys.argv[4]).start()
 catalog = server.store.catalog
 variants = [(product_id, variant.id) for product_id in catalog.live_ids for variant in catalog.product(product_id).variants
             if variant.sku.strip()]  # the product without a SKU is refused with its reason; tests cover that
@@ -48,10 +48,10 @@ server.serve_until_interrupted()
 class OrdersSandboxProcess(SandboxProcess):
     """The items benchmark's sandbox child process, started with orders placed in it."""
 
-    def __init__(self, orders: int) -> None:
+    def __init__(self, orders: int, *, plan: str = "standard") -> None:
         # Not super().__init__(): that starts the catalog-only store.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SANDBOX_PROCESS, str(orders), str(LINES_PER_ORDER), str(SHOPPERS)],
+            [sys.executable, "-c", SANDBOX_PROCESS, str(orders), str(LINES_PER_ORDER), str(SHOPPERS), plan],
             cwd=BASE_DIR, stdout=subprocess.PIPE, text=True,
         )
         self.api_path, self.api_key = self.process.stdout.readline().split()

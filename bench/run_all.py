@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 # Each module is runnable as `python -m bench.<module>` and writes var/bench/<module>.json.
-BENCHMARKS: tuple[str, ...] = ("items_import", "orders_import")
+BENCHMARKS: tuple[str, ...] = ("items_import", "orders_import", "autosync")
 
 
 def main() -> int:

@@ -295,10 +295,13 @@ def _short_reason(outcome: OrderOutcome) -> str:
 
 
 def _summary(result: ImportResult, flagged: dict[int, str]) -> str:
-    """A plain sentence: '3 orders imported, 1 refused: SKU TS-RED-L not in Items'."""
+    """A plain sentence: '3 orders imported, 1 refused: SKU TS-RED-L not in Items', or 'No new orders'.
+
+    Orders read again in the overlap window are already imported: counted in the log, not news.
+    """
+    if not (result.imported or result.refused or flagged):
+        return "No new orders"
     parts = [f"{len(result.imported)} order{'s' if len(result.imported) != 1 else ''} imported"]
-    if result.already_imported:
-        parts.append(f"{len(result.already_imported)} already imported")
     if result.refused:
         parts.append(f"{len(result.refused)} refused: " + "; ".join(_short_reason(entry) for entry in result.refused[:3]))
     if flagged:

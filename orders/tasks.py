@@ -27,8 +27,9 @@ def orders_import_task(log_id: int, order_ids: list[int] | None) -> None:
 def autosync_tick() -> int:
     """Every tick: enqueue one pass per Running cart that is due; no API calls here."""
     cart_ids = carts_sync_due()
-    for cart_id in cart_ids:
-        cart_sync_task.delay(cart_id)
+    with cart_sync_task.app.producer_or_acquire() as producer:  # one broker connection for the whole tick
+        for cart_id in cart_ids:
+            cart_sync_task.apply_async((cart_id,), producer=producer)
     return len(cart_ids)
 
 

@@ -65,3 +65,6 @@ def sandbox_allowed(settings, sandbox_store):
     """Let the product contact the sandbox store (as BIGCOMMERCE_EXTRA_API_HOSTS does in `make run`)."""
     settings.BIGCOMMERCE_EXTRA_API_HOSTS = [sandbox_store.host_port]
     return sandbox_store
+
+
+from tests.celery_worker import celery_worker_with_beat  # noqa: E402,F401 - the fixture, for every test folder

@@ -31,14 +31,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot(page):
-    """Save a numbered full-page screenshot of the current step as a test artifact."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page, request):
+    """Save a numbered full-page screenshot of the current step, in a folder named after the test."""
+    folder = SCREENSHOTS / request.node.originalname
+    folder.mkdir(parents=True, exist_ok=True)
     counter = {"step": 0}
 
     def take(name: str) -> Path:
         counter["step"] += 1
-        path = SCREENSHOTS / f"{counter['step']:02d}-{name}.png"
+        path = folder / f"{counter['step']:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 

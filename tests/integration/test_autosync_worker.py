@@ -11,7 +11,7 @@ from carts.models import AutoSync, Cart, CartLog, CartLogKind
 from orders.models import Transaction
 from orders.tasks import cart_sync_task
 from tests.carts.factories import make_cart
-from tests.integration.conftest import wait_for
+from tests.celery_worker import wait_for
 from tests.orders.test_sync import place
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

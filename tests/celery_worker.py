@@ -1,4 +1,4 @@
-"""A real Celery worker with beat, in its own processes, sharing the test database and a broker.
+"""A real Celery worker with beat, in its own processes, sharing the test database and a broker (a fixture).
 
 CI gives it PostgreSQL and Redis (DATABASE_URL, REDIS_URL); on a machine with neither, the test
 database is a SQLite file and the broker is kombu's SQLAlchemy transport over another file.
@@ -21,7 +21,7 @@ from django.db import connection
 
 from salesorder.celery import app as celery_app
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 
