@@ -20,7 +20,7 @@ from carts.services import (
     cart_order_status_choices,
 )
 from companies.models import Company
-from salesorder.widgets import DateInput
+from salesorder.widgets import DateInput, SecretTextarea
 
 CREDENTIALS_FILE_MAX_BYTES = 16 * 1024
 
@@ -55,7 +55,7 @@ class BigCommerceCartForm(forms.Form):
     credentials_text = forms.CharField(
         label="Or paste the credentials file",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        widget=SecretTextarea(attrs={"rows": 4, "autocomplete": "off"}),
         help_text="The whole .txt BigCommerce downloaded (ACCESS TOKEN, CLIENT ID, API PATH lines) fills the "
         "key and the URL. The client secret in it is not stored.",
     )

@@ -13,7 +13,8 @@ from carts.services import cart_create, cart_delete, cart_test_connection, cart_
 LOG_PAGE_SIZE = 50
 
 
-def _company_cart(request: HttpRequest, cart_id: int) -> Cart:
+def company_cart(request: HttpRequest, cart_id: int) -> Cart:
+    """The signed-in company's cart, or 404 (another company's cart does not exist for it)."""
     return get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
 
 
@@ -34,7 +35,7 @@ def cart_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company, cart=cart)
     if request.method == "POST" and form.is_valid():
         cart_update(cart=cart, values=form.to_settings())
@@ -45,7 +46,7 @@ def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 @require_POST
 def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     result = cart_test_connection(cart=cart)
     level = messages.SUCCESS if result.passed else messages.ERROR
     messages.add_message(request, level, " ".join(part for part in (result.message, result.detail) if part))
@@ -54,7 +55,7 @@ def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     if request.method == "POST":
         cart_delete(cart=cart)
         messages.success(request, f"Cart '{cart.name}' deleted.")
@@ -63,7 +64,7 @@ def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 
 def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     logs = CartLog.objects.for_company(request.company).filter(cart=cart)[:LOG_PAGE_SIZE]
     return render(request, "carts/cart_log.html", {"cart": cart, "logs": logs, "tab": "log"})
 

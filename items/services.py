@@ -489,7 +489,7 @@ def cart_items_import(*, cart: Cart, selection: CatalogSelection, log: CartLog |
         for rows, done, total in _selected_rows(client, selection, run):
             run.take(rows)
             cart_log_progress(log=log, done=done, total=total)
-            log.progress_done, log.progress_total = done, total  # cart_log_finish saves the whole entry
+            log.progress_done, log.progress_total = done, total  # the entry returned shows it too
     except (BigCommerceError, StoredKeyUnreadable) as error:
         stopped_by = "The import stopped: " + cart_error_reason(cart=cart, error=error)
     except (OperationalError, InterfaceError):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import CartLogStatus
-from carts.views import _company_cart
+from carts.views import company_cart
 from items.csv_files import COLUMNS, COLUMNS_BY_KEY, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
@@ -212,7 +212,7 @@ def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @require_GET
 def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     search = CartItemsSearchForm(request.GET or None)
     listing, error = None, ""
     if search.is_valid() and search.wants_rows:
@@ -228,7 +228,7 @@ def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 @require_POST
 def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     form = CartItemsImportForm(request.POST)
     back = reverse("items:cart_items", args=[cart.pk]) + "?" + urlencode(
         {"list": 1, "q": request.POST.get("q", "")[:200], "page": request.POST.get("page", "1")[:6]})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carts.bigcommerce.errors import BigCommerceError
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import Cart
-from carts.views import _company_cart
+from carts.views import company_cart
 from items.services import CatalogSelection, cart_items_import
 from orders.forms import MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
 from orders.models import Transaction
@@ -38,7 +38,7 @@ def _orders_tab(cart: Cart) -> str:
 
 @require_GET
 def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     listing, error = None, ""
     if request.GET.get("list") and cart.import_status_ids:
         older_than = request.GET.get("older_than", "")
@@ -53,7 +53,7 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 @require_POST
 def cart_orders_import(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     form = OrderImportForm(request.POST)
     if not form.is_valid():
         for message in form.non_field_errors() or ["Nothing was imported: the request was incomplete."]:
@@ -72,7 +72,7 @@ def cart_orders_import(request: HttpRequest, cart_id: int) -> HttpResponse:
 @require_POST
 def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse:
     """The refusal's offer: import the missing products from the cart, then the refused orders again."""
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     form = MissingItemsImportForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was imported: the request did not name the products and orders.")
@@ -134,7 +134,7 @@ def transaction_remove(request: HttpRequest, transaction_id: int) -> HttpRespons
 @require_GET
 def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
     """The cart's Auto-sync tab: state, the last passes, and on request a reconciliation with the store."""
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     reconciliation, error = None, ""
     if request.GET.get("reconcile") and cart.import_status_ids:
         try:
@@ -149,7 +149,7 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
 @require_POST
 def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     """Sync now: one pass in the background, through the same service as the schedule."""
-    cart = _company_cart(request, cart_id)
+    cart = company_cart(request, cart_id)
     if not cart.import_status_ids:
         messages.error(request, "Set 'Import Orders with Status' on the Settings tab before syncing.")
     else:

@@ -297,9 +297,6 @@ def test_the_token_appears_nowhere_after_a_full_walk(
     assert store.store.stats()["total_requests"] > 20
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "carts/forms.py renders the pasted credentials file back into its textarea when the form has an error; "
-    "the fix (a textarea that never renders its value) is the cart owner's, see the issue 7 report"))
 def test_a_pasted_credentials_file_is_not_rendered_back_when_the_form_has_an_error(store, company, merchant_client) -> None:
     merchant_client.post(reverse("carts:new"), cart_form(store, credentials_text=store.credentials_text("full")))
     refused = merchant_client.post(reverse("carts:new"), cart_form(store, credentials_text=store.credentials_text("full")))

@@ -79,7 +79,7 @@ class _RedirectHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_PUT = do_POST = do_GET  # noqa: N815
+    do_PUT = do_POST = do_GET
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
@@ -208,9 +208,6 @@ def test_a_store_redirecting_to_another_server_is_not_followed(company, merchant
         redirecting.server_close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "carts/bigcommerce/client.py checks a name's addresses with its own getaddrinfo, then urllib3 resolves it "
-    "again to connect: the connection must go to the address that was checked (cart owner's fix, issue 7 report)"))
 def test_a_listed_name_rebound_to_loopback_after_the_check_is_never_contacted(
     company, settings, listener, connects, monkeypatch
 ) -> None:
