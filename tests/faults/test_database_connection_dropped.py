@@ -20,7 +20,10 @@ from items.models import Item
 from orders import services
 from orders.models import Customer, Transaction, TransactionLine
 from sandbox.server import SandboxServer
-from tests.faults.conftest import assert_catalog_imported_exactly_once, assert_orders_imported_exactly_once
+from tests.faults.conftest import (
+    assert_catalog_imported_exactly_once,
+    assert_orders_imported_exactly_once,
+)
 from tests.orders.conftest import sandbox_cart
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -22,8 +22,8 @@ from companies.models import Company, User
 from items.models import ItemCartLink, ItemCsvUpload, LedgerAccount
 from items.services import item_new
 from orders.models import Customer, Transaction, TransactionType
-from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process
 from tests.carts.factories import make_cart
+from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process
 from tests.orders.factories import make_transaction
 
 # How to find the first company's object for each id kwarg a URL takes.
@@ -133,7 +133,7 @@ def admin_urls(owned: dict, rival_owned: dict) -> list[str]:
     objects = {**{f"owned:{key}": value for key, value in owned.items()},
                **{f"rival:{key}": value for key, value in rival_owned.items()}}
     urls = ["/admin/"]
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_changelist") + "?q=secret",
                  reverse(f"{prefix}_add")]

@@ -25,7 +25,12 @@ from items.models import Item, ItemCsvUpload, LedgerAccount
 from orders.models import Transaction
 from tests.conftest import PASSWORD
 from tests.orders.conftest import ALL_STATUSES, sandbox_cart
-from tests.security.conftest import admin_urls, company_rows, product_routes, response_text
+from tests.security.conftest import (
+    admin_urls,
+    company_rows,
+    product_routes,
+    response_text,
+)
 from tests.test_production_settings import PRODUCTION
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +247,8 @@ print("hsts", signed_in.get("Strict-Transport-Security"))
 def test_under_production_settings_cookies_are_secure_and_http_is_redirected(tmp_path) -> None:
     environment = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}"}
     for command in (["migrate", "-v", "0"], ["shell", "-c", PRODUCTION_LOGIN]):
-        result = subprocess.run([sys.executable, "manage.py", *command], capture_output=True, text=True, env=environment)
+        result = subprocess.run([sys.executable, "manage.py", *command], capture_output=True, text=True,
+                                env=environment, check=False)
         assert result.returncode == 0, result.stderr
     lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines() if " " in line)
     assert lines["http"] == "301 https://portal.example.com/login/"
