@@ -105,7 +105,10 @@ def cart_client(*, cart: Cart, retry: RetryPolicy | None = None) -> BigCommerceC
         read_timeout=settings.BIGCOMMERCE_READ_TIMEOUT_SECONDS,
         retry=retry
         or RetryPolicy(
-            max_attempts=settings.BIGCOMMERCE_MAX_ATTEMPTS, max_total_seconds=settings.BIGCOMMERCE_MAX_RETRY_SECONDS
+            max_attempts=settings.BIGCOMMERCE_MAX_ATTEMPTS,
+            max_total_seconds=settings.BIGCOMMERCE_MAX_RETRY_SECONDS,
+            base_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_BASE_SECONDS,
+            max_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_MAX_SECONDS,
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carts.forms import BigCommerceCartForm
@@ -11,6 +12,8 @@ from carts.models import Cart, CartLog
 from carts.services import cart_create, cart_delete, cart_test_connection, cart_update
 
 LOG_PAGE_SIZE = 50
+# Hidden from Django's error reports (500 e-mails to ADMINS, the debug page).
+SECRET_FIELDS = ("api_key", "credentials_text")
 
 
 def company_cart(request: HttpRequest, cart_id: int) -> Cart:
@@ -23,6 +26,7 @@ def cart_list(request: HttpRequest) -> HttpResponse:
     return render(request, "carts/cart_list.html", {"carts": carts})
 
 
+@sensitive_post_parameters(*SECRET_FIELDS)
 @require_http_methods(["GET", "POST"])
 def cart_new(request: HttpRequest) -> HttpResponse:
     form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company)
@@ -33,6 +37,7 @@ def cart_new(request: HttpRequest) -> HttpResponse:
     return render(request, "carts/cart_new.html", {"form": form})
 
 
+@sensitive_post_parameters(*SECRET_FIELDS)
 @require_http_methods(["GET", "POST"])
 def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)

@@ -175,7 +175,17 @@ def _store_orders(client, cart: Cart, status_ids: list[int]) -> Iterator[dict[st
     )
 
 
+def _close_interrupted_passes(cart: Cart) -> None:
+    """Passes still 'running' while this one holds the lock died with their worker; say so in their entries."""
+    CartLog.objects.filter(cart=cart, kind=CartLogKind.SYNC, status=CartLogStatus.RUNNING).update(
+        status=CartLogStatus.FAILED,
+        finished_at=timezone.now(),
+        summary="Interrupted: the worker running this pass stopped. The next pass carried on; nothing was doubled.",
+    )
+
+
 def _run_pass(cart: Cart, token: str) -> SyncPass:
+    _close_interrupted_passes(cart)
     log = cart_log_start(cart=cart, kind=CartLogKind.SYNC)
     try:
         cart_orders_require_status(cart=cart)
@@ -188,7 +198,9 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
     status_ids, _ = cart_orders_window(cart=cart)
     reader = _PassReader(cart=cart, token=token, status_ids=status_ids)
     with client:
-        result = orders_import(cart=cart, orders=reader.orders_to_import(_store_orders(client, cart, status_ids)))
+        result = orders_import(
+            cart=cart, orders=reader.orders_to_import(_store_orders(client, cart, status_ids)), log=log
+        )
     result.stats = client.stats
     result.api_requests = client.stats.requests
     if isinstance(reader.error, (AuthenticationFailed, MissingScope)):
@@ -261,7 +273,7 @@ def _transient_failure(cart: Cart, log: CartLog, result: ImportResult, flagged: 
     failures = Cart.objects.filter(pk=cart.pk).values_list("consecutive_sync_failures", flat=True).first() or 0
     failures += 1
     Cart.objects.filter(pk=cart.pk).update(consecutive_sync_failures=failures)
-    summary = _summary(result, flagged) + f" The store failed to answer: {result.stopped_reason}"
+    summary = f"{_summary(result, flagged)}. Stopped early: {result.stopped_reason}"
     cart_log_finish(
         log=log,
         status=CartLogStatus.FAILED,

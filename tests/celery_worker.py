@@ -26,7 +26,7 @@ READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """The URL of the database this test run uses, for the worker to open the same one."""
     database = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -79,7 +79,7 @@ def celery_worker_with_beat(transactional_db, sandbox_allowed, tmp_path) -> Iter
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "salesorder.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "CELERY_BROKER_URL": broker_url,
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",

@@ -208,3 +208,17 @@ def test_the_edit_form_shows_the_stored_cut_off_date_so_saving_again_keeps_it(me
     cart = make_cart(company, import_orders_from=datetime.date(2026, 11, 1))
     page = merchant_client.get(cart.get_absolute_url()).content.decode()
     assert 'type="date" name="import_orders_from" value="2026-11-01"' in page
+
+
+def test_error_reports_hide_the_pasted_key_and_credentials(merchant_client, company) -> None:
+    from django.test import RequestFactory
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from carts.views import cart_new
+
+    request = RequestFactory().post("/setup/carts/new/bigcommerce/", new_cart_data(credentials_text=GUIDE_CREDENTIALS_FILE))
+    request.user, request.company = company.users.first(), company
+    request._messages = mock.MagicMock()
+    cart_new(request)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleansed["api_key"] == cleansed["credentials_text"] == SafeExceptionReporterFilter.cleansed_substitute

@@ -5,7 +5,8 @@ from the product's mapping code, so an import that loses, doubles or mis-totals 
 
 An importer is one way the product brings the store's data in. `MANUAL` is the merchant clicking
 Import all matching on the Items (Cart) tab and Import All Listed Orders on the Orders (Cart) tab;
-an auto-sync importer goes beside it in IMPORTERS and every faults test runs with it too.
+`AUTO_SYNC` is an auto-sync pass (the beat's, or Sync now) importing the orders; every faults test
+runs with both.
 """
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ from decimal import Decimal
 
 import pytest
 
-from carts.bigcommerce import client as bigcommerce_client
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.services import cart_test_connection
 from items.models import Item, ItemCartLink
 from items.services import CatalogSelection, cart_items_import
 from orders.models import Transaction
 from orders.services import orders_import_listed
+from orders.sync import PassOutcome, cart_sync_pass
 from sandbox.server import SandboxServer
 from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test process
 from tests.orders.conftest import ALL_STATUSES, sandbox_cart
@@ -68,29 +69,26 @@ def _manual_orders(cart: Cart) -> Run:
     return Run(stopped=bool(result.stopped_reason), log=CartLog.objects.get(pk=result.log_id))
 
 
+def _auto_sync_orders(cart: Cart) -> Run:
+    sync_pass = cart_sync_pass(cart_id=cart.pk, scheduled=False)
+    return Run(stopped=sync_pass.outcome != PassOutcome.COMPLETED, log=CartLog.objects.get(pk=sync_pass.log_id))
+
+
 MANUAL = Importer("by hand", _manual_catalog, _manual_orders)
-IMPORTERS = [MANUAL]
+# Auto-sync imports orders only; its catalog comes from the Items (Cart) tab as by hand.
+AUTO_SYNC = Importer("by auto-sync", _manual_catalog, _auto_sync_orders)
+IMPORTERS = [MANUAL, AUTO_SYNC]
 
 
 @pytest.fixture
-def fast_client(settings, monkeypatch) -> None:
-    """The product's client, made impatient so faults cost a test seconds, not minutes.
-
-    Timeouts and attempts are settings. The backoff base and cap are not (cart_client builds a
-    RetryPolicy with their defaults, and carts/ is not this test's to change), so the policy class
-    cart_client uses is swapped for one with a 50 ms base; everything else about retrying is the product's.
-    """
+def fast_client(settings) -> None:
+    """The product's client, made impatient so faults cost a test seconds, not minutes."""
     settings.BIGCOMMERCE_CONNECT_TIMEOUT_SECONDS = 1.0
     settings.BIGCOMMERCE_READ_TIMEOUT_SECONDS = READ_TIMEOUT_SECONDS
     settings.BIGCOMMERCE_MAX_ATTEMPTS = 2  # few enough that a run of faults exhausts them and an import stops
     settings.BIGCOMMERCE_MAX_RETRY_SECONDS = 10.0
-
-    @dataclass(frozen=True)
-    class QuickRetryPolicy(bigcommerce_client.RetryPolicy):
-        base_backoff_seconds: float = 0.05
-        max_backoff_seconds: float = 0.2
-
-    monkeypatch.setattr("carts.services.RetryPolicy", QuickRetryPolicy)
+    settings.BIGCOMMERCE_BACKOFF_BASE_SECONDS = 0.05
+    settings.BIGCOMMERCE_BACKOFF_MAX_SECONDS = 0.2
 
 
 def faulty_store(settings, *, seed: int, products: int, orders: int, faults: str = FAULTS) -> Iterator[SandboxServer]:
@@ -188,9 +186,9 @@ def assert_catalog_imported_exactly_once(cart: Cart, store: SandboxServer) -> Ex
     return expected
 
 
-def logged_failures(cart: Cart, kind: str) -> list[tuple[str, str]]:
-    """(reference, reason) of every failure every log entry of this kind recorded on the cart."""
-    return [(failure["reference"], failure["reason"]) for log in CartLog.objects.filter(cart=cart, kind=kind)
+def logged_failures(cart: Cart, *kinds: str) -> list[tuple[str, str]]:
+    """(reference, reason) of every failure every log entry of these kinds recorded on the cart."""
+    return [(failure["reference"], failure["reason"]) for log in CartLog.objects.filter(cart=cart, kind__in=kinds)
             for failure in log.failures]
 
 
@@ -234,7 +232,7 @@ def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tup
     assert set(by_order) <= set(expected), f"orders outside the cart's window imported: {set(by_order) - set(expected)}"
     skus = set(Item.objects.filter(company=cart.company).values_list("sku", flat=True))
     linked = set(ItemCartLink.objects.filter(cart=cart).values_list("product_id", "variant_id"))
-    reasons = dict(logged_failures(cart, CartLogKind.ORDERS_IMPORT))
+    reasons = dict(logged_failures(cart, CartLogKind.ORDERS_IMPORT, CartLogKind.SYNC))
     for order_id, order in expected.items():
         importable = all((product_id, variant_id) in linked or (sku and sku in skus)
                          for product_id, variant_id, sku in order.lines)

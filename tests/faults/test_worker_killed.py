@@ -1,4 +1,4 @@
-"""The worker killed in the middle of a background import: the redelivered task completes it, nothing doubled.
+"""The worker killed in the middle of a background import or an auto-sync pass: the work completes, nothing doubled.
 
 Import All Listed Orders queues a task; a real worker process (a child Python running the task as the
 worker does, on this test's database) is killed with SIGKILL once it has imported a few hundred orders.
@@ -15,13 +15,14 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
-from carts.models import CartLog, CartLogStatus
+from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
 from orders.models import Transaction
 from orders.services import orders_import_start
+from orders.sync import PassOutcome, cart_sync_pass
 from orders.tasks import orders_import_task
 from sandbox.server import SandboxServer
+from tests.celery_worker import current_database_url
 from tests.faults.conftest import assert_orders_imported_exactly_once
 from tests.orders.conftest import sandbox_cart
 
@@ -32,17 +33,18 @@ WORKER = """
 import sys
 import django
 django.setup()
+from orders.sync import PassOutcome, cart_sync_pass
 from orders.tasks import orders_import_task
 orders_import_task.apply(args=(int(sys.argv[1]), None))  # as a worker runs a task it took from the queue
 """
-
-
-def database_url() -> str:
-    """This test's database, for the child worker."""
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+SYNC_WORKER = """
+import sys
+import django
+django.setup()
+from orders.tasks import cart_sync_task
+cart_sync_task.apply(args=(int(sys.argv[1]),))  # a beat-scheduled pass, as the worker runs it
+"""
+LOCK_SECONDS = 2  # the killed pass's lock lapses this long after its last progress
 
 
 def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company, settings, monkeypatch) -> None:
@@ -57,7 +59,7 @@ def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company
 
         worker = subprocess.Popen(
             [sys.executable, "-c", WORKER, str(log.pk)], cwd=django_settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": database_url(),
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": current_database_url(),
                  "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
@@ -84,3 +86,36 @@ def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company
     assert finished.counts["already_imported"] >= before
     imported, refused = assert_orders_imported_exactly_once(cart, store)
     assert imported + refused == expected_total and imported > before
+
+
+def test_a_worker_killed_mid_pass_leaves_its_lock_to_lapse_and_the_next_pass_completes_it(company, settings) -> None:
+    settings.AUTOSYNC_LOCK_SECONDS = LOCK_SECONDS
+    with SandboxServer(seed=9, products=40, orders=1200) as store:
+        settings.BIGCOMMERCE_EXTRA_API_HOSTS = [store.host_port]
+        cart = sandbox_cart(company, store, create_missing_items=True)
+        Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.RUNNING, last_test_passed=True)
+
+        worker = subprocess.Popen(
+            [sys.executable, "-c", SYNC_WORKER, str(cart.pk)], cwd=django_settings.BASE_DIR,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": current_database_url(),
+                 "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port, "AUTOSYNC_LOCK_SECONDS": str(LOCK_SECONDS)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
+            assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
+            assert time.monotonic() < deadline, "the worker imported too slowly"
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        before = Transaction.objects.filter(cart=cart).count()
+
+        assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.LOCKED  # the dead pass's lock still holds
+        time.sleep(LOCK_SECONDS + 0.5)
+        completed = cart_sync_pass(cart_id=cart.pk)
+
+    assert completed.outcome == PassOutcome.COMPLETED
+    assert len(completed.result.already_imported) >= before
+    imported, refused = assert_orders_imported_exactly_once(cart, store)
+    assert imported > before
+    interrupted = CartLog.objects.filter(cart=cart, kind=CartLogKind.SYNC).exclude(pk=completed.log_id).get()
+    assert interrupted.status == CartLogStatus.FAILED and interrupted.summary.startswith("Interrupted")
