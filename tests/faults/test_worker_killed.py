@@ -47,6 +47,23 @@ cart_sync_task.apply(args=(int(sys.argv[1]),))  # a beat-scheduled pass, as the 
 LOCK_SECONDS = 2  # the killed pass's lock lapses this long after its last progress
 
 
+def run_and_kill_after_some_imports(script: str, task_argument: int, store: SandboxServer, cart: Cart,
+                                    **environment: str) -> None:
+    """Run a task in a child worker process on this test's database; SIGKILL it once KILL_AFTER orders are in."""
+    worker = subprocess.Popen(
+        [sys.executable, "-c", script, str(task_argument)], cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": current_database_url(),
+             "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port, **environment},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
+        assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
+        assert time.monotonic() < deadline, "the worker imported too slowly"
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+
 def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company, settings, monkeypatch) -> None:
     assert django_settings.CELERY_TASK_ACKS_LATE and django_settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     with SandboxServer(seed=9, products=40, orders=1200) as store:
@@ -57,18 +74,7 @@ def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company
         log = orders_import_start(cart=cart, order_ids=None)
         assert queued == [(log.pk, None)]
 
-        worker = subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(log.pk)], cwd=django_settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": current_database_url(),
-                 "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
-            assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
-            assert time.monotonic() < deadline, "the worker imported too slowly"
-            time.sleep(0.02)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
+        run_and_kill_after_some_imports(WORKER, log.pk, store, cart)
 
         killed = CartLog.objects.get(pk=log.pk)
         assert killed.status == CartLogStatus.RUNNING  # nobody could finish it: the worker died mid-import
@@ -95,18 +101,8 @@ def test_a_worker_killed_mid_pass_leaves_its_lock_to_lapse_and_the_next_pass_com
         cart = sandbox_cart(company, store, create_missing_items=True)
         Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.RUNNING, last_test_passed=True)
 
-        worker = subprocess.Popen(
-            [sys.executable, "-c", SYNC_WORKER, str(cart.pk)], cwd=django_settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "salesorder.settings", "DATABASE_URL": current_database_url(),
-                 "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port, "AUTOSYNC_LOCK_SECONDS": str(LOCK_SECONDS)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
-            assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
-            assert time.monotonic() < deadline, "the worker imported too slowly"
-            time.sleep(0.02)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
+        run_and_kill_after_some_imports(SYNC_WORKER, cart.pk, store, cart,
+                                        AUTOSYNC_LOCK_SECONDS=str(LOCK_SECONDS))
         before = Transaction.objects.filter(cart=cart).count()
 
         assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.LOCKED  # the dead pass's lock still holds
