@@ -42,7 +42,6 @@ from orders.services import (
     CartNotReady,
     ImportResult,
     OrderOutcome,
-    Outcome,
     cart_orders_require_status,
     cart_orders_window,
     orders_import,

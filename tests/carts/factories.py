@@ -20,3 +20,10 @@ def make_cart(company: Company, *, name: str = "Store BC", api_path: str = GUIDE
         **overrides,
     )
     return cart_create(company=company, values=values)
+
+
+def make_sandbox_cart(company: Company, server, *, account: str = "full", api_key: str | None = None,
+                      api_path: str | None = None, **overrides) -> Cart:
+    """A cart on a sandbox store (its allowed host included), with the named account's key unless given."""
+    return make_cart(company, api_path=api_path or server.api_path, api_key=api_key or server.api_key(account),
+                     allowed_hosts=AllowedHosts.from_setting([server.host_port]), **overrides)

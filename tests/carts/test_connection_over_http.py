@@ -7,25 +7,16 @@ import pytest
 
 from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.bigcommerce.credentials import AllowedHosts
-from carts.models import Cart, CartLog
+from carts.models import CartLog
 from carts.services import TEST_PASSED, cart_test_connection
-from tests.carts.factories import make_cart
+from tests.carts.factories import make_cart, make_sandbox_cart
 
 pytestmark = pytest.mark.django_db
 
 
-def sandbox_cart(company, sandbox, *, account: str = "full", api_key: str | None = None, api_path: str | None = None) -> Cart:
-    return make_cart(
-        company,
-        api_path=api_path or sandbox.api_path,
-        api_key=api_key or sandbox.api_key(account),
-        allowed_hosts=AllowedHosts.from_setting([sandbox.host_port]),
-    )
-
-
 def test_full_account_passes_and_records_store_details_and_status_labels(company, sandbox_allowed) -> None:
     sandbox_allowed.store.rename_status(11, "Ready to pack")
-    cart = sandbox_cart(company, sandbox_allowed)
+    cart = make_sandbox_cart(company, sandbox_allowed)
     result = cart_test_connection(cart=cart)
     assert result.passed, result.message
     assert result.message == TEST_PASSED == "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
@@ -49,7 +40,7 @@ def test_full_account_passes_and_records_store_details_and_status_labels(company
     ],
 )
 def test_each_missing_scope_is_named_with_its_fix(company, sandbox_allowed, account, missing_scope) -> None:
-    cart = sandbox_cart(company, sandbox_allowed, account=account)
+    cart = make_sandbox_cart(company, sandbox_allowed, account=account)
     result = cart_test_connection(cart=cart)
     assert not result.passed
     assert result.message.startswith("TEST FAILED: ")
@@ -61,20 +52,20 @@ def test_each_missing_scope_is_named_with_its_fix(company, sandbox_allowed, acco
 
 def test_a_mistyped_token_is_reported_as_refused(company, sandbox_allowed) -> None:
     client_id = sandbox_allowed.api_key().split(":")[0]
-    result = cart_test_connection(cart=sandbox_cart(company, sandbox_allowed, api_key=f"{client_id}:wrongtoken123"))
+    result = cart_test_connection(cart=make_sandbox_cart(company, sandbox_allowed, api_key=f"{client_id}:wrongtoken123"))
     assert "refused the access token (401)" in result.message
     assert "wrongtoken123" not in result.message
 
 
 def test_a_revoked_account_is_reported_as_refused(company, sandbox_allowed) -> None:
-    cart = sandbox_cart(company, sandbox_allowed)
+    cart = make_sandbox_cart(company, sandbox_allowed)
     sandbox_allowed.store.revoke_account("full")
     assert "refused the access token (401)" in cart_test_connection(cart=cart).message
 
 
 def test_a_wrong_store_hash_is_reported_with_the_hash(company, sandbox_allowed) -> None:
     api_path = sandbox_allowed.api_path.replace("/sandbox1/", "/nosuchstore/")
-    result = cart_test_connection(cart=sandbox_cart(company, sandbox_allowed, api_path=api_path))
+    result = cart_test_connection(cart=make_sandbox_cart(company, sandbox_allowed, api_path=api_path))
     assert "no store with the hash 'nosuchstore' (404)" in result.message
 
 
@@ -90,7 +81,7 @@ def test_a_store_that_does_not_answer_is_reported(company, settings) -> None:
 
 
 def test_a_cart_whose_host_was_removed_from_the_allowed_list_contacts_nothing(company, sandbox_allowed, settings) -> None:
-    cart = sandbox_cart(company, sandbox_allowed)
+    cart = make_sandbox_cart(company, sandbox_allowed)
     settings.BIGCOMMERCE_EXTRA_API_HOSTS = []
     sandbox_allowed.store.reset_stats()
     result = cart_test_connection(cart=cart)

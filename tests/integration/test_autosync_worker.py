@@ -1,18 +1,15 @@
 """Auto-sync end to end: a real Celery worker and beat, the real database and broker, the sandbox over HTTP."""
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 
 import pytest
 
-from carts.bigcommerce.credentials import AllowedHosts
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
 from orders.models import Transaction
 from orders.tasks import cart_sync_task
-from tests.carts.factories import make_cart
 from tests.celery_worker import wait_for
-from tests.orders.test_sync import place
+from tests.orders.conftest import place, running_cart
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -20,13 +17,10 @@ AWAITING_FULFILLMENT = 11
 PASS_TIMEOUT_SECONDS = 60
 
 
-def running_cart(company, server) -> Cart:
-    """A cart on the sandbox that beat finds due at every tick (interval 0, set directly for the test)."""
-    cart = make_cart(company, api_path=server.api_path, api_key=server.api_key("full"),
-                     allowed_hosts=AllowedHosts.from_setting([server.host_port]),
-                     import_status_ids=(AWAITING_FULFILLMENT,), import_orders_from=datetime.date(2000, 1, 1),
-                     create_missing_items=True)
-    Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.RUNNING, last_test_passed=True, sync_interval_minutes=0)
+def every_tick_cart(company, server) -> Cart:
+    """A Running cart that beat finds due at every tick (interval 0, set directly: the form's minimum is 5 minutes)."""
+    cart = running_cart(company, server)
+    Cart.objects.filter(pk=cart.pk).update(sync_interval_minutes=0)
     return cart
 
 
@@ -38,7 +32,7 @@ def test_beat_and_worker_import_new_orders_exactly_once_and_stop_on_a_revoked_to
     company, sandbox_allowed, celery_worker_with_beat
 ) -> None:
     worker, server = celery_worker_with_beat, sandbox_allowed
-    cart = running_cart(company, server)
+    cart = every_tick_cart(company, server)
 
     first = {place(server) for _ in range(3)}
     wait_for(lambda: first <= set(imported_counts(cart)), timeout=PASS_TIMEOUT_SECONDS, worker=worker,

@@ -1,21 +1,22 @@
 """Order-test fixtures: a sandbox store over real HTTP, a cart connected to it, and items to match lines."""
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
 
 from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
-from carts.bigcommerce.credentials import AllowedHosts
-from carts.models import Cart
+from carts.models import AutoSync, Cart
 from companies.models import Company
 from items.models import Item
 from items.services import item_new
 from sandbox.server import SandboxServer
-from tests.carts.factories import make_cart
+from tests.carts.factories import make_sandbox_cart
 from tests.items.conftest import api_requests, eager_celery  # noqa: F401 - shared with the item tests
 
 ALL_STATUSES = tuple(sorted(STANDARD_ORDER_STATUSES))
+AWAITING_FULFILLMENT = 11
 # 40 products: enough distinct variants for the store's 120-line order.
 STORE_OPTIONS = {"seed": 7, "products": 40, "orders": 20}
 
@@ -45,9 +46,25 @@ def fresh_store(settings) -> Iterator[SandboxServer]:
 
 def sandbox_cart(company: Company, server: SandboxServer, **overrides: object) -> Cart:
     """A cart on the sandbox store importing every status unless told otherwise."""
-    values = {"name": "Sandbox Store", "import_status_ids": ALL_STATUSES, **overrides}
-    return make_cart(company, api_path=server.api_path, api_key=server.api_key("full"),
-                     allowed_hosts=AllowedHosts.from_setting([server.host_port]), **values)
+    return make_sandbox_cart(company, server, **{"name": "Sandbox Store", "import_status_ids": ALL_STATUSES, **overrides})
+
+
+def running_cart(company: Company, server: SandboxServer, **overrides: object) -> Cart:
+    """A cart with Auto-sync Running, importing Awaiting Fulfillment since long ago, creating missing items."""
+    values = {"import_status_ids": (AWAITING_FULFILLMENT,), "import_orders_from": datetime.date(2000, 1, 1),
+              "create_missing_items": True, **overrides}
+    cart = sandbox_cart(company, server, **values)
+    Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.RUNNING, last_test_passed=True)
+    cart.refresh_from_db()
+    return cart
+
+
+def place(server: SandboxServer, *, status_id: int = AWAITING_FULFILLMENT, email: str = "shopper@example.com") -> int:
+    """Place an order, as a shopper would in the storefront, of a product that has a SKU."""
+    catalog = server.store.catalog
+    product = next(catalog.product(product_id) for product_id in catalog.live_ids
+                   if catalog.product(product_id).variants[0].sku.strip())
+    return server.store.place_order(lines=[(product.id, product.variants[0].id, 2)], email=email, status_id=status_id)
 
 
 @pytest.fixture

@@ -15,12 +15,11 @@ from carts.services import cart_sync_lock_acquire
 from orders.models import OrderRefusal, Transaction
 from orders.sync import PassOutcome, cart_sync_pass, carts_sync_due
 from sandbox.orders import FIRST_ORDER_ID
-from tests.orders.conftest import api_requests, make_items, order_skus, sandbox_cart
+from tests.orders.conftest import api_requests, make_items, order_skus, place, running_cart
 
 pytestmark = pytest.mark.django_db
 
 AWAITING_FULFILLMENT, AWAITING_PAYMENT, CANCELLED = 11, 7, 5
-LONG_AGO = datetime.date(2000, 1, 1)
 
 
 def store_order_ids(server, status_id: int) -> set[int]:
@@ -28,23 +27,6 @@ def store_order_ids(server, status_id: int) -> set[int]:
     book = server.store.orders
     return {FIRST_ORDER_ID + position for position, status in enumerate(book.status_ids)
             if status == status_id and not book.archived[position]}
-
-
-def running_cart(company, server, **overrides) -> Cart:
-    values = {"import_status_ids": (AWAITING_FULFILLMENT,), "import_orders_from": LONG_AGO,
-              "create_missing_items": True, **overrides}
-    cart = sandbox_cart(company, server, **values)
-    Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.RUNNING, last_test_passed=True)
-    cart.refresh_from_db()
-    return cart
-
-
-def place(server, *, status_id: int = AWAITING_FULFILLMENT, email: str = "shopper@example.com") -> int:
-    """Place an order, as a shopper would in the storefront, of a product that has a SKU."""
-    catalog = server.store.catalog
-    product = next(catalog.product(product_id) for product_id in catalog.live_ids
-                   if catalog.product(product_id).variants[0].sku.strip())
-    return server.store.place_order(lines=[(product.id, product.variants[0].id, 2)], email=email, status_id=status_id)
 
 
 def test_first_pass_imports_every_order_in_the_cart_statuses_once_and_sets_the_cursor(company, fresh_store) -> None:

@@ -6,7 +6,7 @@ import pytest
 from carts.models import Cart
 from orders.models import Transaction
 from orders.tasks import autosync_tick, cart_sync_task
-from tests.orders.test_sync import place, running_cart
+from tests.orders.conftest import place, running_cart
 
 pytestmark = pytest.mark.django_db
 
