@@ -22,9 +22,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from carts.bigcommerce.client import OrderFilter
+from carts.bigcommerce.client import BigCommerceClient, OrderFilter
 from carts.bigcommerce.constants import SCOPE_ORDERS_READ
-from carts.bigcommerce.errors import AuthenticationFailed, BigCommerceError, HostNotAllowed, MissingScope
+from carts.bigcommerce.errors import BigCommerceError, HostNotAllowed
 from carts.credential_storage import StoredKeyUnreadable
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
 from carts.services import (
@@ -59,7 +59,7 @@ class PassOutcome(enum.StrEnum):
     LOCKED = "locked"  # another pass holds the cart's lock: nothing was done
     NOT_RUNNABLE = "not_runnable"  # the cart was deleted or lacks the settings a pass needs
     TRANSIENT_FAILURE = "transient_failure"  # the store failed to answer; retry later
-    STOPPED = "stopped"  # the key or a scope stopped working: auto-sync was switched off
+    STOPPED = "stopped"  # the key, a scope or the store stopped working: auto-sync was switched off
 
 
 @dataclass
@@ -156,7 +156,7 @@ class _PassReader:
             raise
 
 
-def _store_orders(client, cart: Cart, status_ids: list[int]) -> Iterator[dict[str, Any]]:
+def _store_orders(client: BigCommerceClient, cart: Cart, status_ids: list[int]) -> Iterator[dict[str, Any]]:
     """The orders a pass reads: on the first pass those in the cart's statuses since the cut-off,
     afterwards every order modified since the cursor (minus the overlap), in one query."""
     _, created_from = cart_orders_window(cart=cart)
@@ -202,7 +202,8 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
         )
     result.stats = client.stats
     result.api_requests = client.stats.requests
-    if isinstance(reader.error, (AuthenticationFailed, MissingScope)):
+    if reader.error is not None and not reader.error.transient:
+        # A revoked token, a removed scope, a store that is gone: retrying cannot help, the merchant can.
         return _stop(cart, log, result.stopped_reason, result)
     flagged = _flag_changed_orders(cart, reader.changed)
     if reader.error is not None:

@@ -258,3 +258,12 @@ def test_cart_sync_command_runs_one_pass_and_prints_its_summary(company, fresh_s
     assert "Auto-sync stopped" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("cart", "sync", "No such cart", "--company", company.account_number)
+
+
+def test_a_store_that_is_gone_stops_the_cart_instead_of_retrying(company, fresh_store, settings) -> None:
+    cart = running_cart(company, fresh_store)
+    Cart.objects.filter(pk=cart.pk).update(api_path=cart.api_path.replace("/sandbox1/", "/closedstore/"),
+                                           store_hash="closedstore")
+    assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.STOPPED
+    cart.refresh_from_db()
+    assert cart.auto_sync == AutoSync.STOPPED and "no store with the hash 'closedstore'" in cart.auto_sync_stopped_reason
