@@ -33,7 +33,10 @@ def autosync_tick() -> int:
     return len(cart_ids)
 
 
-@shared_task(bind=True, ignore_result=True)
+# A pass that runs longer than this is stopped, so one slow store cannot hold a worker for good;
+# the next pass carries on from the cursor and closes the interrupted pass's log entry.
+@shared_task(bind=True, ignore_result=True, soft_time_limit=settings.AUTOSYNC_PASS_TIME_LIMIT_SECONDS,
+             time_limit=settings.AUTOSYNC_PASS_TIME_LIMIT_SECONDS + 60)
 def cart_sync_task(self, cart_id: int, scheduled: bool = True) -> str:
     """One auto-sync pass; a store that failed to answer is retried with capped, jittered backoff."""
     sync_pass = cart_sync_pass(cart_id=cart_id, scheduled=scheduled)
