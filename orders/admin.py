@@ -3,10 +3,12 @@ from django.contrib import admin
 from companies.admin import CompanyScopedAdmin
 from orders.models import (
     Customer,
+    OrderRefusal,
     Transaction,
     TransactionCharge,
     TransactionDiscount,
     TransactionLine,
+    TransactionNumberSequence,
     TransactionPayment,
 )
 
@@ -58,3 +60,24 @@ class TransactionAdmin(CompanyScopedAdmin):
                        "prices_include_tax", "subtotal", "charges_total", "discounts_total", "tax_total", "total",
                        "payments_total", "billing_address", "shipping_addresses", "number", "transaction_type")
     inlines = [LineInline, ChargeInline, DiscountInline, PaymentInline]
+
+
+@admin.register(OrderRefusal)
+class OrderRefusalAdmin(CompanyScopedAdmin):
+    list_display = ("cart_order_id", "cart", "company", "reason", "first_refused_at", "last_refused_at")
+    list_filter = ("cart",)
+    search_fields = ("cart_order_id", "reason", "cart__name", "company__account_number")
+    readonly_fields = ("cart", "cart_order_id", "reason", "first_refused_at", "last_refused_at")
+
+
+@admin.register(TransactionNumberSequence)
+class TransactionNumberSequenceAdmin(CompanyScopedAdmin):
+    """Shown so an operator can see where numbering stands; changing it here could repeat a number."""
+
+    list_display = ("company", "transaction_type", "last_number")
+    list_filter = ("transaction_type",)
+    search_fields = ("company__name", "company__account_number")
+    readonly_fields = ("company", "transaction_type", "last_number")
+
+    def has_add_permission(self, request) -> bool:
+        return False
