@@ -69,6 +69,9 @@ class OrderRefusalAdmin(CompanyScopedAdmin):
     search_fields = ("cart_order_id", "reason", "cart__name", "company__account_number")
     readonly_fields = ("cart", "cart_order_id", "reason", "first_refused_at", "last_refused_at")
 
+    def has_add_permission(self, request) -> bool:
+        return False  # imports record refusals; a hand-made one would mislead the reconciliation
+
 
 @admin.register(TransactionNumberSequence)
 class TransactionNumberSequenceAdmin(CompanyScopedAdmin):

@@ -11,8 +11,9 @@ from openapi_core import OpenAPI
 
 from sandbox.server import SandboxServer
 
-# CI lays shared/ beside the clone; BIGCOMMERCE_REFERENCE overrides for other layouts.
-REFERENCE = Path(os.environ.get("BIGCOMMERCE_REFERENCE", Path(__file__).resolve().parents[3] / "shared" / "reference" / "bigcommerce"))
+# The official specs, kept with the tests; BIGCOMMERCE_REFERENCE points at another copy (e.g. a newer snapshot).
+REFERENCE = Path(os.environ.get("BIGCOMMERCE_REFERENCE",
+                                Path(__file__).resolve().parents[1] / "fixtures" / "bigcommerce" / "openapi"))
 SPEC_FILES = {
     "orders": "orders.v2.oas2.yml",
     "store": "store_information.v2.yml",
@@ -79,7 +80,7 @@ def specs() -> dict[str, OpenAPI]:
     for name, file_name in SPEC_FILES.items():
         path = REFERENCE / file_name
         if not path.exists():
-            pytest.fail(f"The BigCommerce spec {path} is missing; set BIGCOMMERCE_REFERENCE to shared/reference/bigcommerce.")
+            pytest.fail(f"The BigCommerce spec {path} is missing; BIGCOMMERCE_REFERENCE must name a folder of the specs.")
         document = _relax(yaml.safe_load(path.read_text(encoding="utf-8")), name)
         version = "v2" if name in ("orders", "store") else "v3"
         document["servers"] = [{"url": f"/stores/{{store_hash}}/{version}", "variables": {"store_hash": {"default": "sandbox1"}}}]
