@@ -19,6 +19,13 @@ ITEM_SKUS = ("APRON-00002-S-RED", "APRON-00002-S-BLU", "APRON-00002-M-RED")
 AUTO_SYNC_TIMEOUT_MS = 60_000
 
 
+def log_in(page: Page, user) -> None:
+    """Fill the login page the browser is on, as the merchant does."""
+    page.get_by_label("E-mail").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
 def menu(page: Page, group: str, entry: str) -> None:
     """Open a main-menu entry as a merchant does: hover the group, click the entry."""
     page.locator(".menu-group", has_text=group).hover()
@@ -60,9 +67,7 @@ def test_the_merchant_guide_end_to_end(
     # --- Cart Configuration --------------------------------------------------------------------
     page.goto(live_server.url)
     expect(page).to_have_url(f"{live_server.url}/login/?next=/")
-    page.get_by_label("E-mail").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, user)
     expect(page.locator(".account-number")).to_have_text(user.company.account_number)
     screenshot("logged-in")
 

@@ -6,9 +6,8 @@ from playwright.sync_api import Page, expect
 
 from carts.bigcommerce.credentials import AllowedHosts
 from tests.browser.conftest import browser_type_launch_args, screenshot  # noqa: F401 - fixtures for this module
-from tests.browser.test_merchant_guide import menu
+from tests.browser.test_merchant_guide import log_in, menu
 from tests.carts.factories import make_cart
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +17,7 @@ def test_items_matching_section_of_the_guide(page: Page, live_server, sandbox_al
     make_cart(user.company, name="Store BC", api_path=sandbox.api_path, api_key=sandbox.api_key("full"),
               allowed_hosts=AllowedHosts.from_setting([sandbox.host_port]))
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("E-mail").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, user)
 
     # Setup > Shopping Carts > Your cart (name) > Items (Cart) tab; search for an item.
     menu(page, "Setup", "Shopping Carts")

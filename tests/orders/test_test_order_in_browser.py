@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import browser_type_launch_args, screenshot  # noqa: F401 - fixtures for this module
-from tests.browser.test_merchant_guide import menu
-from tests.conftest import PASSWORD
+from tests.browser.test_merchant_guide import log_in, menu
 from tests.orders.conftest import sandbox_cart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,9 +17,7 @@ def test_test_order_section_of_the_guide(page: Page, live_server, fresh_store, u
     store = fresh_store
     sandbox_cart(user.company, store, name="Store BC", import_status_ids=())
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("E-mail").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, user)
 
     # Without 'Import Orders with Status' the tab says orders cannot be listed, and links the setting.
     menu(page, "Setup", "Shopping Carts")
