@@ -114,6 +114,9 @@ def cart_client(*, cart: Cart, retry: RetryPolicy | None = None) -> BigCommerceC
 
 
 def _apply_settings(cart: Cart, values: CartSettings) -> None:
+    if set(values.import_status_ids) != set(cart.import_status_ids) or values.import_orders_from != cart.import_orders_from:
+        # Orders in a newly chosen status, or before a moved cut-off, may predate the cursor: read them all again.
+        cart.sync_cursor = None
     if values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING:
         # Switched on: the first pass is due at the next beat tick, and an old stop reason no longer applies.
         cart.next_sync_at = timezone.now()

@@ -387,9 +387,14 @@ def cart_sync_reconcile(*, cart: Cart) -> Reconciliation:
 
 
 def cart_sync_start(*, cart: Cart) -> None:
-    """Sync now: queue one pass, after the current transaction commits."""
+    """Sync now: queue one pass after the current transaction commits; CartNotReady says what to set first."""
     from orders.tasks import cart_sync_task  # the tasks module imports this one
 
+    cart_orders_require_status(cart=cart)
+    if cart.import_orders_from is None:
+        raise CartNotReady(
+            "Set 'Import orders from' on the Settings tab before syncing, so a sync does not import years of history."
+        )
     transaction.on_commit(lambda: cart_sync_task.delay(cart.pk, scheduled=False))
 
 

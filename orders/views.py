@@ -150,9 +150,10 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
 def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     """Sync now: one pass in the background, through the same service as the schedule."""
     cart = company_cart(request, cart_id)
-    if not cart.import_status_ids:
-        messages.error(request, "Set 'Import Orders with Status' on the Settings tab before syncing.")
-    else:
+    try:
         cart_sync_start(cart=cart)
+    except CartNotReady as refusal:
+        messages.error(request, str(refusal))
+    else:
         messages.success(request, "Sync started: this page shows the pass when it finishes (reload in a moment).")
     return redirect("orders:cart_sync", cart.pk)

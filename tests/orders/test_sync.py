@@ -267,3 +267,33 @@ def test_a_store_that_is_gone_stops_the_cart_instead_of_retrying(company, fresh_
     assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.STOPPED
     cart.refresh_from_db()
     assert cart.auto_sync == AutoSync.STOPPED and "no store with the hash 'closedstore'" in cart.auto_sync_stopped_reason
+
+
+def test_choosing_another_status_makes_the_next_pass_read_that_status_from_the_start(company, fresh_store) -> None:
+    from dataclasses import replace
+
+    from carts.services import CartSettings, cart_update
+
+    cart = running_cart(company, fresh_store)
+    waiting = place(fresh_store, status_id=AWAITING_PAYMENT)
+    cart_sync_pass(cart_id=cart.pk)
+    place(fresh_store)  # a later order moves the cursor past the one awaiting payment
+    cart_sync_pass(cart_id=cart.pk)
+    cart.refresh_from_db()
+    assert cart.sync_cursor is not None
+
+    cart_update(cart=cart, values=replace(CartSettings.of_cart(cart), import_status_ids=(AWAITING_FULFILLMENT, AWAITING_PAYMENT)))
+    assert cart.sync_cursor is None
+    sync_pass = cart_sync_pass(cart_id=cart.pk)
+
+    assert waiting in {entry.order_id for entry in sync_pass.result.imported}
+
+
+def test_sync_now_asks_for_the_settings_a_pass_needs(company, fresh_store, merchant_client) -> None:
+    cart = running_cart(company, fresh_store, import_orders_from=None)
+    response = merchant_client.post(reverse("orders:cart_sync_now", args=[cart.pk]), follow=True)
+    assert "Set &#x27;Import orders from&#x27; on the Settings tab before syncing" in response.content.decode()
+    Cart.objects.filter(pk=cart.pk).update(import_status_ids=[])
+    response = merchant_client.post(reverse("orders:cart_sync_now", args=[cart.pk]), follow=True)
+    assert "Orders cannot be listed or imported until &#x27;Import Orders with Status&#x27; is set" in response.content.decode()
+    assert not CartLog.objects.filter(cart=cart).exists()
