@@ -104,6 +104,15 @@ def carts_sync_due(*, now: datetime.datetime | None = None) -> list[int]:
 # --- one pass ------------------------------------------------------------------------------------
 
 
+def cart_sync_require_settings(*, cart: Cart) -> None:
+    """Raise CartNotReady unless the cart has the statuses and the cut-off a sync needs."""
+    cart_orders_require_status(cart=cart)
+    if cart.import_orders_from is None:
+        raise CartNotReady(
+            "Set 'Import orders from' on the Settings tab before syncing, so a sync does not import years of history."
+        )
+
+
 def cart_sync_pass(*, cart_id: int, scheduled: bool = True) -> SyncPass:
     """Run one auto-sync pass for the cart, unless another pass holds its lock (then do nothing).
 
@@ -187,7 +196,7 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
     _close_interrupted_passes(cart)
     log = cart_log_start(cart=cart, kind=CartLogKind.SYNC)
     try:
-        cart_orders_require_status(cart=cart)
+        cart_sync_require_settings(cart=cart)
         client = cart_client(cart=cart)
     except CartNotReady as error:
         cart_log_finish(log=log, status=CartLogStatus.FAILED, summary=str(error))
@@ -390,11 +399,7 @@ def cart_sync_start(*, cart: Cart) -> None:
     """Sync now: queue one pass after the current transaction commits; CartNotReady says what to set first."""
     from orders.tasks import cart_sync_task  # the tasks module imports this one
 
-    cart_orders_require_status(cart=cart)
-    if cart.import_orders_from is None:
-        raise CartNotReady(
-            "Set 'Import orders from' on the Settings tab before syncing, so a sync does not import years of history."
-        )
+    cart_sync_require_settings(cart=cart)
     transaction.on_commit(lambda: cart_sync_task.delay(cart.pk, scheduled=False))
 
 

@@ -100,7 +100,8 @@ def faulty_store(settings, *, seed: int, products: int, orders: int, faults: str
 
 def connected_cart(company, store: SandboxServer, **settings_overrides: object) -> Cart:
     """A cart on the store that has passed Test Connection (clicked again while faults make it fail)."""
-    cart = sandbox_cart(company, store, **{"import_status_ids": ALL_STATUSES, **settings_overrides})
+    cart = sandbox_cart(company, store, **{"import_status_ids": ALL_STATUSES,
+                                           "import_orders_from": datetime.date(2000, 1, 1), **settings_overrides})
     for _ in range(MERCHANT_PATIENCE):
         if cart_test_connection(cart=cart).passed:
             cart.refresh_from_db()
@@ -204,8 +205,9 @@ def expected_orders(store: SandboxServer, cart: Cart) -> dict[int, StoreOrder]:
     """The store's orders the cart takes: its statuses, created since its cut-off (store time), not archived."""
     cut_off = datetime.datetime.min.replace(tzinfo=datetime.UTC)
     if cart.import_orders_from:
-        cut_off = datetime.datetime.combine(cart.import_orders_from, datetime.time.min,
-                                            tzinfo=zoneinfo.ZoneInfo(cart.store_timezone))
+        # Midnight in the store's time zone; UTC before Test Connection has told us the zone.
+        zone = zoneinfo.ZoneInfo(cart.store_timezone) if cart.store_timezone else datetime.UTC
+        cut_off = datetime.datetime.combine(cart.import_orders_from, datetime.time.min, tzinfo=zone)
     orders = {}
     for order_id in range(100, store.store.orders.max_order_id + 1):
         rendered = store.store.order(order_id)
