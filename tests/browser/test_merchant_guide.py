@@ -152,9 +152,10 @@ def test_the_merchant_guide_end_to_end(
     pending = page.locator("#pending-orders tbody tr", has_text=f"#{first_order}")
     expect(pending).to_contain_text("Pending Cash Sale")
     expect(pending).to_contain_text("CS-000001")
+    screenshot("list-pending-orders")
     page.get_by_role("link", name="CS-000001").click()
     expect(page.locator("#transaction-total")).to_have_text(store.store.order(first_order).order["total_inc_tax"])
-    screenshot("list-pending-orders")
+    screenshot("pending-cash-sale")
 
     # --- Auto-sync: Running, another test order arrives by itself ----------------------------------
     open_cart_tab(page, live_server.url, "Settings")
