@@ -12,6 +12,7 @@ import datetime
 import email.utils
 import enum
 import logging
+import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,7 +264,14 @@ def _flag_changed_orders(cart: Cart, changed: dict[int, tuple[int, str, datetime
 
 def _stop(cart: Cart, log: CartLog, reason: str, result: ImportResult | None) -> SyncPass:
     """The key or a scope no longer works: switch auto-sync off, say why on the cart and by e-mail."""
-    Cart.objects.filter(pk=cart.pk).update(auto_sync=AutoSync.STOPPED, auto_sync_stopped_reason=reason)
+    # The connection no longer works: Test Connection must pass again before Auto-sync can be switched back on.
+    Cart.objects.filter(pk=cart.pk).update(
+        auto_sync=AutoSync.STOPPED,
+        auto_sync_stopped_reason=reason,
+        last_test_passed=False,
+        last_test_at=timezone.now(),
+        last_test_message=f"TEST FAILED: {reason} (found by an auto-sync pass)",
+    )
     summary = f"Auto-sync stopped: {reason}"
     cart_log_finish(
         log=log,
@@ -305,8 +313,13 @@ def _notify(cart: Cart, subject: str, body: str) -> None:
     recipients = list(
         User.objects.filter(company_id=cart.company_id, is_active=True).exclude(email="").values_list("email", flat=True)
     )
-    if recipients:
+    if not recipients:
+        return
+    try:
         send_mail(f"Salesorder: {subject}", body, None, recipients, fail_silently=False)
+    except (smtplib.SMTPException, OSError):
+        # The cart page already says what happened; a mail server being down must not hide it.
+        logger.exception("Could not e-mail the users of company %s about cart %s", cart.company_id, cart.pk)
 
 
 def _short_reason(outcome: OrderOutcome) -> str:

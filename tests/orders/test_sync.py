@@ -297,3 +297,32 @@ def test_sync_now_asks_for_the_settings_a_pass_needs(company, fresh_store, merch
     response = merchant_client.post(reverse("orders:cart_sync_now", args=[cart.pk]), follow=True)
     assert "Orders cannot be listed or imported until &#x27;Import Orders with Status&#x27; is set" in response.content.decode()
     assert not CartLog.objects.filter(cart=cart).exists()
+
+
+def test_a_stopped_cart_needs_a_passed_test_before_running_again_and_a_mail_outage_hides_nothing(
+    company, fresh_store, merchant_client, settings
+) -> None:
+    settings.EMAIL_BACKEND = "tests.orders.test_sync.BrokenMailServer"
+    cart = running_cart(company, fresh_store)
+    fresh_store.store.revoke_account("full")
+
+    assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.STOPPED
+
+    cart.refresh_from_db()
+    assert cart.auto_sync == AutoSync.STOPPED and cart.last_test_passed is False
+    assert cart.last_test_message.startswith("TEST FAILED: BigCommerce refused the access token (401)")
+    response = merchant_client.post(cart.get_absolute_url(), {
+        "name": cart.name, "api_path": cart.api_path, "api_version": "3", "api_key": "", "import_as": "cash_sale",
+        "import_status_ids": ["11"], "import_orders_from": "2000-01-01", "auto_sync": "running",
+        "sync_interval_minutes": "15", "web_customer_name": "Web customer"})
+    assert "pass Test Connection first" in response.content.decode()
+
+
+class BrokenMailServer:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages) -> int:
+        raise ConnectionRefusedError("mail server down")
