@@ -20,7 +20,7 @@ PASS_TIMEOUT_SECONDS = 60
 def every_tick_cart(company, server) -> Cart:
     """A Running cart that beat finds due at every tick (interval 0, set directly: the form's minimum is 5 minutes)."""
     cart = running_cart(company, server)
-    Cart.objects.filter(pk=cart.pk).update(sync_interval_minutes=0)
+    Cart.objects.filter(pk=cart.pk).update(sync_interval_minutes=0, next_sync_at=None)
     return cart
 
 
