@@ -5,6 +5,7 @@ Platform-neutral; the platform modules say which field they read and what it mea
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -14,6 +15,7 @@ from orders.mapping.errors import OrderMappingError
 # More than any store sells on one line, small enough that arithmetic on it stays exact.
 LARGEST_QUANTITY = 10_000_000
 LARGEST_ID = 2**63 - 1
+WHOLE_NUMBER_TEXT = re.compile(r"-?[0-9]{1,19}")
 
 
 def as_object(value: object, *, what: str) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def whole_number(value: object, *, what: str, minimum: int = 0, maximum: int = L
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
+    elif isinstance(value, str) and WHOLE_NUMBER_TEXT.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None:
         raise OrderMappingError(f"{what} is not a whole number ({shown(value)}).")

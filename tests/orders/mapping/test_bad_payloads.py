@@ -22,6 +22,8 @@ def first_line(payload: dict) -> dict:
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda p: first_line(p).update(quantity=-2), "line 1 quantity is -2"),
+    (lambda p: first_line(p).update(quantity="--2"), "line 1 quantity is not a whole number"),
+    (lambda p: first_line(p).update(quantity=True), "line 1 quantity is not a whole number"),
     (lambda p: first_line(p).update(total_tax="NaN"), "line 1 total_tax is not a believable amount"),
     (lambda p: p.update(total_inc_tax=1e30), "total_inc_tax is not a believable amount"),
     (lambda p: p.update(billing_address="Jane Doe, Austin"), "its billing address is not an object"),
