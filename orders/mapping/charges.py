@@ -41,7 +41,9 @@ def store_charges(payload: dict[str, Any]) -> list[StoreCharge]:
     return charges
 
 
-def order_charges(charges: Sequence[StoreCharge], *, prices_include_tax: bool, unit: Decimal) -> tuple[OrderCharge, ...]:
+def order_charges(
+    charges: Sequence[StoreCharge], *, prices_include_tax: bool, unit: Decimal
+) -> tuple[OrderCharge, ...]:
     """The charges in the currency's minor unit."""
     amounts = round_amounts([(charge.ex_tax, charge.tax, charge.inc_tax) for charge in charges],
                             inclusive_is_actual=prices_include_tax, unit=unit)

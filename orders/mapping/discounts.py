@@ -4,7 +4,7 @@ From the lines and charges (in minor units) and the order's totals:
     removed_tax  = Σ line tax + Σ charge tax − total_tax          (the tax the discounts took off)
     discount_inc = Σ line inc + Σ charge inc − total_inc_tax      (the discounts' tax-inclusive effect)
 and R, the discounts the store reports (per coupon code, promotion and manual discount). The readings
-(docs: shared reference "Discounts and tax on BigCommerce orders"):
+(the three conventions real stores produce):
     before tax  discount_inc = R + removed_tax   a tax-exclusive store taking discounts off before tax:
                                                  R is ex tax, the tax on it comes on top
     inside      discount_inc = R                 a tax-inclusive store (the tax is inside R) or a manual
@@ -192,8 +192,8 @@ def _line_shares(
     tax_weights = []
     for index, line in enumerate(lines):
         entries = sum((claim.per_line[index] for claim in claims if claim.per_line), ZERO)
-        taxed = sum((claim.per_line[index] for claim in claims if claim.per_line and claim.kind is not DiscountKind.MANUAL),
-                    ZERO)
+        taxed = sum((claim.per_line[index] for claim in claims
+                     if claim.per_line and claim.kind is not DiscountKind.MANUAL), ZERO)
         if line.discounted_total_inc_tax is not None and line.discounted_total_inc_tax <= line.total_inc_tax:
             inc_weights.append(line.total_inc_tax - line.discounted_total_inc_tax)
         else:

@@ -175,8 +175,8 @@ def _exchange(payload: dict[str, Any], currency: str) -> tuple[str | None, Decim
     rate = parse_decimal(payload.get("store_default_to_transactional_exchange_rate"),
                          what="store_default_to_transactional_exchange_rate")
     if not rate:
-        raise OrderMappingError("its exchange rate to the store's currency (store_default_to_transactional_exchange_rate) "
-                                "is zero.")
+        raise OrderMappingError("its exchange rate to the store's currency "
+                                "(store_default_to_transactional_exchange_rate) is zero.")
     return store_currency, rate
 
 

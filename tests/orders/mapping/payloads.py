@@ -2,7 +2,7 @@
 
 Only the wrapping is filled in here (ids, dates, addresses: fields that carry no money). Every money
 figure is given by the test that builds the order, written by hand from BigCommerce's documented
-examples or computed in the test from the rule it names (discounts-and-tax.md). Nothing here was
+examples or computed in the test from the rule it names. Nothing here was
 captured from a store or from the code under test.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every discount convention real stores produce books the store's total and tax to the cent.
 
-Fixtures are the worked examples of discounts-and-tax.md (tax rate 10 %) and BigCommerce's own
+Fixtures are the worked examples of the three discount conventions (tax rate 10 %) and BigCommerce's own
 order-product example (a manual discount of 1.59 off 65.23), each figure computed here from the rule
 named, never taken from a store or from the mapping.
 """

@@ -1,7 +1,7 @@
 """Generated orders in each convention map to the store's total and tax to the minor unit, every time.
 
 The generator is this test's own: it prices lines, rates, shipping, coupons, promotions and manual
-discounts the way the conventions in discounts-and-tax.md say a store does (half-up rounding per
+discounts the way each discount convention says a store does (half-up rounding per
 line, each discount spread over the lines by value with the remainder on the last), and writes the
 figures a BigCommerce order would carry. Nothing is taken from the mapping.
 """
