@@ -5,22 +5,34 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from salesorder.private_files import make_private_directory
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)  # SQLite files, the embedded broker and the beat schedule live here
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+
+# SQLite files, the embedded broker, the beat schedule and the sandbox's files live here: owner-only.
+VAR_DIR = BASE_DIR / env.str("VAR_DIR", default="var")  # relative to the project folder, or absolute
+make_private_directory(VAR_DIR)
 
 # A development-only key: refused when DEBUG is off, so it can never protect real data.
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me-0123456789abcdef"
 # A development-only Fernet key for stored API keys: also refused when DEBUG is off.
 DEVELOPMENT_CREDENTIALS_KEY = "ZGV2LW9ubHktY3JlZGVudGlhbHMta2V5LTAxMjM0NTY="
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless the environment says otherwise: without configuration the product refuses to start
+# (the development keys below are accepted only with DEBUG=true, as `make run` sets it).
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Where `make serve-production` (gunicorn) listens: loopback unless a reverse proxy on another
+# machine must reach it; an IP address, or unix:/path/to.sock.
+BIND_ADDRESS = env.str("BIND_ADDRESS", default="127.0.0.1")
+WEB_PORT = env.int("WEB_PORT", default=8000)
+WEB_WORKERS = env.int("WEB_WORKERS", default=3)
 
 # Fernet keys, newest first: the first encrypts, all decrypt (rotation is described in README.md).
 CREDENTIALS_ENCRYPTION_KEYS = env.list("CREDENTIALS_ENCRYPTION_KEYS", default=[DEVELOPMENT_CREDENTIALS_KEY])
@@ -179,15 +191,18 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
+    unsafe = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
-            "(python -c \"import secrets; print(secrets.token_urlsafe(64))\")."
-        )
+        unsafe.append("SECRET_KEY must be set to a random value of at least 50 characters "
+                      "(python -c \"import secrets; print(secrets.token_urlsafe(64))\").")
     if DEVELOPMENT_CREDENTIALS_KEY in CREDENTIALS_ENCRYPTION_KEYS:
+        unsafe.append("CREDENTIALS_ENCRYPTION_KEYS must not contain the development key "
+                      "(python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\").")
+    if unsafe:
         raise ImproperlyConfigured(
-            "CREDENTIALS_ENCRYPTION_KEYS must not contain the development key when DEBUG is off "
-            "(python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\")."
+            "Salesorder refuses to start: DEBUG is off (the default) and the development keys protect nothing. "
+            + " ".join(unsafe)
+            + " For development only, set DEBUG=true instead (make run does)."
         )
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
