@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "salesorder.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -158,6 +159,8 @@ STORAGES = {
 # Uploads (the credentials .txt, item CSVs) are small; anything bigger is refused by the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body over this is refused with 413 before it is read; the items CSV upload has its own 10 MB.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -233,6 +236,9 @@ if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 0 or TRUSTED_PROXY_COUNT <
         "LOGIN_FAILURE_LIMIT must be 1 or more, LOGIN_LOCKOUT_MINUTES 0 (until unlocked) or more, "
         "TRUSTED_PROXY_COUNT 0 (no proxy) or more."
     )
+if REQUEST_BODY_MAX_BYTES < 64 * 1024:
+    raise ImproperlyConfigured(f"REQUEST_BODY_MAX_BYTES={REQUEST_BODY_MAX_BYTES} is too small for the product's forms: "
+                               "use 65536 (64 KB) or more; the default is 1048576 (1 MB).")
 
 if not DEBUG:
     unsafe = []
