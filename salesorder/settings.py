@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "items",
     "orders",
     "sandbox",
+    "operations",
     "axes",
 ]
 
@@ -195,8 +196,16 @@ AUTOSYNC_RETRY_ATTEMPTS = env.int("AUTOSYNC_RETRY_ATTEMPTS", default=3)
 AUTOSYNC_RETRY_BASE_SECONDS = env.float("AUTOSYNC_RETRY_BASE_SECONDS", default=30.0)
 AUTOSYNC_NOTIFY_AFTER_FAILURES = env.int("AUTOSYNC_NOTIFY_AFTER_FAILURES", default=3)
 AUTOSYNC_PASS_TIME_LIMIT_SECONDS = env.int("AUTOSYNC_PASS_TIME_LIMIT_SECONDS", default=900)
+# Health (GET /health/): beat sends the worker a heartbeat task this often; a worker heartbeat or beat tick
+# older than HEALTH_STALE_AFTER_SECONDS fails the check. The broker check waits this long at most.
+HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=60.0)
+HEALTH_STALE_AFTER_SECONDS = env.int("HEALTH_STALE_AFTER_SECONDS", default=300)
+HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", default=3.0)
 CELERY_BEAT_SCHEDULE = {
     "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
+    # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
+    "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
+                         "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},
 }
 
 LOGGING = {
@@ -255,6 +264,7 @@ if not DEBUG:
             + " For development only, set DEBUG=true instead (make run does)."
         )
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe the server itself, over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
