@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -201,11 +202,17 @@ AUTOSYNC_PASS_TIME_LIMIT_SECONDS = env.int("AUTOSYNC_PASS_TIME_LIMIT_SECONDS", d
 HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=60.0)
 HEALTH_STALE_AFTER_SECONDS = env.int("HEALTH_STALE_AFTER_SECONDS", default=300)
 HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", default=3.0)
+# Retention: finished cart log entries older than RETENTION_CART_LOG_DAYS are pruned daily, except each
+# cart's newest RETENTION_CART_LOG_KEEP of each kind; uploaded items CSVs after RETENTION_CSV_UPLOAD_DAYS.
+RETENTION_CART_LOG_DAYS = env.int("RETENTION_CART_LOG_DAYS", default=90)
+RETENTION_CART_LOG_KEEP = env.int("RETENTION_CART_LOG_KEEP", default=20)
+RETENTION_CSV_UPLOAD_DAYS = env.int("RETENTION_CSV_UPLOAD_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
     # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
     "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
                          "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},
+    "retention-prune": {"task": "operations.tasks.retention_prune_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 LOGGING = {
@@ -245,6 +252,9 @@ if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 0 or TRUSTED_PROXY_COUNT <
         "LOGIN_FAILURE_LIMIT must be 1 or more, LOGIN_LOCKOUT_MINUTES 0 (until unlocked) or more, "
         "TRUSTED_PROXY_COUNT 0 (no proxy) or more."
     )
+if min(RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP, RETENTION_CSV_UPLOAD_DAYS) < 1:
+    raise ImproperlyConfigured("RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP and RETENTION_CSV_UPLOAD_DAYS "
+                               "must each be 1 or more (defaults: 90 days, 20 entries, 30 days).")
 if REQUEST_BODY_MAX_BYTES < 64 * 1024:
     raise ImproperlyConfigured(f"REQUEST_BODY_MAX_BYTES={REQUEST_BODY_MAX_BYTES} is too small for the product's forms: "
                                "use 65536 (64 KB) or more; the default is 1048576 (1 MB).")
