@@ -269,7 +269,7 @@ if not DEBUG:
                       "(python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\").")
     if unsafe:
         raise ImproperlyConfigured(
-            "Salesorder refuses to start: DEBUG is off (the default) and the development keys protect nothing. "
+            "Salesorder refuses to start: DEBUG is off (the default) and these keys are not safe to use. "
             + " ".join(unsafe)
             + " For development only, set DEBUG=true instead (make run does)."
         )

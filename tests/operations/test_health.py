@@ -82,7 +82,16 @@ def test_an_unknown_check_is_refused_with_the_names_to_use() -> None:
     assert body == {"error": "Unknown check disk: choose from database, broker, worker, beat."}
 
 
-def test_publishing_the_heartbeat_records_beat_and_running_it_records_the_worker() -> None:
+@pytest.fixture
+def published():
+    """Tasks go to the broker (another test may have left the app running them in-process)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def test_publishing_the_heartbeat_records_beat_and_running_it_records_the_worker(published) -> None:
     queue = f"test-heartbeat-{uuid.uuid4().hex[:12]}"  # a queue no worker reads
     worker_heartbeat.apply_async(queue=queue, expires=60)  # what beat's schedule does
     assert set(Heartbeat.objects.values_list("source", flat=True)) == {"beat"}
