@@ -21,19 +21,19 @@ $(VENV)/.test-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.runtime-installed
-	WEB_PORT=$(WEB_PORT) SANDBOX_PORT=$(SANDBOX_PORT) scripts/run-local.sh
+	DEBUG=true WEB_PORT=$(WEB_PORT) SANDBOX_PORT=$(SANDBOX_PORT) scripts/run-local.sh
 
 test: $(VENV)/.test-installed
 	scripts/install-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks run the product in development mode, with its development keys.
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m bench.run_all
+	DEBUG=true $(BIN)/python -m bench.run_all
 
+# DEBUG off always; listens on BIND_ADDRESS:WEB_PORT from the environment or .env (127.0.0.1:8000).
 serve-production: $(VENV)/.runtime-installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn salesorder.wsgi --bind 0.0.0.0:$(WEB_PORT) --workers 3 --access-logfile -
+	scripts/serve-production.sh
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

@@ -1,6 +1,8 @@
 """Operator admin for companies and users, and the company scoping every product admin uses."""
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import FieldDoesNotExist
@@ -79,3 +81,14 @@ class CompanyUserAdmin(OperatorOnlyAdmin, UserAdmin):
     list_filter = ("company", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "company__name", "company__account_number")
     fieldsets = (*UserAdmin.fieldsets, ("Company", {"fields": ("company",)}))
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(OperatorOnlyAdmin, AccessAttemptAdmin):
+    """Failed log-ins by e-mail address and client address; deleting a locked-out row unlocks it.
+
+    Operators only: the rows name the users of every company.
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only failed log-ins create rows

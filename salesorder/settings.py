@@ -1,26 +1,41 @@
 """Settings for the Salesorder cart portal, read from the environment (see .env.example)."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from salesorder.private_files import make_private_directory
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)  # SQLite files, the embedded broker and the beat schedule live here
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+
+# SQLite files, the embedded broker, the beat schedule and the sandbox's files live here: owner-only.
+VAR_DIR = BASE_DIR / env.str("VAR_DIR", default="var")  # relative to the project folder, or absolute
+make_private_directory(VAR_DIR)
 
 # A development-only key: refused when DEBUG is off, so it can never protect real data.
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me-0123456789abcdef"
 # A development-only Fernet key for stored API keys: also refused when DEBUG is off.
 DEVELOPMENT_CREDENTIALS_KEY = "ZGV2LW9ubHktY3JlZGVudGlhbHMta2V5LTAxMjM0NTY="
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless the environment says otherwise: without configuration the product refuses to start
+# (the development keys below are accepted only with DEBUG=true, as `make run` sets it).
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Where `make serve-production` (gunicorn) listens: loopback unless a reverse proxy on another
+# machine must reach it; an IP address, or unix:/path/to.sock.
+BIND_ADDRESS = env.str("BIND_ADDRESS", default="127.0.0.1")
+WEB_PORT = env.int("WEB_PORT", default=8000)
+WEB_WORKERS = env.int("WEB_WORKERS", default=3)
 
 # Fernet keys, newest first: the first encrypts, all decrypt (rotation is described in README.md).
 CREDENTIALS_ENCRYPTION_KEYS = env.list("CREDENTIALS_ENCRYPTION_KEYS", default=[DEVELOPMENT_CREDENTIALS_KEY])
@@ -49,19 +64,24 @@ INSTALLED_APPS = [
     "items",
     "orders",
     "sandbox",
+    "operations",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "salesorder.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "companies.middleware.CurrentCompanyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "salesorder.urls"
@@ -95,6 +115,22 @@ AUTH_USER_MODEL = "companies.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes checks each log-in attempt first (on /login/ and /admin/login/ alike).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# After this many failed log-ins in a row for one e-mail address from one client address, that pair is
+# locked out for LOGIN_LOCKOUT_MINUTES (0: until an operator unlocks it, see README.md).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+# Reverse proxies in front that append the client's address to X-Forwarded-For; 0 when clients connect directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "companies.login_throttle.attempt_client_address"
+AXES_LOCKOUT_CALLABLE = "companies.login_throttle.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not recorded; failures are, until they expire or reset
+AXES_ENABLE_ADMIN = False  # registered for operators only in companies/admin.py
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -125,6 +161,8 @@ STORAGES = {
 # Uploads (the credentials .txt, item CSVs) are small; anything bigger is refused by the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body over this is refused with 413 before it is read; the items CSV upload has its own 10 MB.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -159,8 +197,22 @@ AUTOSYNC_RETRY_ATTEMPTS = env.int("AUTOSYNC_RETRY_ATTEMPTS", default=3)
 AUTOSYNC_RETRY_BASE_SECONDS = env.float("AUTOSYNC_RETRY_BASE_SECONDS", default=30.0)
 AUTOSYNC_NOTIFY_AFTER_FAILURES = env.int("AUTOSYNC_NOTIFY_AFTER_FAILURES", default=3)
 AUTOSYNC_PASS_TIME_LIMIT_SECONDS = env.int("AUTOSYNC_PASS_TIME_LIMIT_SECONDS", default=900)
+# Health (GET /health/): beat sends the worker a heartbeat task this often; a worker heartbeat or beat tick
+# older than HEALTH_STALE_AFTER_SECONDS fails the check. The broker check waits this long at most.
+HEALTH_HEARTBEAT_SECONDS = env.float("HEALTH_HEARTBEAT_SECONDS", default=60.0)
+HEALTH_STALE_AFTER_SECONDS = env.int("HEALTH_STALE_AFTER_SECONDS", default=300)
+HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", default=3.0)
+# Retention: finished cart log entries older than RETENTION_CART_LOG_DAYS are pruned daily, except each
+# cart's newest RETENTION_CART_LOG_KEEP of each kind; uploaded items CSVs after RETENTION_CSV_UPLOAD_DAYS.
+RETENTION_CART_LOG_DAYS = env.int("RETENTION_CART_LOG_DAYS", default=90)
+RETENTION_CART_LOG_KEEP = env.int("RETENTION_CART_LOG_KEEP", default=20)
+RETENTION_CSV_UPLOAD_DAYS = env.int("RETENTION_CSV_UPLOAD_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
+    # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
+    "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
+                         "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},
+    "retention-prune": {"task": "operations.tasks.retention_prune_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 LOGGING = {
@@ -173,23 +225,56 @@ LOGGING = {
     "loggers": {"urllib3": {"level": "WARNING"}},
 }
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and requests from this
+# origin only; no inline script or style, no eval, no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 0 or TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT must be 1 or more, LOGIN_LOCKOUT_MINUTES 0 (until unlocked) or more, "
+        "TRUSTED_PROXY_COUNT 0 (no proxy) or more."
+    )
+if min(RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP, RETENTION_CSV_UPLOAD_DAYS) < 1:
+    raise ImproperlyConfigured("RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP and RETENTION_CSV_UPLOAD_DAYS "
+                               "must each be 1 or more (defaults: 90 days, 20 entries, 30 days).")
+if REQUEST_BODY_MAX_BYTES < 64 * 1024:
+    raise ImproperlyConfigured(f"REQUEST_BODY_MAX_BYTES={REQUEST_BODY_MAX_BYTES} is too small for the product's forms: "
+                               "use 65536 (64 KB) or more; the default is 1048576 (1 MB).")
+
 if not DEBUG:
+    unsafe = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
-            "(python -c \"import secrets; print(secrets.token_urlsafe(64))\")."
-        )
+        unsafe.append("SECRET_KEY must be set to a random value of at least 50 characters "
+                      "(python -c \"import secrets; print(secrets.token_urlsafe(64))\").")
     if DEVELOPMENT_CREDENTIALS_KEY in CREDENTIALS_ENCRYPTION_KEYS:
+        unsafe.append("CREDENTIALS_ENCRYPTION_KEYS must not contain the development key "
+                      "(python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\").")
+    if unsafe:
         raise ImproperlyConfigured(
-            "CREDENTIALS_ENCRYPTION_KEYS must not contain the development key when DEBUG is off "
-            "(python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\")."
+            "Salesorder refuses to start: DEBUG is off (the default) and these keys are not safe to use. "
+            + " ".join(unsafe)
+            + " For development only, set DEBUG=true instead (make run does)."
         )
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe the server itself, over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from operations import views as operations_views
 from salesorder import views
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("", include("items.urls")),
     path("", include("orders.urls")),
     path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
+    path("health/", operations_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

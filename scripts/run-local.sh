@@ -4,19 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+umask 077  # the database, broker, beat schedule and the sandbox's credentials under var/ are the owner's alone
+# Development, explicitly: detailed errors and the development keys (the product refuses them otherwise).
+export DEBUG=true
 WEB_PORT="${WEB_PORT:-8000}"
 SANDBOX_PORT="${SANDBOX_PORT:-8001}"
 PYTHON=.venv/bin/python
-CREDENTIALS=var/sandbox-credentials.txt
+export VAR_DIR="${VAR_DIR:-var}"
+CREDENTIALS="$VAR_DIR/sandbox-credentials.txt"
 export BIGCOMMERCE_EXTRA_API_HOSTS="${BIGCOMMERCE_EXTRA_API_HOSTS:-127.0.0.1:${SANDBOX_PORT}}"
 
-mkdir -p var
+mkdir -p "$VAR_DIR"
 $PYTHON manage.py migrate --noinput
 
 trap 'trap - EXIT INT TERM; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 
 rm -f "$CREDENTIALS"
-$PYTHON manage.py sandbox_store --port "$SANDBOX_PORT" --state var/sandbox-state.json \
+$PYTHON manage.py sandbox_store --port "$SANDBOX_PORT" --state "$VAR_DIR/sandbox-state.json" \
   --credentials-file "$CREDENTIALS" &
 for _ in $(seq 1 100); do
   [ -s "$CREDENTIALS" ] && break
@@ -26,8 +30,8 @@ done
 
 $PYTHON manage.py demo --sandbox-credentials "$CREDENTIALS"
 
-.venv/bin/celery -A salesorder worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule=var/celerybeat-schedule &
+$PYTHON -m celery -A salesorder worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule="$VAR_DIR/celerybeat-schedule" &
 
 echo "Salesorder: http://127.0.0.1:${WEB_PORT}/  (Ctrl-C stops the web server, the worker and the sandbox store)"
 $PYTHON manage.py runserver "127.0.0.1:${WEB_PORT}" --noreload

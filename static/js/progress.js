@@ -1,13 +1,13 @@
 // Polls a running import's progress and updates its bar; reloads the page when it finishes.
 (function () {
   document.querySelectorAll("[data-progress-url]").forEach(function (box) {
-    var bar = box.querySelector(".progress > span");
+    var bar = box.querySelector("progress");
     var label = box.querySelector(".progress-label");
     function poll() {
       fetch(box.dataset.progressUrl, { credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (state) {
-          if (state.percent !== null) { bar.style.width = state.percent + "%"; }
+          if (state.percent !== null) { bar.value = state.percent; }
           label.textContent = state.total ? state.done + " of " + state.total : state.done + " done";
           if (state.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
         })

@@ -80,7 +80,7 @@ def test_cart_test_for_an_unknown_cart_names_the_existing_ones(company) -> None:
 
 
 def test_invalid_input_exit_status_is_2_from_the_shell(tmp_path) -> None:
-    environment = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3", "PATH": "/usr/bin:/bin"}
+    environment = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3", "PATH": "/usr/bin:/bin", "DEBUG": "true"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], check=True, env=environment)
     created = subprocess.run(
         [sys.executable, "manage.py", "company", "add", "Acme", "--email", "a@acme.example", "--password", "correct-horse-9"],

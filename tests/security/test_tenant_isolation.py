@@ -66,7 +66,8 @@ def test_list_pages_exports_and_searches_show_nothing_of_another_company(owned, 
             for marker in ("SECRET", "Secret", "secret@customer", "9191"):  # parts of markers: a search echoes its text
                 full = url + ("?" + query.format(**{**values, "marker": marker}) if query else "")
                 response = other_merchant_client.get(full)
-                assert response.status_code in {200, 302, 405}, f"{full} answered {response.status_code}"
+                answers = {200, 302, 405} | ({503} if route.name == "health" else set())  # 503: no worker in this test
+                assert response.status_code in answers, f"{full} answered {response.status_code}"
                 assert_shows_none_of(owned["markers"], response_text(response), f"GET {full}")
                 walked += 1
     assert walked > 100
@@ -126,7 +127,7 @@ def test_company_staff_in_the_admin_see_and_change_only_their_company(
     for url in admin_urls(owned, rival_owned):
         response = client.get(url, follow=True)
         text = response_text(response)
-        if url.startswith(("/admin/companies/", "/admin/auth/")) or url in NOT_ADDABLE:  # operators only / read-only
+        if url.startswith(("/admin/companies/", "/admin/auth/", "/admin/axes/")) or url in NOT_ADDABLE:  # operators only / read-only
             assert response.status_code == 403, url
             continue
         assert response.status_code == 200, f"{url} answered {response.status_code}"
