@@ -52,7 +52,7 @@ def make_carts(sandbox: OrdersSandboxProcess, count: int, *, prefix: str) -> lis
     """`count` Running carts on the sandbox, each in a company of its own, made through the services."""
     import datetime
 
-    from carts.bigcommerce.credentials import AllowedHosts
+    from carts.platforms.bigcommerce.credentials import AllowedHosts
     from carts.models import AutoSync, Cart
     from companies.services import company_create
     from tests.carts.factories import make_cart
@@ -74,7 +74,7 @@ def tick(sandbox: OrdersSandboxProcess, count: int) -> Figures:
     from django.conf import settings
 
     from carts.models import Cart
-    from orders.tasks import autosync_tick
+    from sync.tasks import autosync_tick
     from salesorder.celery import app
 
     settings.CELERY_TASK_DEFAULT_QUEUE = app.conf.task_default_queue = QUEUE
@@ -119,7 +119,7 @@ def passes(sandbox: OrdersSandboxProcess, count: int, orders: int) -> list[Figur
     from django.db.models import Count
 
     from orders.models import Transaction
-    from orders.sync import PassOutcome, cart_sync_pass
+    from sync.passes import PassOutcome, cart_sync_pass
 
     carts = make_carts(sandbox, count, prefix="Pass")
     with measured(f"first pass for each of {count} carts", sandbox) as first:

@@ -65,11 +65,12 @@ def run(sandbox: SandboxProcess, products: int) -> list[Figures]:
     from django.conf import settings
     from django.db import connection
 
-    from carts.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
-    from carts.services import CartSettings, cart_create
+    from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
+    from carts.setup import CartSettings, cart_create
     from companies.services import company_create
     from items.models import Item
-    from items.services import CatalogSelection, cart_items_import, cart_items_page
+    from items.cart_import import CatalogSelection, cart_items_import
+    from items.cart_tab import cart_items_page
 
     # A worker runs with DEBUG off: Django then keeps no copy of every statement it sent.
     settings.DEBUG = False

@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
-from carts.bigcommerce.credentials import mask_client_id
+from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.credentials import mask_client_id
 from companies.models import CompanyOwned
 
 

@@ -10,7 +10,7 @@ from carts.models import Cart
 from companies.models import Company
 from orders.models import Transaction, TransactionType
 from orders.selectors import PendingFilter, customers_for_company
-from orders.services import SYNCHRONOUS_IMPORT_LIMIT, TransactionChanges
+from orders.transactions import TransactionChanges
 from salesorder.widgets import DateInput
 
 MAX_ORDER_ID = 2**63 - 1
@@ -53,11 +53,6 @@ class OrderImportForm(forms.Form):
     def order_ids(self) -> list[int] | None:
         """The chosen order ids, or None for every listed order."""
         return None if self.cleaned_data["scope"] == "all" else self.cleaned_data["selected"]
-
-    @property
-    def runs_in_background(self) -> bool:
-        ids = self.order_ids
-        return ids is None or len(ids) > SYNCHRONOUS_IMPORT_LIMIT
 
 
 class CartVariantsField(forms.Field):

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from companies.models import Company
 from items.models import Item, ItemCartLink
-from items.selectors import chunked, items_by_sku
+from items.selectors import in_batches, items_by_sku
 from orders.models import Customer, Transaction, TransactionStatus
 
 
@@ -59,8 +59,8 @@ def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[
     """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
     ids = sorted(set(order_ids))
     found: dict[int, Transaction] = {}
-    for chunk in chunked(ids):
-        for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=chunk).only("pk", "number", "cart_order_id"):
+    for batch in in_batches(ids):
+        for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
             found[transaction.cart_order_id] = transaction
     return found
 
@@ -82,8 +82,8 @@ def item_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Itera
     wanted = set(variants)
     product_ids = sorted({product_id for product_id, _ in wanted})
     by_variant: dict[tuple[int, int], Item] = {}
-    for chunk in chunked(product_ids):
-        for link in ItemCartLink.objects.filter(cart=cart, product_id__in=chunk).select_related("item"):
+    for batch in in_batches(product_ids):
+        for link in ItemCartLink.objects.filter(cart=cart, product_id__in=batch).select_related("item"):
             if (link.product_id, link.variant_id) in wanted:
                 by_variant[(link.product_id, link.variant_id)] = link.item
     return ItemMatches(by_variant=by_variant, by_sku=items_by_sku(company=cart.company, skus=skus))
@@ -92,8 +92,8 @@ def item_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Itera
 def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:
     """The company's customers with these (lower-cased) e-mail addresses."""
     found: dict[str, Customer] = {}
-    for chunk in chunked(sorted({email for email in emails if email})):
-        found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=chunk))
+    for batch in in_batches(sorted({email for email in emails if email})):
+        found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=batch))
     return found
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carts",
     "items",
     "orders",
+    "sync",
     "sandbox",
 ]
 
@@ -160,7 +161,7 @@ AUTOSYNC_RETRY_BASE_SECONDS = env.float("AUTOSYNC_RETRY_BASE_SECONDS", default=3
 AUTOSYNC_NOTIFY_AFTER_FAILURES = env.int("AUTOSYNC_NOTIFY_AFTER_FAILURES", default=3)
 AUTOSYNC_PASS_TIME_LIMIT_SECONDS = env.int("AUTOSYNC_PASS_TIME_LIMIT_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE = {
-    "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
+    "autosync-tick": {"task": "sync.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
 }
 
 LOGGING = {

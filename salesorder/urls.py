@@ -11,6 +11,7 @@ urlpatterns = [
     path("setup/carts/", include("carts.urls")),
     path("", include("items.urls")),
     path("", include("orders.urls")),
+    path("", include("sync.urls")),
     path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
     path("admin/", admin.site.urls),
 ]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from carts.bigcommerce.client import BigCommerceClient, RetryPolicy
-from carts.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
+from carts.platforms.base import RetryPolicy
+from carts.platforms.bigcommerce.client import BigCommerceClient
+from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bigcommerce"
 API_KEY_TEXT = "63a9wg0iclgt0tm82bofravzgvkt13f:cc4corno7j5xoisu07d1ixn4q28gp07"

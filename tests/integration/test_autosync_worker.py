@@ -7,7 +7,7 @@ import pytest
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
 from orders.models import Transaction
-from orders.tasks import cart_sync_task
+from sync.tasks import cart_sync_task
 from tests.celery_worker import wait_for
 from tests.orders.conftest import place, running_cart
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from carts.models import Cart
 from companies.models import Company
-from items.services import item_new
+from items.editing import item_new
 from orders.models import Customer, Transaction, TransactionType
 
 

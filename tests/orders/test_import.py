@@ -8,22 +8,18 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from carts.bigcommerce.client import OrderFilter
 from carts.models import CartLog, ImportOrdersAs
-from carts.services import cart_client
+from carts.platforms.base import OrderRecord
+from carts.stores import cart_store
 from items.models import Item, ItemCartLink
-from orders import services
+from orders import imports
+from orders.imports import orders_import
+from orders.listing import orders_list
 from orders.models import Customer, Transaction, TransactionLine, TransactionNumberSequence
-from orders.services import (
-    CartNotReady,
-    Outcome,
-    orders_import,
-    orders_import_listed,
-    orders_import_selected,
-    orders_import_start,
-    orders_list,
-    transaction_delete,
-)
+from orders.results import Outcome
+from orders.store_imports import orders_import_listed, orders_import_selected, orders_import_start
+from orders.transactions import transaction_delete
+from orders.window import CartNotReady
 from tests.orders.conftest import api_requests, make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +39,10 @@ def outcome_of(result, order_id: int):
     return next(entry for entry in result.outcomes if entry.order_id == order_id)
 
 
-def payload(cart, order_id: int) -> dict:
-    """The order as the API serves it with its lines, for feeding orders_import directly."""
-    with cart_client(cart=cart) as client:
-        return client.get_orders_page(OrderFilter(min_id=order_id, max_id=order_id), page=1, limit=1, with_lines=True)[0]
+def payload(cart, order_id: int) -> OrderRecord:
+    """The order as the store serves it with its lines, for feeding orders_import directly."""
+    with cart_store(cart=cart) as store:
+        return next(store.orders_by_id([order_id]))
 
 
 def link_product_without_sku(cart, server) -> Item:
@@ -117,7 +113,7 @@ def test_the_database_constraint_keeps_an_order_single_when_the_early_check_miss
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
     # As when another import commits between our check and our insert.
-    with mock.patch.object(services, "transactions_by_cart_order", return_value={}):
+    with mock.patch.object(imports, "transactions_by_cart_order", return_value={}):
         result = orders_import_selected(cart=cart, order_ids=[order_id])
     assert result.outcomes[0].outcome == Outcome.ALREADY_IMPORTED
     assert result.outcomes[0].transaction_number == "CS-000001"
@@ -150,7 +146,7 @@ def test_orders_of_a_span_of_ids_come_with_their_lines_in_one_request(cart, stor
 
 
 def test_ids_far_apart_cost_one_request_per_span(cart, store) -> None:
-    with mock.patch("carts.bigcommerce.client.BigCommerceClient.get_orders_page", autospec=True, return_value=[]) as page:
+    with mock.patch("carts.platforms.bigcommerce.client.BigCommerceClient.get_orders_page", autospec=True, return_value=[]) as page:
         result = orders_import_selected(cart=cart, order_ids=[100, 101, 349, 350, 2000])
     spans = [(call.args[1].min_id, call.args[1].max_id) for call in page.call_args_list]
     assert spans == [(100, 349), (350, 350), (2000, 2000)]
@@ -193,7 +189,7 @@ def test_customers_are_matched_by_email_within_the_company_whatever_its_case(com
     Customer.objects.create(company=other_company, name="Someone else's", email=email.lower())
     make_items(company, order_skus(store, order_id))
     incoming = payload(cart, order_id)
-    incoming["billing_address"]["email"] = email.upper()
+    incoming.payload["billing_address"]["email"] = email.upper()
     orders_import(cart=cart, orders=[incoming])
     assert Transaction.objects.get(cart_order_id=order_id).customer == existing
     assert Customer.objects.filter(company=company).count() == 1
@@ -215,7 +211,7 @@ def test_an_order_without_email_goes_to_the_web_customer_named_in_the_cart(compa
     order_id = examples(store)["coupon_order"]
     make_items(company, order_skus(store, order_id))
     incoming = payload(cart, order_id)
-    incoming["billing_address"]["email"] = ""
+    incoming.payload["billing_address"]["email"] = ""
     orders_import(cart=cart, orders=[incoming])
     customer = Transaction.objects.get(cart_order_id=order_id).customer
     assert (customer.name, customer.email) == ("Shopify Walk-ins", "")
@@ -322,7 +318,7 @@ def test_import_listed_imports_what_the_tab_lists_in_pages(company, fresh_store)
     for _ in range(4):
         fresh_store.store.place_order(lines=[(product.id, product.variants[0].id, 1)])
     make_items(company, [product.variants[0].sku])
-    with mock.patch.object(services, "IMPORT_BATCH_SIZE", 3):
+    with mock.patch.object(imports, "IMPORT_BATCH_SIZE", 3):
         result = orders_import_listed(cart=cart)
     assert len(result.imported) == 4 and result.succeeded
     assert Customer.objects.count() == 1  # the same shopper's four orders

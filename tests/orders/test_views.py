@@ -12,7 +12,7 @@ from django.utils import timezone
 from carts.models import CartLog, ImportOrdersAs
 from items.models import Item
 from orders.models import Customer, Transaction
-from orders.services import orders_import_selected
+from orders.store_imports import orders_import_selected
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from carts.models import CartLog
 from companies.models import Company, User
 from items.models import ItemCartLink, ItemCsvUpload, LedgerAccount
-from items.services import item_new
+from items.editing import item_new
 from orders.models import Customer, Transaction, TransactionType
 from tests.carts.factories import make_cart
 from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process

@@ -152,8 +152,8 @@ def watch(monkeypatch) -> Iterator[LeakWatch]:
 
 @pytest.fixture
 def store(settings) -> Iterator[SandboxServer]:
-    """A sandbox store whose full account has the known token."""
-    with SandboxServer(seed=7, products=20, orders=20, token=TOKEN) as server:
+    """A sandbox store whose full account has the known token; more products than a page, so importing all runs on the worker."""
+    with SandboxServer(seed=7, products=60, orders=20, token=TOKEN) as server:
         settings.BIGCOMMERCE_EXTRA_API_HOSTS = [server.host_port]
         yield server
 
@@ -206,8 +206,8 @@ def walk_the_screens(client: Client, store: SandboxServer, capture) -> Cart:
     client.get(reverse("orders:cart_orders", args=[cart.pk]))
     client.get(reverse("items:cart_items", args=[cart.pk]))
     with capture(execute=True):
-        client.get(reverse("orders:cart_sync", args=[cart.pk]), {"reconcile": 1})
-        client.post(reverse("orders:cart_sync_now", args=[cart.pk]), follow=True)
+        client.get(reverse("sync:cart_sync", args=[cart.pk]), {"reconcile": 1})
+        client.post(reverse("sync:cart_sync_now", args=[cart.pk]), follow=True)
     # Edit: keep the stored key, type it again, type a wrong one (Test Connection fails), then the right one.
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path), follow=True)
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path,

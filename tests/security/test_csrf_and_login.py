@@ -94,7 +94,7 @@ STATE_CHANGING: dict[str, StateChange] = {
     "orders:cart_orders_import_items": StateChange(
         lambda c: {"variant": [c["variant"]], "order": [c["second_order_id"]]},
         lambda c: Transaction.objects.filter(cart=c["cart"], cart_order_id=c["second_order_id"]).exists()),
-    "orders:cart_sync_now": StateChange(lambda c: {},
+    "sync:cart_sync_now": StateChange(lambda c: {},
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="sync").exists()),
     "orders:edit": StateChange(
         lambda c: {"customer": c["transaction"].customer_id, "transaction_date": "2026-03-01T12:00", "memo": "token memo"},
