@@ -19,6 +19,7 @@ from carts.platforms.base import OrderRecord, StoreAccess
 from carts.runs import cart_log_progress, run_stops_on_failure
 from companies.models import Company
 from items.editing import item_new
+from items.matching import VariantMatches, variant_matches
 from items.models import DESCRIPTION_MAX_LENGTH, Item
 from items.selectors import in_batches
 from orders.mapping import OrderMappingError, StoreOrder
@@ -35,7 +36,7 @@ from orders.models import (
     TransactionType,
 )
 from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
-from orders.selectors import ItemMatches, customers_by_email, item_matches, transactions_by_cart_order
+from orders.selectors import customers_by_email, transactions_by_cart_order
 from orders.window import cart_orders_outside_window, cart_orders_window
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class _Batch:
     """What a batch of orders needs from the database, looked up once for the whole batch."""
 
     imported: dict[int, Transaction]
-    items: ItemMatches
+    items: VariantMatches
     customers: dict[str, Customer]
 
 
@@ -95,7 +96,7 @@ class OrdersImport:
                 mapped.append(order)
         batch = _Batch(
             imported=imported,
-            items=item_matches(
+            items=variant_matches(
                 cart=cart,
                 variants=[(line.product_id, line.variant_id) for order in mapped for line in order.lines
                           if line.product_id and line.variant_id],
@@ -185,7 +186,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         batch.customers[customer.email] = customer
     for line in order.lines:
         if line.sku in created_skus:
-            batch.items.by_sku[line.sku] = line_items[line.cart_line_id]
+            batch.items.remember(line_items[line.cart_line_id])
     result.created_item_skus.extend(created_skus)
     batch.imported[order.order_id] = record
     return OrderOutcome(order.order_id, Outcome.IMPORTED, transaction_id=record.pk, transaction_number=record.number)

@@ -9,8 +9,7 @@ from django.db.models import Q, QuerySet
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from companies.models import Company
-from items.models import Item, ItemCartLink
-from items.selectors import in_batches, items_by_sku
+from items.selectors import in_batches
 from orders.models import Customer, Transaction, TransactionStatus
 
 
@@ -63,30 +62,6 @@ def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[
         for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
             found[transaction.cart_order_id] = transaction
     return found
-
-
-@dataclass
-class ItemMatches:
-    """The items order lines correspond to: the cart product/variant link first, else the SKU."""
-
-    by_variant: dict[tuple[int, int], Item]
-    by_sku: dict[str, Item]
-
-    def item_for(self, *, product_id: int | None, variant_id: int | None, sku: str) -> Item | None:
-        linked = self.by_variant.get((product_id, variant_id)) if product_id and variant_id else None
-        return linked or self.by_sku.get(sku)
-
-
-def item_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Iterable[str]) -> ItemMatches:
-    """Items for a batch of order lines, in a few statements whatever the batch's size."""
-    wanted = set(variants)
-    product_ids = sorted({product_id for product_id, _ in wanted})
-    by_variant: dict[tuple[int, int], Item] = {}
-    for batch in in_batches(product_ids):
-        for link in ItemCartLink.objects.filter(cart=cart, product_id__in=batch).select_related("item"):
-            if (link.product_id, link.variant_id) in wanted:
-                by_variant[(link.product_id, link.variant_id)] = link.item
-    return ItemMatches(by_variant=by_variant, by_sku=items_by_sku(company=cart.company, skus=skus))
 
 
 def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:

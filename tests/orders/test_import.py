@@ -85,12 +85,13 @@ def test_a_line_without_sku_or_linked_item_refuses_the_order_naming_the_product(
     assert orders_import_selected(cart=cart, order_ids=[big_order]).outcomes[0].outcome == Outcome.IMPORTED
 
 
-def test_the_link_to_a_cart_variant_wins_over_a_sku_match(cart, store) -> None:
+def test_the_link_to_a_cart_variant_wins_over_a_sku_match_while_the_cart_sku_is_unchanged(cart, store) -> None:
     order_id = examples(store)["registered_customer_order"]
     line = store.store.order(order_id).lines[0]
     by_sku, linked = make_items(cart.company, [line["sku"], "RENAMED-HERE"])
+    # Imported when the cart had the line's SKU, then renamed here: the link records the cart's SKU, as an import does.
     ItemCartLink.objects.create(company=cart.company, cart=cart, item=linked, product_id=line["product_id"],
-                                variant_id=line["variant_id"])
+                                variant_id=line["variant_id"], cart_sku=line["sku"].strip())
     orders_import_selected(cart=cart, order_ids=[order_id])
     assert TransactionLine.objects.get(cart_line_id=line["id"]).item == linked
     assert by_sku.transaction_lines.count() == 0
