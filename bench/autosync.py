@@ -118,14 +118,14 @@ def passes(sandbox: OrdersSandboxProcess, count: int, orders: int) -> list[Figur
     """First passes for `count` carts, then the requests a pass costs without and with new orders."""
     from django.db.models import Count
 
-    from orders.models import Transaction
+    from orders.models import SalesTransaction
     from sync.passes import PassOutcome, cart_sync_pass
 
     carts = make_carts(sandbox, count, prefix="Pass")
     with measured(f"first pass for each of {count} carts", sandbox) as first:
         outcomes = [cart_sync_pass(cart_id=cart.pk).outcome for cart in carts]
-    per_cart = dict(Transaction.objects.filter(cart__in=carts).values_list("cart").annotate(n=Count("id")))
-    doubled = Transaction.objects.filter(cart__in=carts).values("cart", "cart_order_id").annotate(
+    per_cart = dict(SalesTransaction.objects.filter(cart__in=carts).values_list("cart").annotate(n=Count("id")))
+    doubled = SalesTransaction.objects.filter(cart__in=carts).values("cart", "cart_order_id").annotate(
         n=Count("id")).filter(n__gt=1).count()
     first.extra = {
         "passes completed": sum(outcome == PassOutcome.COMPLETED for outcome in outcomes),

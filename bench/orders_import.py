@@ -97,7 +97,7 @@ def run(sandbox: OrdersSandboxProcess, orders: int, *, naive: bool) -> list[Figu
     from carts.platforms.bigcommerce.credentials import AllowedHosts
     from carts.stores import cart_store
     from companies.services import company_create
-    from orders.models import Transaction
+    from orders.models import SalesTransaction
     from orders.imports import orders_import
     from orders.store_imports import orders_import_listed
     from tests.carts.factories import make_cart
@@ -123,11 +123,11 @@ def run(sandbox: OrdersSandboxProcess, orders: int, *, naive: bool) -> list[Figu
                     result.stats = session.stats
         stats = result.stats
         exact = all(record.total == record.subtotal + record.charges_total - record.discounts_total
-                    for record in Transaction.objects.filter(company=company).only(
+                    for record in SalesTransaction.objects.filter(company=company).only(
                         "total", "subtotal", "charges_total", "discounts_total"))
         figures.extra = {
             "summary": result.summary,
-            "transactions": Transaction.objects.filter(company=company).count(),
+            "transactions": SalesTransaction.objects.filter(company=company).count(),
             "client waits for the quota (throttle / 429)": f"{stats.throttle_waits} / {stats.rate_limit_waits}",
             "seconds waited for the quota": round(stats.seconds_waited, 1),
             "totals exact": exact,

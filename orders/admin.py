@@ -4,7 +4,7 @@ from companies.admin import CompanyScopedAdmin
 from orders.models import (
     Customer,
     OrderRefusal,
-    Transaction,
+    SalesTransaction,
     TransactionCharge,
     TransactionDiscount,
     TransactionLine,
@@ -49,7 +49,7 @@ class PaymentInline(ReadOnlyInline):
     model = TransactionPayment
 
 
-@admin.register(Transaction)
+@admin.register(SalesTransaction)
 class TransactionAdmin(CompanyScopedAdmin):
     list_display = ("number", "transaction_type", "status", "company", "cart_name", "cart_order_id", "total", "currency",
                     "transaction_date")

@@ -11,7 +11,7 @@ from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_c
 from carts.platforms.base import StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from orders.listing import orders_list
-from orders.models import Transaction, TransactionType
+from orders.models import SalesTransaction, TransactionType
 from orders.results import ImportResult
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
 from orders.store_imports import orders_import_listed, orders_import_selected
@@ -135,7 +135,7 @@ def handle_order_list(command: BaseCommand, options: dict) -> int:
     return 0
 
 
-def transaction_json(record: Transaction) -> dict[str, Any]:
+def transaction_json(record: SalesTransaction) -> dict[str, Any]:
     """A transaction for `order list --json`: money as decimal strings, line totals including tax."""
     return {
         "number": record.number,

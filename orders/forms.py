@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from carts.models import Cart
 from companies.models import Company
-from orders.models import Transaction, TransactionType
+from orders.models import SalesTransaction, TransactionType
 from orders.selectors import PendingFilter, customers_for_company
 from orders.transactions import TransactionChanges
 from salesorder.widgets import DateInput
@@ -127,7 +127,7 @@ class TransactionEditForm(forms.Form):
     )
     memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
-    def __init__(self, *args: object, record: Transaction, **kwargs: object) -> None:
+    def __init__(self, *args: object, record: SalesTransaction, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"customer": record.customer_id, "transaction_date": record.transaction_date,
                                       "memo": record.memo})
         super().__init__(*args, **kwargs)

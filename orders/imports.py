@@ -27,7 +27,7 @@ from orders.models import (
     NUMBER_PREFIXES,
     Customer,
     OrderRefusal,
-    Transaction,
+    SalesTransaction,
     TransactionCharge,
     TransactionDiscount,
     TransactionLine,
@@ -50,7 +50,7 @@ CONNECTION_LOST = "The orders imported before it are kept, each one whole; impor
 class _Batch:
     """What a batch of orders needs from the database, looked up once for the whole batch."""
 
-    imported: dict[int, Transaction]
+    imported: dict[int, SalesTransaction]
     items: VariantMatches
     customers: dict[str, Customer]
 
@@ -176,7 +176,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
                                    "of it was saved. Import it again.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
-        existing = Transaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
+        existing = SalesTransaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
         if existing is None:
             logger.exception("Order %s of cart %s failed to import", order.order_id, cart.pk)
             return OrderOutcome(order.order_id, Outcome.REFUSED,
@@ -192,7 +192,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
     return OrderOutcome(order.order_id, Outcome.IMPORTED, transaction_id=record.pk, transaction_number=record.number)
 
 
-def _already_imported(order_id: int, existing: Transaction) -> OrderOutcome:
+def _already_imported(order_id: int, existing: SalesTransaction) -> OrderOutcome:
     return OrderOutcome(order_id, Outcome.ALREADY_IMPORTED, transaction_id=existing.pk,
                         transaction_number=existing.number, reason="already imported")
 
@@ -259,10 +259,10 @@ def _next_number(company: Company, transaction_type: str) -> str:
     return f"{NUMBER_PREFIXES[transaction_type]}-{sequence.last_number:06d}"
 
 
-def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer, line_items: dict[int, Item | None]) -> Transaction:
+def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer, line_items: dict[int, Item | None]) -> SalesTransaction:
     transaction_type = TransactionType(cart.import_as)
     company_id = cart.company_id
-    record = Transaction.objects.create(
+    record = SalesTransaction.objects.create(
         company_id=company_id,
         transaction_type=transaction_type,
         number=_next_number(cart.company, transaction_type),

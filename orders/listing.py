@@ -8,7 +8,7 @@ from carts.platforms import platform_named
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort
 from carts.stores import cart_store
 from orders.mapping import OrderSummary
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from orders.selectors import transactions_by_cart_order
 from orders.window import cart_orders_require_status, cart_orders_window
 
@@ -18,7 +18,7 @@ LIST_PAGE_SIZE = 50
 @dataclass(frozen=True)
 class OrderListRow:
     summary: OrderSummary
-    transaction: Transaction | None
+    transaction: SalesTransaction | None
 
 
 @dataclass(frozen=True)

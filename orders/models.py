@@ -77,7 +77,7 @@ class TransactionNumberSequence(CompanyOwned):
         return f"{self.get_transaction_type_display()} numbers of {self.company}: last {self.last_number}"
 
 
-class Transaction(CompanyOwned):
+class SalesTransaction(CompanyOwned):
     """A pending sales transaction, usually one cart order: money exactly as the store reported it."""
 
     transaction_type = models.CharField("Type", max_length=20, choices=TransactionType.choices)
@@ -153,7 +153,7 @@ class Amounts(models.Model):
 class TransactionLine(Amounts, CompanyOwned):
     """An item sold: the store's line with its quantity, price, discounts and tax."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="transaction_lines")
     sku = models.CharField("SKU", max_length=255)
@@ -183,7 +183,7 @@ class ChargeKind(models.TextChoices):
 class TransactionCharge(Amounts, CompanyOwned):
     """Shipping, handling, gift wrapping or a fee on the order."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="charges")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="charges")
     kind = models.CharField(max_length=20, choices=ChargeKind.choices)
     description = models.CharField(max_length=255)
 
@@ -202,7 +202,7 @@ class DiscountKind(models.TextChoices):
 class TransactionDiscount(Amounts, CompanyOwned):
     """A coupon or another discount, taken off the total (amounts are positive)."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="discounts")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="discounts")
     kind = models.CharField(max_length=20, choices=DiscountKind.choices)
     description = models.CharField(max_length=255)
 
@@ -221,7 +221,7 @@ class PaymentKind(models.TextChoices):
 class TransactionPayment(CompanyOwned):
     """Part of the total already paid in the store with a gift certificate or store credit."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="payments")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="payments")
     kind = models.CharField(max_length=20, choices=PaymentKind.choices)
     description = models.CharField(max_length=255)
     amount = money_field()

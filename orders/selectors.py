@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from companies.models import Company
 from items.selectors import in_batches
-from orders.models import Customer, Transaction, TransactionStatus
+from orders.models import Customer, SalesTransaction, TransactionStatus
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,12 @@ class PendingFilter:
     search: str = ""
 
 
-def transactions_for_company(*, company: Company) -> QuerySet[Transaction]:
+def transactions_for_company(*, company: Company) -> QuerySet[SalesTransaction]:
     """The company's transactions with what their lists show."""
-    return Transaction.objects.for_company(company).select_related("customer", "cart")
+    return SalesTransaction.objects.for_company(company).select_related("customer", "cart")
 
 
-def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[Transaction]:
+def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[SalesTransaction]:
     """The company's pending transactions of every type, newest first, narrowed by `filters`."""
     filters = filters or PendingFilter()
     transactions = transactions_for_company(company=company).filter(status=TransactionStatus.PENDING)
@@ -54,12 +54,12 @@ def transactions_pending(*, company: Company, filters: PendingFilter | None = No
     return transactions
 
 
-def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, Transaction]:
+def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, SalesTransaction]:
     """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
     ids = sorted(set(order_ids))
-    found: dict[int, Transaction] = {}
+    found: dict[int, SalesTransaction] = {}
     for batch in in_batches(ids):
-        for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
+        for transaction in SalesTransaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
             found[transaction.cart_order_id] = transaction
     return found
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from carts.platforms.base import InvalidInput
-from orders.models import Customer, Transaction
+from orders.models import Customer, SalesTransaction
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class TransactionChanges:
     memo: str
 
 
-def transaction_update(*, record: Transaction, changes: TransactionChanges) -> Transaction:
+def transaction_update(*, record: SalesTransaction, changes: TransactionChanges) -> SalesTransaction:
     """Save a pending transaction's customer, date and memo."""
     if changes.customer.company_id != record.company_id:
         raise InvalidInput("That customer belongs to another company.")
@@ -31,6 +31,6 @@ def transaction_update(*, record: Transaction, changes: TransactionChanges) -> T
 
 
 @transaction.atomic
-def transaction_delete(*, record: Transaction) -> None:
+def transaction_delete(*, record: SalesTransaction) -> None:
     """Delete a pending transaction with its lines; its cart order can then be imported again."""
     record.delete()

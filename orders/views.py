@@ -14,7 +14,7 @@ from carts.stores import cart_order_admin_url, store_failure_reason
 from carts.views import company_cart
 from orders.forms import MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
 from orders.listing import orders_list
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from orders.results import ImportResult
 from orders.selectors import cart_order_imports, transactions_for_company, transactions_pending
 from orders.store_imports import (
@@ -95,7 +95,7 @@ def pending_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/pending_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _company_transaction(request: HttpRequest, transaction_id: int) -> Transaction:
+def _company_transaction(request: HttpRequest, transaction_id: int) -> SalesTransaction:
     return get_object_or_404(transactions_for_company(company=request.company), pk=transaction_id)
 
 

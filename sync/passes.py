@@ -23,7 +23,7 @@ from carts.platforms import platform_named
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreSession
 from carts.runs import CartRun, cart_run
 from orders.imports import OrdersImport
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from orders.results import ImportResult, OrderOutcome
 from orders.selectors import transactions_by_cart_order
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
@@ -193,7 +193,7 @@ def _flag_changed_orders(cart: Cart, changed: dict[int, tuple[int, str, datetime
             cart.status_label(record.cart_status_id) if record.cart_status_id is not None else "unknown"
         )
         note = f"changed in cart: status {previous} → {label} on {when:%Y-%m-%d %H:%M} UTC"
-        Transaction.objects.filter(pk=record.pk).update(
+        SalesTransaction.objects.filter(pk=record.pk).update(
             cart_status_id=status_id,
             cart_status_label=label,
             cart_change_note="\n".join(filter(None, [record.cart_change_note, note])),

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from carts.models import Cart
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -180,4 +180,4 @@ def test_the_merchant_guide_end_to_end(
     open_cart_tab(page, live_server.url, "Auto-sync")
     expect(page.locator("#sync-status")).to_contain_text("Last sync")
     screenshot("auto-sync-tab")
-    assert Transaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2
+    assert SalesTransaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2

@@ -25,7 +25,7 @@ from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.connection_test import cart_test_connection
 from items.models import Item, ItemCartLink
 from items.cart_import import CatalogSelection, cart_items_import
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from orders.store_imports import orders_import_listed
 from sync.passes import PassOutcome, cart_sync_pass
 from sandbox.server import SandboxServer
@@ -228,7 +228,7 @@ def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tup
     importable orders must be imported. Returns (imported, refused).
     """
     expected = expected_orders(store, cart)
-    transactions = list(Transaction.objects.filter(cart=cart))
+    transactions = list(SalesTransaction.objects.filter(cart=cart))
     by_order = {record.cart_order_id: record for record in transactions}
     assert len(by_order) == len(transactions), "an order was imported twice"
     assert set(by_order) <= set(expected), f"orders outside the cart's window imported: {set(by_order) - set(expected)}"

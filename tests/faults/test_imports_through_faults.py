@@ -14,7 +14,7 @@ import pytest
 
 from carts.models import Cart, CartLogStatus
 from items.models import Item
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from sandbox.server import SandboxServer
 from tests.faults.conftest import (
     FAULT_KINDS,
@@ -50,11 +50,11 @@ def import_everything_until_complete(importer: Importer, cart: Cart) -> None:
 
 
 def assert_clicking_again_changes_nothing(importer: Importer, cart: Cart, store: SandboxServer) -> None:
-    items, transactions = Item.objects.count(), Transaction.objects.count()
+    items, transactions = Item.objects.count(), SalesTransaction.objects.count()
     catalog = until_complete(importer.import_catalog, cart)[-1].log
     assert catalog.counts["created"] == catalog.counts["updated"] == 0
     assert until_complete(importer.import_orders, cart)[-1].log.counts["imported"] == 0
-    assert (Item.objects.count(), Transaction.objects.count()) == (items, transactions)
+    assert (Item.objects.count(), SalesTransaction.objects.count()) == (items, transactions)
     assert_catalog_imported_exactly_once(cart, store)
     assert_orders_imported_exactly_once(cart, store)
 

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from sync.tasks import cart_sync_task
 from tests.celery_worker import wait_for
 from tests.orders.conftest import place, running_cart
@@ -25,7 +25,7 @@ def every_tick_cart(company, server) -> Cart:
 
 
 def imported_counts(cart: Cart) -> Counter:
-    return Counter(Transaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
+    return Counter(SalesTransaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
 
 
 def test_beat_and_worker_import_new_orders_exactly_once_and_stop_on_a_revoked_token(

@@ -5,7 +5,7 @@ import pytest
 
 from items.cart_import import CatalogSelection, cart_items_import
 from items.models import Item, ItemCartLink
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from orders.store_imports import orders_import_selected
 from tests.orders.conftest import make_items, place, sandbox_cart
 
@@ -46,4 +46,4 @@ def test_an_orders_import_matches_a_variant_renamed_to_an_existing_sku_to_the_it
     result = orders_import_selected(cart=cart, order_ids=[order_id])
 
     assert [entry.order_id for entry in result.imported] == [order_id]
-    assert Transaction.objects.get(cart=cart, cart_order_id=order_id).lines.get().item_id == owner.pk
+    assert SalesTransaction.objects.get(cart=cart, cart_order_id=order_id).lines.get().item_id == owner.pk

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from carts.stores import cart_store
-from orders.models import Customer, Transaction
+from orders.models import Customer, SalesTransaction
 from orders.imports import orders_import
 from orders.results import Outcome
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
@@ -44,7 +44,7 @@ def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(c
     outcomes = [entry.outcome for result in results for entry in result.outcomes]
     assert outcomes.count(Outcome.IMPORTED) == len(ids)
     assert outcomes.count(Outcome.ALREADY_IMPORTED) == len(ids) * (IMPORTERS - 1)
-    assert sorted(Transaction.objects.values_list("cart_order_id", flat=True)) == sorted(ids)
-    assert sorted(Transaction.objects.values_list("number", flat=True)) == [f"CS-{n:06d}" for n in range(1, len(ids) + 1)]
+    assert sorted(SalesTransaction.objects.values_list("cart_order_id", flat=True)) == sorted(ids)
+    assert sorted(SalesTransaction.objects.values_list("number", flat=True)) == [f"CS-{n:06d}" for n in range(1, len(ids) + 1)]
     emails = {store.store.order(order_id).order["billing_address"]["email"] for order_id in ids}
     assert Customer.objects.count() == len(emails)

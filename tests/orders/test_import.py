@@ -15,7 +15,7 @@ from items.models import Item, ItemCartLink
 from orders import imports
 from orders.imports import orders_import
 from orders.listing import orders_list
-from orders.models import Customer, Transaction, TransactionLine, TransactionNumberSequence
+from orders.models import Customer, SalesTransaction, TransactionLine, TransactionNumberSequence
 from orders.results import Outcome
 from orders.store_imports import orders_import_listed, orders_import_selected, orders_import_start
 from orders.transactions import transaction_delete
@@ -65,14 +65,14 @@ def test_every_awkward_order_imports_with_the_store_total_to_the_cent(cart, stor
     for kind, order_id in named.items():
         if order_id in refused:
             continue
-        record = Transaction.objects.get(cart=cart, cart_order_id=order_id)
+        record = SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
         assert record.total == store_total(store, order_id), kind
         assert record.subtotal + record.charges_total - record.discounts_total == record.total, kind
         assert record.lines.count() == len(store.store.order(order_id).lines), kind
         assert record.tax_total == Decimal(store.store.order(order_id).order["total_tax"]), kind
-    assert Transaction.objects.get(cart_order_id=named["order_120_lines"]).lines.count() == 120
-    assert Transaction.objects.get(cart_order_id=named["other_currency_order"]).currency == "EUR"
-    assert Transaction.objects.get(cart_order_id=named["gift_certificate_order"]).payments.count() == 2
+    assert SalesTransaction.objects.get(cart_order_id=named["order_120_lines"]).lines.count() == 120
+    assert SalesTransaction.objects.get(cart_order_id=named["other_currency_order"]).currency == "EUR"
+    assert SalesTransaction.objects.get(cart_order_id=named["gift_certificate_order"]).payments.count() == 2
 
 
 def test_a_line_without_sku_or_linked_item_refuses_the_order_naming_the_product(cart, store) -> None:
@@ -105,7 +105,7 @@ def test_importing_again_reports_already_imported_and_creates_nothing(cart, stor
     again = orders_import_selected(cart=cart, order_ids=ids)
     assert [entry.outcome for entry in again.outcomes] == [Outcome.ALREADY_IMPORTED, Outcome.ALREADY_IMPORTED]
     assert [entry.transaction_number for entry in again.outcomes] == ["CS-000001", "CS-000002"]
-    assert Transaction.objects.count() == 2 and Customer.objects.count() == 2  # two shoppers
+    assert SalesTransaction.objects.count() == 2 and Customer.objects.count() == 2  # two shoppers
     assert TransactionNumberSequence.objects.get().last_number == 2
 
 
@@ -118,7 +118,7 @@ def test_the_database_constraint_keeps_an_order_single_when_the_early_check_miss
         result = orders_import_selected(cart=cart, order_ids=[order_id])
     assert result.outcomes[0].outcome == Outcome.ALREADY_IMPORTED
     assert result.outcomes[0].transaction_number == "CS-000001"
-    assert Transaction.objects.count() == 1
+    assert SalesTransaction.objects.count() == 1
     assert TransactionNumberSequence.objects.get().last_number == 1  # the failed attempt's number was rolled back
 
 
@@ -129,7 +129,7 @@ def test_an_order_is_all_or_nothing(cart, store) -> None:
     with mock.patch.object(TransactionLine.objects, "bulk_create", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             orders_import_selected(cart=cart, order_ids=ids[:1])
-    assert not Transaction.objects.exists() and not Customer.objects.exists() and not Item.objects.exists()
+    assert not SalesTransaction.objects.exists() and not Customer.objects.exists() and not Item.objects.exists()
     assert not TransactionNumberSequence.objects.filter(last_number__gt=0).exists()
     result = orders_import_selected(cart=cart, order_ids=ids)
     assert [entry.transaction_number for entry in result.imported] == ["CS-000001", "CS-000002"]
@@ -165,7 +165,7 @@ def test_lines_matching_no_item_refuse_the_order_naming_the_skus_and_the_others_
     assert [item.sku for item in refused.missing_items] == [skus[0]]
     assert refused.missing_items[0].product_id and refused.missing_items[0].variant_id
     assert outcome_of(result, good_order).outcome == Outcome.IMPORTED
-    assert not Transaction.objects.filter(cart_order_id=missing_order).exists()
+    assert not SalesTransaction.objects.filter(cart_order_id=missing_order).exists()
     log = CartLog.objects.get(cart=cart)
     assert log.status == "partial" and log.failures[0]["reference"] == f"Order {missing_order}"
 
@@ -179,7 +179,7 @@ def test_create_missing_items_makes_them_with_the_accounting_defaults(company, s
     item = Item.objects.get(company=company, sku=line["sku"])
     assert (item.description, item.unit_price, item.unit_of_measure) == (line["name"], Decimal(line["base_price"]), "Each")
     assert item.income_account.name == "Sales" and item.stock_asset_account.name == "Stock Asset"
-    assert Transaction.objects.get(cart_order_id=order_id).lines.get().item == item
+    assert SalesTransaction.objects.get(cart_order_id=order_id).lines.get().item == item
 
 
 def test_customers_are_matched_by_email_within_the_company_whatever_its_case(company, other_company, store) -> None:
@@ -192,7 +192,7 @@ def test_customers_are_matched_by_email_within_the_company_whatever_its_case(com
     incoming = payload(cart, order_id)
     incoming.payload["billing_address"]["email"] = email.upper()
     orders_import(cart=cart, orders=[incoming])
-    assert Transaction.objects.get(cart_order_id=order_id).customer == existing
+    assert SalesTransaction.objects.get(cart_order_id=order_id).customer == existing
     assert Customer.objects.filter(company=company).count() == 1
 
 
@@ -201,7 +201,7 @@ def test_a_new_customer_takes_name_company_phone_and_billing_address(cart, store
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
     billing = store.store.order(order_id).order["billing_address"]
-    customer = Transaction.objects.get(cart_order_id=order_id).customer
+    customer = SalesTransaction.objects.get(cart_order_id=order_id).customer
     assert customer.name == f"{billing['first_name']} {billing['last_name']}"
     assert (customer.email, customer.phone) == (billing["email"], billing["phone"])
     assert customer.billing_address["street_1"] == billing["street_1"]
@@ -214,7 +214,7 @@ def test_an_order_without_email_goes_to_the_web_customer_named_in_the_cart(compa
     incoming = payload(cart, order_id)
     incoming.payload["billing_address"]["email"] = ""
     orders_import(cart=cart, orders=[incoming])
-    customer = Transaction.objects.get(cart_order_id=order_id).customer
+    customer = SalesTransaction.objects.get(cart_order_id=order_id).customer
     assert (customer.name, customer.email) == ("Shopify Walk-ins", "")
 
 
@@ -227,7 +227,7 @@ def test_transactions_are_numbered_per_company_and_type(company, other_company, 
     make_items(other_company, order_skus(store, *ids))
     for cart in carts:
         orders_import_selected(cart=cart, order_ids=ids)
-    numbers = {cart.name: list(Transaction.objects.filter(cart=cart).order_by("number").values_list("number", flat=True))
+    numbers = {cart.name: list(SalesTransaction.objects.filter(cart=cart).order_by("number").values_list("number", flat=True))
                for cart in carts}
     assert numbers == {"As sales orders": ["SO-000001", "SO-000002", "SO-000003"],
                        "As invoices": ["INV-000001", "INV-000002", "INV-000003"],
@@ -249,7 +249,7 @@ def test_deleting_a_transaction_lets_its_order_be_imported_again(cart, store) ->
     order_id = examples(store)["coupon_order"]
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
-    transaction_delete(record=Transaction.objects.get(cart_order_id=order_id))
+    transaction_delete(record=SalesTransaction.objects.get(cart_order_id=order_id))
     assert not TransactionLine.objects.exists()
     again = orders_import_selected(cart=cart, order_ids=[order_id])
     assert again.outcomes[0].outcome == Outcome.IMPORTED and again.outcomes[0].transaction_number == "CS-000002"
@@ -310,7 +310,7 @@ def test_import_all_listed_runs_in_the_background_with_its_progress_logged(
     assert log.status == "succeeded" and log.counts["imported"] == 3
     assert (log.progress_done, log.progress_total) == (3, 3)
     assert log.api_requests == 2  # the count, and one page of orders with their lines
-    assert sorted(Transaction.objects.values_list("cart_order_id", flat=True)) == placed
+    assert sorted(SalesTransaction.objects.values_list("cart_order_id", flat=True)) == placed
 
 
 def test_import_listed_imports_what_the_tab_lists_in_pages(company, fresh_store) -> None:
@@ -334,7 +334,7 @@ def test_many_selected_orders_import_in_the_background_counting_the_selection(
         log = orders_import_start(cart=cart, order_ids=ids + [ids[0]])
     log.refresh_from_db()
     assert (log.status, log.progress_done, log.progress_total) == ("succeeded", 2, 2)
-    assert Transaction.objects.filter(cart=cart).count() == 2
+    assert SalesTransaction.objects.filter(cart=cart).count() == 2
 
 
 def test_a_redelivered_task_for_a_finished_import_does_nothing(cart, store) -> None:
@@ -342,4 +342,4 @@ def test_a_redelivered_task_for_a_finished_import_does_nothing(cart, store) -> N
 
     log = CartLog.objects.create(company=cart.company, cart=cart, kind="orders_import", status="succeeded")
     orders_import_task(log.pk, [examples(store)["coupon_order"]])
-    assert api_requests(store) == 0 and not Transaction.objects.exists()
+    assert api_requests(store) == 0 and not SalesTransaction.objects.exists()

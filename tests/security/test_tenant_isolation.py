@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from items.models import Item
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from tests.security.conftest import (
     Route,
     admin_urls,
@@ -98,7 +98,7 @@ def test_forms_refuse_another_company_s_objects_named_in_the_body(
                  response_text(other_merchant_client.get(reverse("orders:pending"), {"cart": owned["cart"].pk}))):
         assert_shows_none_of(owned["markers"], text, "a form given another company's ids")
     assert company_rows(company) == before
-    assert not Transaction.objects.filter(company=other_company, customer=owned["customer"]).exists()
+    assert not SalesTransaction.objects.filter(company=other_company, customer=owned["customer"]).exists()
 
 
 def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_client, other_merchant_client) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
 from sync.lock import cart_sync_lock_acquire
-from orders.models import OrderRefusal, Transaction
+from orders.models import OrderRefusal, SalesTransaction
 from sync.passes import PassOutcome, cart_sync_pass
 from sync.tick import due_carts_schedule
 from sandbox.orders import FIRST_ORDER_ID
@@ -39,12 +39,12 @@ def test_first_pass_imports_every_order_in_the_cart_statuses_once_and_sets_the_c
     sync_pass = cart_sync_pass(cart_id=cart.pk)
 
     assert sync_pass.outcome == PassOutcome.COMPLETED
-    imported = set(Transaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
+    imported = set(SalesTransaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
     refused = dict(OrderRefusal.objects.filter(cart=cart).values_list("cart_order_id", "reason"))
     assert placed <= imported
     assert imported | set(refused) == expected and not imported & set(refused)
     assert all(reason for reason in refused.values())
-    for record in Transaction.objects.filter(cart=cart):
+    for record in SalesTransaction.objects.filter(cart=cart):
         assert record.total == Decimal(fresh_store.store.order(record.cart_order_id).order["total_inc_tax"])
     cart.refresh_from_db()
     assert cart.sync_cursor == max(
@@ -60,14 +60,14 @@ def test_first_pass_imports_every_order_in_the_cart_statuses_once_and_sets_the_c
 def test_a_pass_with_no_new_orders_costs_one_request_and_imports_nothing(company, fresh_store) -> None:
     cart = running_cart(company, fresh_store)
     cart_sync_pass(cart_id=cart.pk)
-    before = Transaction.objects.count()
+    before = SalesTransaction.objects.count()
     fresh_store.store.reset_stats()
 
     sync_pass = cart_sync_pass(cart_id=cart.pk)
 
     assert sync_pass.outcome == PassOutcome.COMPLETED
     assert api_requests(fresh_store) == 1
-    assert Transaction.objects.count() == before
+    assert SalesTransaction.objects.count() == before
     assert CartLog.objects.get(pk=sync_pass.log_id).api_requests == 1
 
 
@@ -82,14 +82,14 @@ def test_new_orders_are_imported_by_the_next_pass_exactly_once(company, fresh_st
     assert {entry.order_id for entry in first.result.imported} == new_ids
     assert second.result.imported == []
     for order_id in new_ids:
-        assert Transaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
+        assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
 
 
 def test_an_order_that_moves_into_a_selected_status_late_is_imported(company, fresh_store) -> None:
     cart = running_cart(company, fresh_store)
     waiting = place(fresh_store, status_id=AWAITING_PAYMENT)
     cart_sync_pass(cart_id=cart.pk)
-    assert not Transaction.objects.filter(cart_order_id=waiting).exists()
+    assert not SalesTransaction.objects.filter(cart_order_id=waiting).exists()
 
     fresh_store.store.set_order_status(waiting, AWAITING_FULFILLMENT)
     sync_pass = cart_sync_pass(cart_id=cart.pk)
@@ -101,7 +101,7 @@ def test_an_imported_order_cancelled_later_is_flagged_and_nothing_is_rewritten(c
     cart = running_cart(company, fresh_store)
     order_id = place(fresh_store)
     cart_sync_pass(cart_id=cart.pk)
-    record = Transaction.objects.get(cart=cart, cart_order_id=order_id)
+    record = SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
     total, lines = record.total, list(record.lines.values_list("sku", "quantity", "amount_inc_tax"))
 
     fresh_store.store.set_order_status(order_id, CANCELLED)
@@ -137,7 +137,7 @@ def test_a_refused_order_is_reported_with_its_sku_and_imports_on_retry_once_fixe
     make_items(company, skus)
     merchant_client.post(reverse("orders:cart_orders_import", args=[cart.pk]), {"scope": "selected", "selected": str(order_id)})
 
-    assert Transaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
+    assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
     assert not OrderRefusal.objects.filter(cart=cart).exists()
 
 
@@ -238,7 +238,7 @@ def test_sync_now_and_reconciliation_on_the_auto_sync_tab(
     assert "Sync started" in response.content.decode()
     page = merchant_client.get(reverse("sync:cart_sync", args=[cart.pk]), {"reconcile": "1"}).content.decode()
 
-    imported = Transaction.objects.filter(cart=cart).count()
+    imported = SalesTransaction.objects.filter(cart=cart).count()
     refused = OrderRefusal.objects.filter(cart=cart).count()
     assert imported + refused == len(expected)
     assert f'id="store-total">{len(expected)}<' in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from carts.models import Cart
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from sync.tasks import autosync_tick, cart_sync_task
 from tests.orders.conftest import place, running_cart
 
@@ -19,8 +19,8 @@ def test_the_tick_runs_a_pass_for_each_due_cart(company, other_company, fresh_st
     assert autosync_tick.delay().get() == 2
 
     for cart in (first, second):
-        assert Transaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
-        assert Transaction.objects.get(cart=cart, cart_order_id=order_id).company_id == cart.company_id
+        assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).count() == 1
+        assert SalesTransaction.objects.get(cart=cart, cart_order_id=order_id).company_id == cart.company_id
     assert autosync_tick.delay().get() == 0  # both are scheduled an interval ahead now
 
 
