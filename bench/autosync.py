@@ -74,13 +74,14 @@ def tick(sandbox: OrdersSandboxProcess, count: int) -> Figures:
     from django.conf import settings
 
     from carts.models import Cart
+    from sync.models import AutoSyncState
     from sync.tasks import autosync_tick
     from salesorder.celery import app
 
     settings.CELERY_TASK_DEFAULT_QUEUE = app.conf.task_default_queue = QUEUE
     app.conf.task_always_eager = False  # the tick only enqueues; the passes are measured below
     carts = make_carts(sandbox, count, prefix="Tick")
-    Cart.objects.filter(pk__in=[cart.pk for cart in carts]).update(next_sync_at=None)
+    AutoSyncState.objects.filter(cart__in=carts).update(next_pass_at=None)
     with measured(f"beat tick over {count:,} Running carts, all due", sandbox) as figures:
         enqueued = autosync_tick()
     app.conf.task_always_eager = True

@@ -58,15 +58,6 @@ class Cart(CompanyOwned):
         default=15, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
 
-    # Auto-sync bookkeeping: when the next pass is due, the store's newest date_modified seen
-    # (the incremental cursor, never the local clock), and the one-pass-at-a-time lock.
-    next_sync_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
-    sync_cursor = models.DateTimeField(null=True, blank=True, editable=False)
-    sync_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
-    sync_lock_token = models.CharField(max_length=32, blank=True, editable=False)
-    consecutive_sync_failures = models.PositiveIntegerField(default=0, editable=False)
-    auto_sync_stopped_reason = models.TextField(blank=True, editable=False)
-
     last_test_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_test_passed = models.BooleanField(null=True, editable=False)
     last_test_message = models.TextField(blank=True, editable=False)
@@ -99,11 +90,6 @@ class Cart(CompanyOwned):
     @property
     def import_status_labels(self) -> list[str]:
         return [self.status_label(status_id) for status_id in self.import_status_ids]
-
-    @property
-    def last_sync_log(self) -> CartLog | None:
-        """The latest finished auto-sync pass, for the one-line summary on every cart tab."""
-        return self.logs.filter(kind=CartLogKind.SYNC, finished_at__isnull=False).order_by("-started_at").first()
 
     @staticmethod
     def hint_for(client_id: str) -> str:

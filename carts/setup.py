@@ -1,8 +1,8 @@
 """Setting a cart up: create, update, delete, and the rules its settings obey, whoever saves them.
 
 The cart screen, the admin, `cart add` and the demo all save through `cart_create` / `cart_update`,
-so Auto-sync can only be Running when its rule allows it, and a changed status list or cut-off
-always makes the next pass read the orders whole.
+so Auto-sync can only be Running when its rule allows it, and auto-sync hears of every change that
+matters to it (a changed status list or cut-off makes the next pass read the orders whole).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.dispatch import Signal
 
 from carts.credential_storage import api_key_decrypt, api_key_encrypt, api_key_reencrypt
 from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs
@@ -20,6 +20,12 @@ from carts.platforms import platform_named
 from carts.platforms.base import InvalidInput, NotReady
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
 from companies.models import Company
+
+
+# Sent once a cart's settings are saved (by cart_create or cart_update, whoever called them), so auto-sync keeps
+# its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed) and `switched_on`
+# (Auto-sync went from Stopped to Running). Auto-sync's state lives in the sync app, which depends on carts.
+cart_settings_saved = Signal()
 
 
 class AutoSyncNotReady(NotReady):
@@ -91,19 +97,21 @@ def cart_auto_sync_refusal(*, cart: Cart | None, values: CartSettings) -> str:
     return "Auto-sync cannot run yet: " + "; ".join(reasons) + "." if reasons else ""
 
 
-def _apply_settings(cart: Cart, values: CartSettings) -> None:
+@dataclass(frozen=True)
+class _SettingsChange:
+    scope_changed: bool  # the statuses or the cut-off
+    switched_on: bool  # Auto-sync from Stopped to Running
+
+
+def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     refusal = cart_auto_sync_refusal(cart=cart if cart.pk else None, values=values)
     if refusal:
         raise AutoSyncNotReady(refusal)
-    if set(values.import_status_ids) != {int(status_id) for status_id in cart.import_status_ids} \
-            or values.import_orders_from != cart.import_orders_from:
-        # Orders in a newly chosen status, or before a moved cut-off, may predate the cursor: read them all again.
-        cart.sync_cursor = None
-    if values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING:
-        # Switched on: the first pass is due at the next beat tick, and an old stop reason no longer applies.
-        cart.next_sync_at = timezone.now()
-        cart.auto_sync_stopped_reason = ""
-        cart.consecutive_sync_failures = 0
+    change = _SettingsChange(
+        scope_changed=set(values.import_status_ids) != {int(status_id) for status_id in cart.import_status_ids}
+        or values.import_orders_from != cart.import_orders_from,
+        switched_on=values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING,
+    )
     cart.name = values.name
     cart.api_path = str(values.api_path)
     cart.store_hash = values.api_path.store_hash
@@ -117,15 +125,18 @@ def _apply_settings(cart: Cart, values: CartSettings) -> None:
     if values.api_key is not None:
         cart.api_key_encrypted = api_key_encrypt(values.api_key)
         cart.client_id_hint = Cart.hint_for(values.api_key.client_id)
+    return change
 
 
+@transaction.atomic
 def cart_create(*, company: Company, values: CartSettings) -> Cart:
     """Create a BigCommerce cart for the company; AutoSyncNotReady if it asks to run before it can."""
     if values.api_key is None:
         raise InvalidInput("A new cart needs an API key.")
     cart = Cart(company=company)
-    _apply_settings(cart, values)
+    change = _apply_settings(cart, values)
     cart.save()
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
 
 
@@ -133,12 +144,13 @@ def cart_create(*, company: Company, values: CartSettings) -> Cart:
 def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
     """Save new settings; a changed URL or key forgets the last test, which no longer applies."""
     credentials_changed = cart_credentials_changed(cart=cart, api_path=values.api_path, api_key=values.api_key)
-    _apply_settings(cart, values)
+    change = _apply_settings(cart, values)
     if credentials_changed:
         cart.last_test_at = None
         cart.last_test_passed = None
         cart.last_test_message = ""
     cart.save()
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
 
 

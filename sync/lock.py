@@ -11,7 +11,7 @@ import uuid
 from django.db.models import Q
 from django.utils import timezone
 
-from carts.models import Cart
+from sync.models import AutoSyncState
 
 
 def cart_sync_lock_acquire(*, cart_id: int, ttl: datetime.timedelta, now: datetime.datetime | None = None) -> str | None:
@@ -23,9 +23,9 @@ def cart_sync_lock_acquire(*, cart_id: int, ttl: datetime.timedelta, now: dateti
     token = uuid.uuid4().hex
     now = now or timezone.now()
     taken = (
-        Cart.objects.filter(pk=cart_id)
-        .filter(Q(sync_lock_until__isnull=True) | Q(sync_lock_until__lt=now))
-        .update(sync_lock_until=now + ttl, sync_lock_token=token)
+        AutoSyncState.objects.filter(cart_id=cart_id)
+        .filter(Q(lock_until__isnull=True) | Q(lock_until__lt=now))
+        .update(lock_until=now + ttl, lock_token=token)
     )
     return token if taken else None
 
@@ -33,10 +33,10 @@ def cart_sync_lock_acquire(*, cart_id: int, ttl: datetime.timedelta, now: dateti
 def cart_sync_lock_extend(*, cart_id: int, token: str, ttl: datetime.timedelta) -> bool:
     """Push the lock's expiry forward while a long pass makes progress; False if it was lost."""
     return bool(
-        Cart.objects.filter(pk=cart_id, sync_lock_token=token).update(sync_lock_until=timezone.now() + ttl)
+        AutoSyncState.objects.filter(cart_id=cart_id, lock_token=token).update(lock_until=timezone.now() + ttl)
     )
 
 
 def cart_sync_lock_release(*, cart_id: int, token: str) -> None:
     """Release the lock if this holder still has it."""
-    Cart.objects.filter(pk=cart_id, sync_lock_token=token).update(sync_lock_until=None, sync_lock_token="")
+    AutoSyncState.objects.filter(cart_id=cart_id, lock_token=token).update(lock_until=None, lock_token="")

@@ -28,7 +28,9 @@ from orders.results import ImportResult, OrderOutcome
 from orders.selectors import transactions_by_cart_order
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
 from sync.lock import cart_sync_lock_acquire, cart_sync_lock_extend, cart_sync_lock_release
+from sync.models import AutoSyncState
 from sync.notifications import auto_sync_failing_notify, auto_sync_stopped_notify
+from sync.state import cart_sync_state_get
 
 CONNECTION_LOST = "The orders imported before it are kept, each one whole; the next pass carries on."
 # Orders read between two extensions of the pass's lock.
@@ -73,16 +75,18 @@ def cart_sync_pass(*, cart_id: int, scheduled: bool = True, now: datetime.dateti
     A scheduled pass runs only while the cart's Auto-sync is Running; "Sync now" runs regardless.
     `now` is the moment the lock's expiry is judged against (the current time unless given).
     """
+    cart = Cart.objects.select_related("company").filter(pk=cart_id).first()
+    if cart is None:
+        return SyncPass(PassOutcome.NOT_RUNNABLE, summary="The cart no longer exists.")
+    cart_sync_state_get(cart=cart)
     token = cart_sync_lock_acquire(cart_id=cart_id, ttl=_lock_ttl(), now=now)
     if token is None:
         return SyncPass(PassOutcome.LOCKED, summary="Another sync pass is running for this cart; nothing was done.")
     try:
-        cart = Cart.objects.select_related("company").filter(pk=cart_id).first()
-        if cart is None:
-            return SyncPass(PassOutcome.NOT_RUNNABLE, summary="The cart no longer exists.")
+        cart.refresh_from_db()  # the settings as they are now that this pass holds the lock
         if scheduled and cart.auto_sync != AutoSync.RUNNING:
             return SyncPass(PassOutcome.NOT_RUNNABLE, summary="Auto-sync was switched to Stopped; nothing was done.")
-        return _run_pass(cart, token)
+        return _run_pass(cart, AutoSyncState.objects.get(cart=cart), token)
     finally:
         cart_sync_lock_release(cart_id=cart_id, token=token)
 
@@ -115,18 +119,19 @@ class _PassReader:
                 cart_sync_lock_extend(cart_id=self.cart.pk, token=self.token, ttl=_lock_ttl())
 
 
-def _store_orders(store: StoreSession, cart: Cart, status_ids: list[int]) -> Iterator[OrderRecord]:
+def _store_orders(store: StoreSession, cart: Cart, cursor: datetime.datetime | None,
+                  status_ids: list[int]) -> Iterator[OrderRecord]:
     """The orders a pass reads: on the first pass those in the cart's statuses since the cut-off,
     afterwards every order modified since the cursor (minus the overlap), in one query."""
     _, created_from = cart_orders_window(cart=cart)
     sort = OrderSort.LEAST_RECENTLY_MODIFIED_FIRST
-    if cart.sync_cursor is None:
+    if cursor is None:
         for status_id in status_ids:
             yield from store.orders(OrderQuery(status_id=status_id, created_from=created_from), sort=sort,
                                     with_lines=True)
         return
     overlap = datetime.timedelta(minutes=settings.AUTOSYNC_OVERLAP_MINUTES)
-    yield from store.orders(OrderQuery(created_from=created_from, modified_from=cart.sync_cursor - overlap), sort=sort,
+    yield from store.orders(OrderQuery(created_from=created_from, modified_from=cursor - overlap), sort=sort,
                             with_lines=True)
 
 
@@ -139,7 +144,7 @@ def _close_interrupted_passes(cart: Cart) -> None:
     )
 
 
-def _run_pass(cart: Cart, token: str) -> SyncPass:
+def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
     _close_interrupted_passes(cart)
     status_ids, _ = cart_orders_window(cart=cart)
     reader = _PassReader(cart=cart, token=token, status_ids=status_ids)
@@ -147,7 +152,7 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
                   connection_lost=CONNECTION_LOST) as run:
         importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done))
         cart_sync_require_settings(cart=cart)
-        importer.take(reader.orders_to_import(_store_orders(run.store, cart, status_ids)))
+        importer.take(reader.orders_to_import(_store_orders(run.store, cart, state.cursor, status_ids)))
     if isinstance(run.stop.error, CartNotReady):
         run.finish(status=CartLogStatus.FAILED, summary=run.stop.reason)
         return SyncPass(PassOutcome.NOT_RUNNABLE, log_id=run.log.pk, summary=run.stop.reason)
@@ -159,8 +164,8 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
         return _stop(cart, run, result if run.stats is not None else None)
     flagged = _flag_changed_orders(cart, reader.changed)
     if run.stop.stopped:
-        return _transient_failure(cart, run, result, flagged)
-    _advance(cart, reader.newest_modified)
+        return _transient_failure(cart, state, run, result, flagged)
+    _advance(state, reader.newest_modified)
     summary = _summary(result, flagged)
     run.finish(
         status=CartLogStatus.SUCCEEDED if result.succeeded else CartLogStatus.PARTIAL,
@@ -171,12 +176,12 @@ def _run_pass(cart: Cart, token: str) -> SyncPass:
     return SyncPass(PassOutcome.COMPLETED, log_id=run.log.pk, summary=summary, result=result, flagged=flagged)
 
 
-def _advance(cart: Cart, newest_modified: datetime.datetime | None) -> None:
+def _advance(state: AutoSyncState, newest_modified: datetime.datetime | None) -> None:
     """Move the cursor to the newest date_modified seen (never the local clock) and clear the failure streak."""
-    updates: dict[str, Any] = {"consecutive_sync_failures": 0}
-    if newest_modified is not None and (cart.sync_cursor is None or newest_modified > cart.sync_cursor):
-        updates["sync_cursor"] = newest_modified
-    Cart.objects.filter(pk=cart.pk).update(**updates)
+    updates: dict[str, Any] = {"consecutive_failures": 0}
+    if newest_modified is not None and (state.cursor is None or newest_modified > state.cursor):
+        updates["cursor"] = newest_modified
+    AutoSyncState.objects.filter(pk=state.pk).update(**updates)
 
 
 def _flag_changed_orders(cart: Cart, changed: dict[int, tuple[int, str, datetime.datetime]]) -> dict[int, str]:
@@ -208,11 +213,11 @@ def _stop(cart: Cart, run: CartRun, result: ImportResult | None) -> SyncPass:
     # The connection no longer works: Test Connection must pass again before Auto-sync can be switched back on.
     Cart.objects.filter(pk=cart.pk).update(
         auto_sync=AutoSync.STOPPED,
-        auto_sync_stopped_reason=reason,
         last_test_passed=False,
         last_test_at=timezone.now(),
         last_test_message=f"TEST FAILED: {reason} (found by an auto-sync pass)",
     )
+    AutoSyncState.objects.filter(cart=cart).update(stopped_reason=reason)
     summary = f"Auto-sync stopped: {reason}"
     run.finish(status=CartLogStatus.FAILED, summary=summary, counts=result.counts if result else {},
                failures=[{"reference": "Store", "reason": reason}])
@@ -220,10 +225,11 @@ def _stop(cart: Cart, run: CartRun, result: ImportResult | None) -> SyncPass:
     return SyncPass(PassOutcome.STOPPED, log_id=run.log.pk, summary=summary, result=result)
 
 
-def _transient_failure(cart: Cart, run: CartRun, result: ImportResult, flagged: dict[int, str]) -> SyncPass:
+def _transient_failure(cart: Cart, state: AutoSyncState, run: CartRun, result: ImportResult,
+                       flagged: dict[int, str]) -> SyncPass:
     """The store (or the database) failed to answer: keep the cursor, count the failure, e-mail after several in a row."""
-    failures = (Cart.objects.filter(pk=cart.pk).values_list("consecutive_sync_failures", flat=True).first() or 0) + 1
-    Cart.objects.filter(pk=cart.pk).update(consecutive_sync_failures=failures)
+    failures = state.consecutive_failures + 1
+    AutoSyncState.objects.filter(pk=state.pk).update(consecutive_failures=failures)
     summary = f"{_summary(result, flagged)}. Stopped early: {result.stopped_reason}"
     run.finish(status=CartLogStatus.FAILED, summary=summary, counts={**result.counts, "flagged": len(flagged)},
                failures=_failures(result, flagged))
@@ -273,6 +279,6 @@ def cart_sync_start(*, cart: Cart) -> None:
     transaction.on_commit(lambda: cart_sync_task.delay(cart.pk, scheduled=False))
 
 
-def cart_sync_state(*, cart: Cart, passes: int = 10) -> list[CartLog]:
+def cart_sync_passes(*, cart: Cart, passes: int = 10) -> list[CartLog]:
     """The cart's last sync passes, newest first."""
     return list(CartLog.objects.filter(cart=cart, kind=CartLogKind.SYNC)[:passes])

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carts.models import AutoSync, Cart
+from sync.models import AutoSyncState
 
 
 def due_carts_schedule(*, now: datetime.datetime | None = None) -> list[int]:
@@ -19,13 +20,20 @@ def due_carts_schedule(*, now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     due = list(
         Cart.objects.filter(auto_sync=AutoSync.RUNNING)
-        .filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now))
-        .values_list("pk", "sync_interval_minutes")
+        .filter(Q(sync_state__isnull=True) | Q(sync_state__next_pass_at__isnull=True)
+                | Q(sync_state__next_pass_at__lte=now))
+        .values_list("pk", "company_id", "sync_interval_minutes", "sync_state__cart_id")
     )
     by_interval: dict[int, list[int]] = {}
-    for cart_id, interval in due:
+    for cart_id, _, interval, _ in due:
         by_interval.setdefault(interval, []).append(cart_id)
     with transaction.atomic():
+        # Only a cart saved without the settings service lacks its state; the first tick that sees it makes it.
+        missing = [AutoSyncState(cart_id=cart_id, company_id=company_id) for cart_id, company_id, _, state in due
+                   if state is None]
+        if missing:
+            AutoSyncState.objects.bulk_create(missing, ignore_conflicts=True)
         for interval, cart_ids in by_interval.items():
-            Cart.objects.filter(pk__in=cart_ids).update(next_sync_at=now + datetime.timedelta(minutes=interval))
-    return [cart_id for cart_id, _ in due]
+            AutoSyncState.objects.filter(cart_id__in=cart_ids).update(
+                next_pass_at=now + datetime.timedelta(minutes=interval))
+    return [cart_id for cart_id, *_ in due]

@@ -10,7 +10,7 @@ from carts.platforms.base import StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from carts.views import company_cart
 from orders.window import CartNotReady
-from sync.passes import cart_sync_start, cart_sync_state
+from sync.passes import cart_sync_passes, cart_sync_start
 from sync.reconciliation import cart_sync_reconcile
 
 
@@ -26,7 +26,7 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
             error = "The store's orders could not be counted: " + store_failure_reason(
                 cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
     return render(request, "sync/cart_sync.html", {
-        "cart": cart, "tab": "sync", "passes": cart_sync_state(cart=cart), "reconciliation": reconciliation,
+        "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciliation": reconciliation,
         "error": error})
 
 

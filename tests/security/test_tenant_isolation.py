@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Query strings a list page or export could be made to search another company's data with.
 SEARCHES = ("q={marker}", "search={marker}", "customer={marker}", "cart={cart_id}", "list=1&q={marker}",
             "type=cash_sale&cart={cart_id}&q={number}")
-PRODUCT_APPS = ("carts", "items", "orders")
+PRODUCT_APPS = ("carts", "items", "orders", "sync")
 
 
 def object_routes() -> list[Route]:
@@ -110,8 +110,9 @@ def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_cli
             assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
 
 
-# Admin add pages that refuse everyone: imports alone advance numbering and record refusals.
-NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/"}
+# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state.
+NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/",
+               "/admin/sync/autosyncstate/add/"}
 
 
 def test_company_staff_in_the_admin_see_and_change_only_their_company(

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from carts.models import Cart
 from sync.lock import cart_sync_lock_acquire, cart_sync_lock_extend, cart_sync_lock_release
+from sync.models import AutoSyncState
 from tests.carts.factories import make_cart
 
 MINUTE = datetime.timedelta(minutes=1)
@@ -29,7 +29,7 @@ def test_only_one_holder_at_a_time_and_only_the_holder_releases(company) -> None
 def test_an_expired_lock_is_taken_over_and_the_old_holder_knows(company) -> None:
     cart = make_cart(company)
     stale = cart_sync_lock_acquire(cart_id=cart.pk, ttl=MINUTE)
-    Cart.objects.filter(pk=cart.pk).update(sync_lock_until=cart.created_at - MINUTE)
+    AutoSyncState.objects.filter(cart=cart).update(lock_until=cart.created_at - MINUTE)
     fresh = cart_sync_lock_acquire(cart_id=cart.pk, ttl=MINUTE)
     assert fresh and fresh != stale
     assert not cart_sync_lock_extend(cart_id=cart.pk, token=stale, ttl=MINUTE)

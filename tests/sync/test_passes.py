@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
 from sync.lock import cart_sync_lock_acquire
+from sync.models import AutoSyncState
 from orders.models import OrderRefusal, SalesTransaction
 from sync.passes import PassOutcome, cart_sync_pass
 from sync.tick import due_carts_schedule
@@ -21,6 +22,11 @@ from tests.orders.conftest import api_requests, make_items, order_skus, place, r
 pytestmark = pytest.mark.django_db
 
 AWAITING_FULFILLMENT, AWAITING_PAYMENT, CANCELLED = 11, 7, 5
+
+
+def sync_state(cart: Cart) -> AutoSyncState:
+    """The cart's auto-sync state as it is in the database now."""
+    return AutoSyncState.objects.get(cart=cart)
 
 
 def store_order_ids(server, status_id: int) -> set[int]:
@@ -46,8 +52,7 @@ def test_first_pass_imports_every_order_in_the_cart_statuses_once_and_sets_the_c
     assert all(reason for reason in refused.values())
     for record in SalesTransaction.objects.filter(cart=cart):
         assert record.total == Decimal(fresh_store.store.order(record.cart_order_id).order["total_inc_tax"])
-    cart.refresh_from_db()
-    assert cart.sync_cursor == max(
+    assert sync_state(cart).cursor == max(
         datetime.datetime.strptime(fresh_store.store.order(order_id).order["date_modified"], "%a, %d %b %Y %H:%M:%S %z")
         for order_id in expected
     )
@@ -162,7 +167,7 @@ def test_a_revoked_token_stops_the_cart_with_the_reason_and_emails_the_company(c
     assert sync_pass.outcome == PassOutcome.STOPPED
     cart.refresh_from_db()
     assert cart.auto_sync == AutoSync.STOPPED
-    assert "refused the access token (401)" in cart.auto_sync_stopped_reason
+    assert "refused the access token (401)" in sync_state(cart).stopped_reason
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["owner@acme.example"]
     assert "refused the access token (401)" in mail.outbox[0].body
@@ -173,8 +178,7 @@ def test_a_removed_scope_stops_the_cart_too(company, fresh_store) -> None:
     cart = running_cart(company, fresh_store)
     fresh_store.store.set_scopes("full", ["store_v2_information_read_only", "store_v2_products_read_only"])
     assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.STOPPED
-    cart.refresh_from_db()
-    assert "lacks the OAuth scope 'Orders: read-only'" in cart.auto_sync_stopped_reason
+    assert "lacks the OAuth scope 'Orders: read-only'" in sync_state(cart).stopped_reason
 
 
 def test_transient_failures_keep_the_cursor_and_email_only_after_several_in_a_row(company, fresh_store, settings) -> None:
@@ -182,21 +186,19 @@ def test_transient_failures_keep_the_cursor_and_email_only_after_several_in_a_ro
     settings.AUTOSYNC_NOTIFY_AFTER_FAILURES = 3
     cart = running_cart(company, fresh_store)
     cart_sync_pass(cart_id=cart.pk)
-    cart.refresh_from_db()
-    cursor = cart.sync_cursor
+    cursor = sync_state(cart).cursor
     fresh_store.store.set_faults("server_error=1.0")
 
     outcomes = [cart_sync_pass(cart_id=cart.pk).outcome for _ in range(3)]
     assert outcomes == [PassOutcome.TRANSIENT_FAILURE] * 3
     cart.refresh_from_db()
-    assert cart.sync_cursor == cursor and cart.consecutive_sync_failures == 3
+    assert sync_state(cart).cursor == cursor and sync_state(cart).consecutive_failures == 3
     assert cart.auto_sync == AutoSync.RUNNING
     assert len(mail.outbox) == 1 and "keeps failing" in mail.outbox[0].subject
 
     fresh_store.store.set_faults(None)
     assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.COMPLETED
-    cart.refresh_from_db()
-    assert cart.consecutive_sync_failures == 0
+    assert sync_state(cart).consecutive_failures == 0
 
 
 def test_the_tick_picks_running_due_carts_only_and_schedules_their_next_pass(company, fresh_store) -> None:
@@ -204,15 +206,16 @@ def test_the_tick_picks_running_due_carts_only_and_schedules_their_next_pass(com
     due = running_cart(company, fresh_store, name="Due")
     not_due = running_cart(company, fresh_store, name="Not due")
     stopped = running_cart(company, fresh_store, name="Stopped")
-    Cart.objects.filter(pk=due.pk).update(next_sync_at=now - datetime.timedelta(seconds=1), sync_interval_minutes=15)
-    Cart.objects.filter(pk=not_due.pk).update(next_sync_at=now + datetime.timedelta(minutes=3))
-    Cart.objects.filter(pk=stopped.pk).update(auto_sync=AutoSync.STOPPED, next_sync_at=None)
+    Cart.objects.filter(pk=due.pk).update(sync_interval_minutes=15)
+    AutoSyncState.objects.filter(cart=due).update(next_pass_at=now - datetime.timedelta(seconds=1))
+    AutoSyncState.objects.filter(cart=not_due).update(next_pass_at=now + datetime.timedelta(minutes=3))
+    Cart.objects.filter(pk=stopped.pk).update(auto_sync=AutoSync.STOPPED)
+    AutoSyncState.objects.filter(cart=stopped).update(next_pass_at=None)
     fresh_store.store.reset_stats()
 
     assert due_carts_schedule(now=now) == [due.pk]
     assert due_carts_schedule(now=now) == []
-    due.refresh_from_db()
-    assert due.next_sync_at == now + datetime.timedelta(minutes=15)
+    assert sync_state(due).next_pass_at == now + datetime.timedelta(minutes=15)
     assert api_requests(fresh_store) == 0
 
 
@@ -267,7 +270,7 @@ def test_a_store_that_is_gone_stops_the_cart_instead_of_retrying(company, fresh_
                                            store_hash="closedstore")
     assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.STOPPED
     cart.refresh_from_db()
-    assert cart.auto_sync == AutoSync.STOPPED and "no store with the hash 'closedstore'" in cart.auto_sync_stopped_reason
+    assert cart.auto_sync == AutoSync.STOPPED and "no store with the hash 'closedstore'" in sync_state(cart).stopped_reason
 
 
 def test_choosing_another_status_makes_the_next_pass_read_that_status_from_the_start(company, fresh_store) -> None:
@@ -281,10 +284,10 @@ def test_choosing_another_status_makes_the_next_pass_read_that_status_from_the_s
     place(fresh_store)  # a later order moves the cursor past the one awaiting payment
     cart_sync_pass(cart_id=cart.pk)
     cart.refresh_from_db()
-    assert cart.sync_cursor is not None
+    assert sync_state(cart).cursor is not None
 
     cart_update(cart=cart, values=replace(CartSettings.of_cart(cart), import_status_ids=(AWAITING_FULFILLMENT, AWAITING_PAYMENT)))
-    assert cart.sync_cursor is None
+    assert sync_state(cart).cursor is None
     sync_pass = cart_sync_pass(cart_id=cart.pk)
 
     assert waiting in {entry.order_id for entry in sync_pass.result.imported}
