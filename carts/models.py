@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.platforms.bigcommerce.credentials import mask_client_id
-from companies.models import CompanyOwned
+from companies.models import CompanyOwned, CompanyRecord
 
 
 class CartPlatform(models.TextChoices):
@@ -29,7 +29,7 @@ class AutoSync(models.TextChoices):
     RUNNING = "running", "Running"
 
 
-class Cart(CompanyOwned):
+class Cart(CompanyRecord):
     """One store connection with its import settings; the API key is stored encrypted."""
 
     name = models.CharField("Cart Name", max_length=100)
@@ -66,9 +66,6 @@ class Cart(CompanyOwned):
     store_timezone = models.CharField(max_length=100, blank=True, editable=False)
     store_domain = models.CharField(max_length=255, blank=True, editable=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["company", "name"], name="cart_name_unique_per_company")]
@@ -97,6 +94,8 @@ class Cart(CompanyOwned):
 
 
 class CartLogKind(models.TextChoices):
+    """What ran on the cart."""
+
     CONNECTION_TEST = "connection_test", "Test Connection"
     ITEMS_IMPORT = "items_import", "Items import"
     ORDERS_IMPORT = "orders_import", "Orders import"
@@ -104,6 +103,8 @@ class CartLogKind(models.TextChoices):
 
 
 class CartLogStatus(models.TextChoices):
+    """How it ended (or that it is still running)."""
+
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     PARTIAL = "partial", "Finished with refusals"

@@ -11,6 +11,7 @@ from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
 from carts.connection_test import cart_test_connection
 from carts.setup import cart_create, cart_delete, cart_update
+from salesorder.deletion import deletion_confirmed
 
 LOG_PAGE_SIZE = 50
 # Hidden from Django's error reports (500 e-mails to ADMINS, the debug page).
@@ -62,11 +63,8 @@ def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
-    if request.method == "POST":
-        cart_delete(cart=cart)
-        messages.success(request, f"Cart '{cart.name}' deleted.")
-        return redirect("carts:list")
-    return render(request, "carts/cart_delete.html", {"cart": cart})
+    return deletion_confirmed(request, delete=lambda: cart_delete(cart=cart), deleted_message=f"Cart '{cart.name}' deleted.",
+                              then="carts:list", confirm_template="carts/cart_delete.html", context={"cart": cart})
 
 
 def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:

@@ -259,32 +259,22 @@ def _next_number(company: Company, transaction_type: str) -> str:
     return f"{NUMBER_PREFIXES[transaction_type]}-{sequence.last_number:06d}"
 
 
-def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer, line_items: dict[int, Item | None]) -> SalesTransaction:
+# What a transaction takes from the store's order as it is.
+ORDER_FIELDS = ("currency", "prices_include_tax", "customer_message", "subtotal", "charges_total", "discounts_total",
+                "tax_total", "total", "payments_total")
+
+
+def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer,
+                       line_items: dict[int, Item | None]) -> SalesTransaction:
     transaction_type = TransactionType(cart.import_as)
     company_id = cart.company_id
     record = SalesTransaction.objects.create(
-        company_id=company_id,
-        transaction_type=transaction_type,
-        number=_next_number(cart.company, transaction_type),
-        customer=customer,
-        transaction_date=order.created_at,
-        cart=cart,
-        cart_name=cart.name,
-        cart_order_id=order.order_id,
-        cart_status_id=order.status_id,
-        cart_status_label=order.status_label,
-        currency=order.currency,
-        prices_include_tax=order.prices_include_tax,
-        customer_email=order.customer.email,
-        customer_message=order.customer_message,
-        billing_address=order.customer.billing_address,
-        shipping_addresses=list(order.shipping_addresses),
-        subtotal=order.subtotal,
-        charges_total=order.charges_total,
-        discounts_total=order.discounts_total,
-        tax_total=order.tax_total,
-        total=order.total,
-        payments_total=order.payments_total,
+        company_id=company_id, transaction_type=transaction_type, number=_next_number(cart.company, transaction_type),
+        customer=customer, transaction_date=order.created_at,
+        cart=cart, cart_name=cart.name, cart_order_id=order.order_id, cart_status_id=order.status_id,
+        cart_status_label=order.status_label, customer_email=order.customer.email,
+        billing_address=order.customer.billing_address, shipping_addresses=list(order.shipping_addresses),
+        **{name: getattr(order, name) for name in ORDER_FIELDS},
     )
     TransactionLine.objects.bulk_create(
         TransactionLine(

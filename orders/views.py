@@ -25,6 +25,7 @@ from orders.store_imports import (
 )
 from orders.transactions import transaction_delete, transaction_update
 from orders.window import CartNotReady
+from salesorder.deletion import deletion_confirmed
 
 PENDING_PAGE_SIZE = 50
 
@@ -123,8 +124,7 @@ def transaction_edit(request: HttpRequest, transaction_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transaction_remove(request: HttpRequest, transaction_id: int) -> HttpResponse:
     record = _company_transaction(request, transaction_id)
-    if request.method == "POST":
-        transaction_delete(record=record)
-        messages.success(request, f"{record.number} deleted; its cart order can be imported again.")
-        return redirect("orders:pending")
-    return render(request, "orders/transaction_delete.html", {"record": record})
+    return deletion_confirmed(request, delete=lambda: transaction_delete(record=record),
+                              deleted_message=f"{record.number} deleted; its cart order can be imported again.",
+                              then="orders:pending", confirm_template="orders/transaction_delete.html",
+                              context={"record": record})

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import OrderSummary, StoreOrder
@@ -50,6 +50,11 @@ class StoreError(PortalError):
 
     transient: bool = False
 
+    def __init_subclass__(cls, *, transient: bool | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if transient is not None:
+            cls.transient = transient
+
     def __init__(self, message: str, *, status: int | None = None, path: str = "") -> None:
         super().__init__(message)
         self.status = status
@@ -76,22 +81,16 @@ class StoreRequestRejected(StoreError):
     """The store refused the request as malformed or invalid."""
 
 
-class StoreRateLimited(StoreError):
+class StoreRateLimited(StoreError, transient=True):
     """The store's request quota stayed used up for as long as the session may wait."""
 
-    transient = True
 
-
-class StoreUnavailable(StoreError):
+class StoreUnavailable(StoreError, transient=True):
     """The store failed (a server error) or did not answer (network, timeout)."""
 
-    transient = True
 
-
-class StoreAnswerInvalid(StoreError):
+class StoreAnswerInvalid(StoreError, transient=True):
     """The store answered, but not with what its API documents (truncated, not JSON, wrong shape)."""
-
-    transient = True
 
 
 class StoreAddressRefused(StoreError):
@@ -138,12 +137,12 @@ def backoff_seconds(attempt: int, *, base: float, cap: float, jitter: Callable[[
 class RequestStats:
     """What a session cost, for run logs and benchmarks."""
 
+    by_endpoint: dict[str, int] = field(default_factory=dict)  # "GET /v2/orders" -> requests sent
     requests: int = 0
     retries: int = 0
     rate_limit_waits: int = 0
     throttle_waits: int = 0
     seconds_waited: float = 0.0
-    by_endpoint: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,6 +223,19 @@ class OrderRecord:
 
 
 # --- the protocol --------------------------------------------------------------------------------
+
+
+class ClosedOnExit:
+    """Usable in `with`: leaving the block closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class StoreSession(Protocol):

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from carts.platforms.base import (
     CatalogPage,
+    ClosedOnExit,
     OrderQuery,
     OrderRecord,
     OrderSort,
@@ -89,7 +90,7 @@ def _utc_date(value: object) -> datetime.datetime | None:
         return None
 
 
-class BigCommerceSession:
+class BigCommerceSession(ClosedOnExit):
     """A StoreSession over one BigCommerceClient."""
 
     def __init__(self, client: BigCommerceClient) -> None:
@@ -98,12 +99,6 @@ class BigCommerceSession:
 
     def __repr__(self) -> str:
         return f"BigCommerceSession({self.client.api_path})"
-
-    def __enter__(self) -> BigCommerceSession:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release pooled connections."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from carts.platforms.base import OrderQuery, RequestStats, RetryPolicy, backoff_seconds
+from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
 from carts.platforms.bigcommerce.constants import (
     HEADER_RATE_LIMIT_LEFT,
     HEADER_RATE_LIMIT_RESET_MS,
@@ -81,7 +81,7 @@ class V3Page:
     total: int
 
 
-class BigCommerceClient:
+class BigCommerceClient(ClosedOnExit):
     """A session with one store's API; create one per job and close it (or use `with`)."""
 
     def __init__(
@@ -123,12 +123,6 @@ class BigCommerceClient:
 
     def __repr__(self) -> str:
         return f"BigCommerceClient({self.api_path})"
-
-    def __enter__(self) -> BigCommerceClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release pooled connections."""

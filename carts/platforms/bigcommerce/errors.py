@@ -60,10 +60,8 @@ class HostNotAllowed(BigCommerceError, StoreAddressRefused):
     """The request would go to a host that is not an allowed BigCommerce API host; nothing was sent."""
 
 
-class UnexpectedRedirect(InvalidResponse):
+class UnexpectedRedirect(InvalidResponse, transient=False):
     """A 3xx: redirects are never followed, since they could lead the token to another host."""
-
-    transient = False
 
 
 def error_for_response(response: requests.Response, path: str) -> BigCommerceError:
