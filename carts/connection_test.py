@@ -9,7 +9,7 @@ from django.utils import timezone
 from carts.models import Cart, CartLogKind, CartLogStatus
 from carts.platforms.base import RequestStats, StoreAccess, StoreError, StoreProfile
 from carts.runs import cart_log_finish, cart_log_start
-from carts.stores import QUICK_RETRY, cart_store, store_failure_reason
+from carts.stores import QUICK_RETRY, cart_store_open, store_failure_reason
 
 TEST_PASSED = "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
 TEST_FAILED = "TEST FAILED: "
@@ -30,7 +30,7 @@ def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     stats: RequestStats | None = None
     need = StoreAccess.STORE_INFORMATION
     try:
-        with cart_store(cart=cart, retry=QUICK_RETRY) as store:
+        with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
             stats = store.stats
             profile = store.store_profile()
             need = StoreAccess.CATALOG_READ

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from carts.models import Cart, CartLog
 from carts.platforms.base import NotReady, RequestStats, RetryPolicy, StoreAccess, StoreError, StoreSession
-from carts.stores import cart_store, store_failure_reason
+from carts.stores import cart_store_open, store_failure_reason
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class CartRun:
     def store(self) -> StoreSession:
         """The session with the cart's store, opened on first use (so opening it can fail like any call)."""
         if self._store is None:
-            self._store = cart_store(cart=self.cart, retry=self.retry)
+            self._store = cart_store_open(cart=self.cart, retry=self.retry)
         return self._store
 
     @property

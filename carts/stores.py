@@ -13,7 +13,7 @@ STORED_KEY_UNREADABLE = "the stored API key cannot be read (the encryption keys 
 QUICK_RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20)
 
 
-def cart_store(*, cart: Cart, retry: RetryPolicy | None = None) -> StoreSession:
+def cart_store_open(*, cart: Cart, retry: RetryPolicy | None = None) -> StoreSession:
     """A session with the cart's store, configured from settings; the caller closes it (or uses `with`)."""
     connection = StoreConnection(
         api_path=cart.api_path,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import CatalogPage, CatalogVariant, StoreAccess, StoreError, StoreSession
 from carts.runs import CartRun, cart_log_start, cart_run
-from carts.stores import QUICK_RETRY, cart_store
+from carts.stores import QUICK_RETRY, cart_store_open
 from items.cart_tab import TAB_PAGE_SIZE
 from items.editing import item_new
 from items.ledger import accounting_defaults_for
@@ -305,7 +305,7 @@ def cart_items_import_in_background(*, cart: Cart, selection: CatalogSelection) 
     if selection.is_chosen:
         return False
     try:
-        with cart_store(cart=cart, retry=QUICK_RETRY) as store:
+        with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
             products = store.catalog_page(page=1, page_size=1, keyword=selection.keyword.strip()).total_products
     except StoreError:
         return True

@@ -7,7 +7,7 @@ from typing import Any
 
 from carts.models import Cart
 from carts.platforms.base import CatalogVariant
-from carts.stores import QUICK_RETRY, cart_store
+from carts.stores import QUICK_RETRY, cart_store_open
 from items.matching import variant_matches
 from items.models import Item
 from items.variants import fitted_description, variant_refusal
@@ -60,7 +60,7 @@ class CartItemsPage:
 
 def cart_items_page(*, cart: Cart, keyword: str = "", page: int = 1, page_size: int = TAB_PAGE_SIZE) -> CartItemsPage:
     """One page of the store's products (one API request), a row per variant, matched to items here."""
-    with cart_store(cart=cart, retry=QUICK_RETRY) as store:
+    with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
         store_page = store.catalog_page(page=page, page_size=page_size, keyword=keyword.strip())
     return CartItemsPage(
         rows=_views_of(cart, store_page.variants),
@@ -72,7 +72,7 @@ def cart_items_page(*, cart: Cart, keyword: str = "", page: int = 1, page_size: 
 
 def cart_items_iter(*, cart: Cart, keyword: str = "") -> Iterator[CartItemView]:
     """Every row of the store's products matching the keyword, a page of 250 products at a time."""
-    with cart_store(cart=cart) as store:
+    with cart_store_open(cart=cart) as store:
         for store_page in store.catalog_pages(keyword=keyword.strip()):
             yield from _views_of(cart, store_page.variants)
 

@@ -31,7 +31,7 @@ def read_only_inline(model: type) -> type[ReadOnlyInline]:
 
 
 @admin.register(SalesTransaction)
-class TransactionAdmin(CompanyScopedAdmin):
+class SalesTransactionAdmin(CompanyScopedAdmin):
     list_display = ("number", "transaction_type", "status", "company", "cart_name", "cart_order_id", "total", "currency",
                     "transaction_date")
     list_filter = ("transaction_type", "status", "currency")

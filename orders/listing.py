@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from carts.models import Cart
 from carts.platforms import platform_named
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort
-from carts.stores import cart_store
+from carts.stores import cart_store_open
 from orders.mapping import OrderSummary
 from orders.models import SalesTransaction
 from orders.selectors import transactions_by_cart_order
@@ -38,7 +38,7 @@ def orders_list(*, cart: Cart, older_than: int | None = None, page_size: int = L
     """
     cart_orders_require_status(cart=cart)
     status_ids, created_from = cart_orders_window(cart=cart)
-    with cart_store(cart=cart) as store:
+    with cart_store_open(cart=cart) as store:
         counts = store.order_counts(OrderQuery(created_from=created_from))
         found: list[OrderRecord] = []
         more = False

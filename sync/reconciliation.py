@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from carts.models import Cart
 from carts.platforms.base import OrderQuery
-from carts.stores import cart_store
+from carts.stores import cart_store_open
 from orders.models import OrderRefusal
 from orders.selectors import transactions_by_cart_order
 from orders.window import cart_orders_require_status, cart_orders_window
@@ -29,7 +29,7 @@ def cart_sync_reconcile(*, cart: Cart) -> Reconciliation:
     """
     cart_orders_require_status(cart=cart)
     status_ids, created_from = cart_orders_window(cart=cart)
-    with cart_store(cart=cart) as store:
+    with cart_store_open(cart=cart) as store:
         order_ids = {
             record.order_id
             for status_id in status_ids

@@ -8,6 +8,7 @@ and, after the failure, clicks again.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -21,6 +22,8 @@ from items.models import Item
 from orders import imports
 from orders.models import Customer, SalesTransaction, TransactionLine
 from sandbox.server import SandboxServer
+from sync.models import AutoSyncState
+from sync.passes import PassOutcome, cart_sync_pass
 from tests.faults.conftest import (
     assert_catalog_imported_exactly_once,
     assert_orders_imported_exactly_once,
@@ -150,3 +153,23 @@ def test_a_connection_lost_while_a_page_of_items_is_written_rolls_the_page_back_
     import_all_items(merchant_client, cart)
     expected = assert_catalog_imported_exactly_once(cart, store)
     assert len(expected.items) > written
+
+
+def test_a_connection_lost_during_an_auto_sync_pass_is_a_failure_to_retry_and_keeps_the_cursor(
+    company, store: SandboxServer, monkeypatch
+) -> None:
+    cart = sandbox_cart(company, store, create_missing_items=True, import_orders_from=datetime.date(2000, 1, 1))
+    original = runs.cart_log_progress
+    monkeypatch.setattr(runs, "cart_log_progress", dropping_on_call(1, original))  # after the first page is written
+
+    sync_pass = cart_sync_pass(cart_id=cart.pk, scheduled=False)
+
+    assert sync_pass.outcome == PassOutcome.TRANSIENT_FAILURE
+    log = CartLog.objects.get(pk=sync_pass.log_id)
+    assert log.status == CartLogStatus.FAILED and "the connection to the database was lost" in log.summary
+    state = AutoSyncState.objects.get(cart=cart)
+    assert state.cursor is None and state.consecutive_failures == 1  # the next pass reads the same orders again
+
+    monkeypatch.setattr(runs, "cart_log_progress", original)
+    assert cart_sync_pass(cart_id=cart.pk, scheduled=False).outcome == PassOutcome.COMPLETED
+    assert_orders_imported_exactly_once(cart, store)

@@ -212,13 +212,13 @@ def fake_store(pages: list[V3Page]) -> BigCommerceSession:
 def test_a_description_too_long_is_shortened_with_a_warning(cart) -> None:
     product = {"id": 5, "name": "N" * 250, "sku": "LONG", "price": 2, "variants": [
         {"id": 50, "sku": "LONG-XL", "price": None, "option_values": [{"option_display_name": "Size", "label": "XL"}]}]}
-    with mock.patch("carts.runs.cart_store", return_value=fake_store([V3Page([product], 1, 1, 1)])):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store([V3Page([product], 1, 1, 1)])):
         log = cart_items_import(cart=cart, selection=CatalogSelection())
     assert log.status == "succeeded" and log.counts["created"] == 1 and log.counts["warnings"] == 1
     assert "shortened to 255 characters (it was 261)" in log.failures[0]["reason"]
     assert "1 imported with a warning" in log.summary
     assert len(Item.objects.get(sku="LONG-XL").description) == 255
-    with mock.patch("carts.runs.cart_store", return_value=fake_store([V3Page([product], 1, 1, 1)])):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store([V3Page([product], 1, 1, 1)])):
         again = cart_items_import(cart=cart, selection=CatalogSelection())
     assert again.summary == "Items import: all 1 item unchanged, 0 skipped."
 
@@ -227,7 +227,7 @@ def test_the_same_sku_on_pages_far_apart_is_caught(cart) -> None:
     first = {"id": 1, "name": "First", "variants": [{"id": 10, "sku": "SAME", "price": 1, "option_values": []}]}
     second = {"id": 900, "name": "Second", "variants": [{"id": 90, "sku": " SAME ", "price": 2, "option_values": []}]}
     pages = [V3Page([first], 1, 2, 2), V3Page([second], 2, 2, 2)]
-    with mock.patch("carts.runs.cart_store", return_value=fake_store(pages)):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store(pages)):
         log = cart_items_import(cart=cart, selection=CatalogSelection())
     assert log.counts["created"] == 1 and log.counts["skipped"] == 1
     assert "Second" in log.failures[0]["reference"] and "First" in log.failures[0]["reason"]

@@ -8,7 +8,7 @@ import pytest
 from carts.platforms.base import CatalogVariant
 from carts.platforms.bigcommerce.catalog import product_variants, variant_description
 from items.variants import fitted_description, variant_refusal
-from tests.carts.conftest import fixture_json
+from tests.carts.platforms.bigcommerce.conftest import fixture_json
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from carts.stores import cart_store
+from carts.stores import cart_store_open
 from orders.models import Customer, SalesTransaction
 from orders.imports import orders_import
 from orders.results import Outcome
@@ -21,7 +21,7 @@ def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(c
     ids = [order_id for kind, order_id in store.store.examples().items() if kind in (
         "coupon_order", "wrapping_order", "automatic_discount_order", "guest_order", "tax_inclusive_order")]
     make_items(company, order_skus(store, *ids))
-    with cart_store(cart=cart) as session:
+    with cart_store_open(cart=cart) as session:
         payloads = list(session.orders_by_id(ids))
     start = threading.Barrier(IMPORTERS)
     results, errors = [], []

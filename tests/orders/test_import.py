@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from carts.models import CartLog, ImportOrdersAs
 from carts.platforms.base import OrderRecord
-from carts.stores import cart_store
+from carts.stores import cart_store_open
 from items.models import Item, ItemCartLink
 from orders import imports
 from orders.imports import orders_import
@@ -41,7 +41,7 @@ def outcome_of(result, order_id: int):
 
 def payload(cart, order_id: int) -> OrderRecord:
     """The order as the store serves it with its lines, for feeding orders_import directly."""
-    with cart_store(cart=cart) as store:
+    with cart_store_open(cart=cart) as store:
         return next(store.orders_by_id([order_id]))
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from carts.models import Cart
 from orders.models import SalesTransaction
 from sync.models import AutoSyncState
 from sync.tasks import autosync_tick, cart_sync_task

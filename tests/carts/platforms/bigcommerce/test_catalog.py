@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from carts.platforms.bigcommerce.catalog import price, product_variants
-from tests.carts.conftest import fixture_json
+from tests.carts.platforms.bigcommerce.conftest import fixture_json
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from carts.platforms.bigcommerce.errors import (
     RateLimited,
     ServerError,
 )
-from tests.carts.conftest import API_KEY_TEXT, V2, V3, fixture_json
+from tests.carts.platforms.bigcommerce.conftest import API_KEY_TEXT, V2, V3, fixture_json
 
 TOKEN = API_KEY_TEXT.split(":")[1]
 

@@ -6,7 +6,7 @@ import responses
 from responses import matchers
 
 from carts.platforms.bigcommerce.errors import MissingScope
-from tests.carts.conftest import V3, fixture_json
+from tests.carts.platforms.bigcommerce.conftest import V3, fixture_json
 
 PRODUCT_PARAMS = {"include": "variants", "include_fields": "name,sku,price", "sort": "id"}
 

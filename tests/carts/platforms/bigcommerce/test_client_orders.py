@@ -10,7 +10,7 @@ from responses import matchers
 from carts.platforms.base import OrderQuery
 from carts.platforms.bigcommerce.client import order_query_params
 from carts.platforms.bigcommerce.errors import InvalidResponse
-from tests.carts.conftest import V2, fixture_json
+from tests.carts.platforms.bigcommerce.conftest import V2, fixture_json
 
 WITH_LINES = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
 

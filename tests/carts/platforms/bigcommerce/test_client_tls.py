@@ -21,7 +21,7 @@ from carts.platforms.base import RetryPolicy
 from carts.platforms.bigcommerce.client import BigCommerceClient
 from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.errors import NetworkError
-from tests.carts.conftest import API_KEY_TEXT
+from tests.carts.platforms.bigcommerce.conftest import API_KEY_TEXT
 
 STORE_NAME = "shop.example.test"
 

@@ -11,7 +11,7 @@ from carts.platforms.base import RetryPolicy
 from carts.platforms.bigcommerce.client import BigCommerceClient
 from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bigcommerce"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "bigcommerce"
 API_KEY_TEXT = "63a9wg0iclgt0tm82bofravzgvkt13f:cc4corno7j5xoisu07d1ixn4q28gp07"
 V2 = "https://api.bigcommerce.com/stores/w5z5htrnkd/v2"
 V3 = "https://api.bigcommerce.com/stores/w5z5htrnkd/v3"
