@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms import platform_named
 from carts.platforms.bigcommerce.credentials import mask_client_id
 from companies.models import CompanyOwned, CompanyRecord
 
@@ -81,8 +81,9 @@ class Cart(CompanyRecord):
         return f"{self.client_id_hint}:••••" if self.client_id_hint else ""
 
     def status_label(self, status_id: int) -> str:
-        """The store's label for a status id, else BigCommerce's standard name."""
-        return self.status_labels.get(str(status_id)) or STANDARD_ORDER_STATUSES.get(status_id, f"Status {status_id}")
+        """The store's label for a status id, else the platform's standard name."""
+        standard = platform_named(self.platform).standard_order_statuses
+        return self.status_labels.get(str(status_id)) or standard.get(status_id, f"Status {status_id}")
 
     @property
     def import_status_labels(self) -> list[str]:
