@@ -1,11 +1,50 @@
+"""Operator admin for carts and their log; cart settings are saved through the same service as the cart screen."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from carts.models import Cart, CartLog
+from carts.setup import CartSettings, cart_auto_sync_refusal, cart_update
 from companies.admin import CompanyScopedAdmin
+
+# The settings CartSettings carries that the admin form edits.
+SETTINGS_FIELDS = ("name", "import_as", "import_status_ids", "import_orders_from", "auto_sync", "sync_interval_minutes",
+                   "web_customer_name", "create_missing_items")
+
+
+class CartAdminForm(forms.ModelForm):
+    """The cart's fields; on change, its settings obey the cart screen's rules (Auto-sync, cursor reset)."""
+
+    class Meta:
+        model = Cart
+        exclude = ("api_key_encrypted",)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.settings = None
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        saved = Cart.objects.get(pk=self.instance.pk)
+        changes = {name: cleaned[name] for name in SETTINGS_FIELDS if name in cleaned}
+        try:
+            changes["import_status_ids"] = tuple(int(status_id) for status_id in changes.get("import_status_ids") or ())
+        except (TypeError, ValueError):
+            self.add_error("import_status_ids", "Give the status ids as a list of numbers, e.g. [11, 9].")
+            return cleaned
+        self.settings = replace(CartSettings.of_cart(saved), **changes)
+        refusal = cart_auto_sync_refusal(cart=saved, values=self.settings)
+        if refusal:
+            self.add_error("auto_sync" if "auto_sync" in self.fields else None, refusal)
+        return cleaned
 
 
 @admin.register(Cart)
 class CartAdmin(CompanyScopedAdmin):
+    form = CartAdminForm
     list_display = ("name", "company", "platform", "store_hash", "auto_sync", "last_test_passed", "last_test_at")
     list_filter = ("platform", "auto_sync", "last_test_passed", "import_as")
     search_fields = ("name", "store_hash", "store_name", "company__account_number")
@@ -24,6 +63,16 @@ class CartAdmin(CompanyScopedAdmin):
         "store_domain",
         "status_labels",
     )
+
+    def save_model(self, request: HttpRequest, obj: Cart, form: CartAdminForm, change: bool) -> None:
+        if not change or form.settings is None:
+            super().save_model(request, obj, form, change)
+            return
+        saved = Cart.objects.get(pk=obj.pk)
+        for name in form.changed_data:
+            if name not in SETTINGS_FIELDS:  # the company, platform or API version: not settings the rules cover
+                setattr(saved, name, getattr(obj, name))
+        cart_update(cart=saved, values=form.settings)
 
 
 @admin.register(CartLog)

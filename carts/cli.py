@@ -7,10 +7,12 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.base import PortalError
+from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.forms import BigCommerceCartForm
 from carts.models import AutoSync, Cart, ImportOrdersAs
-from carts.services import cart_create, cart_get_by_name, cart_rotate_credentials_keys, cart_test_connection
+from carts.connection_test import cart_test_connection
+from carts.setup import cart_create, cart_get_by_name, cart_rotate_credentials_keys
 from companies.models import Company
 from companies.services import company_get_by_account_number
 
@@ -26,7 +28,7 @@ def command_company(options: dict) -> Company:
     """The company named by --company, or exit 2 with the reason."""
     try:
         return company_get_by_account_number(str(options["company"]))
-    except ValueError as error:
+    except PortalError as error:
         raise CommandError(str(error), returncode=INVALID_INPUT) from None
 
 
@@ -34,7 +36,7 @@ def command_cart(options: dict) -> Cart:
     """The cart named by NAME within --company, or exit 2 with the reason."""
     try:
         return cart_get_by_name(company=command_company(options), name=str(options["name"]))
-    except ValueError as error:
+    except PortalError as error:
         raise CommandError(str(error), returncode=INVALID_INPUT) from None
 
 

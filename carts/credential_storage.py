@@ -9,11 +9,12 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from carts.bigcommerce.credentials import ApiKey, parse_api_key
+from carts.platforms.base import StoreError
+from carts.platforms.bigcommerce.credentials import ApiKey, parse_api_key
 
 
-class StoredKeyUnreadable(Exception):
-    """The stored key was encrypted with a key that is no longer configured."""
+class StoredKeyUnreadable(StoreError):
+    """The stored key was encrypted with a key that is no longer configured: the store cannot be reached."""
 
 
 def _fernet() -> MultiFernet:

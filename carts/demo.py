@@ -9,10 +9,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from carts.bigcommerce.constants import AWAITING_FULFILLMENT_STATUS_ID
-from carts.bigcommerce.credentials import CredentialsFile, parse_api_path, parse_credentials_file
-from carts.models import Cart
-from carts.services import CartSettings, bigcommerce_allowed_hosts, cart_create, cart_update
+from carts.platforms.bigcommerce.constants import AWAITING_FULFILLMENT_STATUS_ID
+from carts.platforms.bigcommerce.credentials import CredentialsFile, parse_api_path, parse_credentials_file
+from carts.models import AutoSync, Cart
+from carts.setup import CartSettings, bigcommerce_allowed_hosts, cart_create, cart_credentials_changed, cart_update
 from companies.models import Company, User
 from companies.services import company_create
 
@@ -64,5 +64,9 @@ def _ensure_cart(company: Company, credentials: CredentialsFile) -> None:
     if cart is None:
         cart_create(company=company, values=values)
     else:
-        # Keep the merchant's own settings; only follow the sandbox's address and key.
-        cart_update(cart=cart, values=replace(CartSettings.of_cart(cart), api_path=values.api_path, api_key=values.api_key))
+        # Keep the merchant's own settings; only follow the sandbox's address and key. A new address or key
+        # must pass Test Connection before Auto-sync runs again, as on the cart screen.
+        followed = replace(CartSettings.of_cart(cart), api_path=values.api_path, api_key=values.api_key)
+        if cart_credentials_changed(cart=cart, api_path=followed.api_path, api_key=followed.api_key):
+            followed = replace(followed, auto_sync=AutoSync.STOPPED)
+        cart_update(cart=cart, values=followed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from carts.bigcommerce.credentials import (
+from carts.platforms.bigcommerce.credentials import (
     ApiKey,
     ApiPath,
     InvalidCredentials,
@@ -13,12 +13,7 @@ from carts.bigcommerce.credentials import (
     parse_credentials_file,
 )
 from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs
-from carts.services import (
-    CartSettings,
-    bigcommerce_allowed_hosts,
-    cart_credentials_changed,
-    cart_order_status_choices,
-)
+from carts.setup import CartSettings, bigcommerce_allowed_hosts, cart_auto_sync_refusal, cart_order_status_choices
 from companies.models import Company
 from salesorder.widgets import DateInput, SecretTextarea
 
@@ -149,7 +144,12 @@ class BigCommerceCartForm(forms.Form):
             path_text, key_text = self._merge_credentials(credentials.api_path, credentials.api_key, path_text, key_text)
         cleaned["api_path"] = self._clean_api_path(path_text)
         cleaned["api_key"] = self._clean_api_key(key_text)
-        self._check_auto_sync(cleaned)
+        refusal = cart_auto_sync_refusal(cart=self.cart, values=CartSettings(
+            name=cleaned.get("name", ""), api_path=cleaned["api_path"], api_key=cleaned["api_key"],
+            import_status_ids=tuple(cleaned.get("import_status_ids") or ()),
+            import_orders_from=cleaned.get("import_orders_from"), auto_sync=cleaned.get("auto_sync", AutoSync.STOPPED)))
+        if refusal:
+            self.add_error("auto_sync", refusal)
         return cleaned
 
     def _merge_credentials(self, file_path: str, file_key: ApiKey, path_text: str, key_text: str) -> tuple[str, str]:
@@ -175,21 +175,6 @@ class BigCommerceCartForm(forms.Form):
         except InvalidCredentials as error:
             self.add_error("api_key", str(error))
             return None
-
-    def _check_auto_sync(self, cleaned: dict) -> None:
-        if cleaned.get("auto_sync") != AutoSync.RUNNING:
-            return
-        reasons = []
-        if not cleaned.get("import_orders_from"):
-            reasons.append("set 'Import orders from' so a first sync does not import years of history")
-        if not cleaned.get("import_status_ids"):
-            reasons.append("choose at least one status in 'Import Orders with Status'")
-        if self.cart is None or not self.cart.last_test_passed:
-            reasons.append("save the cart and pass Test Connection first")
-        elif cart_credentials_changed(cart=self.cart, api_path=cleaned.get("api_path"), api_key=cleaned.get("api_key")):
-            reasons.append("the URL or key changed: save with Auto-sync Stopped and pass Test Connection again")
-        if reasons:
-            self.add_error("auto_sync", "Auto-sync cannot run yet: " + "; ".join(reasons) + ".")
 
     def to_settings(self) -> CartSettings:
         """The validated values, for cart_create / cart_update."""

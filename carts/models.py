@@ -5,9 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
-from carts.bigcommerce.credentials import mask_client_id
-from companies.models import CompanyOwned
+from carts.platforms import platform_named
+from carts.platforms.bigcommerce.credentials import mask_client_id
+from companies.models import CompanyOwned, CompanyRecord
 
 
 class CartPlatform(models.TextChoices):
@@ -29,7 +29,7 @@ class AutoSync(models.TextChoices):
     RUNNING = "running", "Running"
 
 
-class Cart(CompanyOwned):
+class Cart(CompanyRecord):
     """One store connection with its import settings; the API key is stored encrypted."""
 
     name = models.CharField("Cart Name", max_length=100)
@@ -58,15 +58,6 @@ class Cart(CompanyOwned):
         default=15, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
 
-    # Auto-sync bookkeeping: when the next pass is due, the store's newest date_modified seen
-    # (the incremental cursor, never the local clock), and the one-pass-at-a-time lock.
-    next_sync_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
-    sync_cursor = models.DateTimeField(null=True, blank=True, editable=False)
-    sync_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
-    sync_lock_token = models.CharField(max_length=32, blank=True, editable=False)
-    consecutive_sync_failures = models.PositiveIntegerField(default=0, editable=False)
-    auto_sync_stopped_reason = models.TextField(blank=True, editable=False)
-
     last_test_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_test_passed = models.BooleanField(null=True, editable=False)
     last_test_message = models.TextField(blank=True, editable=False)
@@ -74,9 +65,6 @@ class Cart(CompanyOwned):
     store_currency = models.CharField(max_length=3, blank=True, editable=False)
     store_timezone = models.CharField(max_length=100, blank=True, editable=False)
     store_domain = models.CharField(max_length=255, blank=True, editable=False)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -93,17 +81,13 @@ class Cart(CompanyOwned):
         return f"{self.client_id_hint}:••••" if self.client_id_hint else ""
 
     def status_label(self, status_id: int) -> str:
-        """The store's label for a status id, else BigCommerce's standard name."""
-        return self.status_labels.get(str(status_id)) or STANDARD_ORDER_STATUSES.get(status_id, f"Status {status_id}")
+        """The store's label for a status id, else the platform's standard name."""
+        standard = platform_named(self.platform).standard_order_statuses
+        return self.status_labels.get(str(status_id)) or standard.get(status_id, f"Status {status_id}")
 
     @property
     def import_status_labels(self) -> list[str]:
         return [self.status_label(status_id) for status_id in self.import_status_ids]
-
-    @property
-    def last_sync_log(self) -> CartLog | None:
-        """The latest finished auto-sync pass, for the one-line summary on every cart tab."""
-        return self.logs.filter(kind=CartLogKind.SYNC, finished_at__isnull=False).order_by("-started_at").first()
 
     @staticmethod
     def hint_for(client_id: str) -> str:
@@ -111,6 +95,8 @@ class Cart(CompanyOwned):
 
 
 class CartLogKind(models.TextChoices):
+    """What ran on the cart."""
+
     CONNECTION_TEST = "connection_test", "Test Connection"
     ITEMS_IMPORT = "items_import", "Items import"
     ORDERS_IMPORT = "orders_import", "Orders import"
@@ -118,6 +104,8 @@ class CartLogKind(models.TextChoices):
 
 
 class CartLogStatus(models.TextChoices):
+    """How it ended (or that it is still running)."""
+
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     PARTIAL = "partial", "Finished with refusals"

@@ -11,5 +11,5 @@ urlpatterns = [
     path("<int:cart_id>/test/", views.cart_test, name="test"),
     path("<int:cart_id>/delete/", views.cart_remove, name="delete"),
     path("<int:cart_id>/log/", views.cart_log, name="log"),
-    path("<int:cart_id>/log/<int:log_id>/progress/", views.cart_log_progress, name="log_progress"),
+    path("<int:cart_id>/log/<int:log_id>/progress/", views.cart_log_progress_poll, name="log_progress"),
 ]

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
-from carts.services import cart_create, cart_delete, cart_test_connection, cart_update
+from carts.connection_test import cart_test_connection
+from carts.setup import cart_create, cart_delete, cart_update
+from salesorder.deletion import deletion_confirmed
 
 LOG_PAGE_SIZE = 50
 # Hidden from Django's error reports (500 e-mails to ADMINS, the debug page).
@@ -61,11 +63,8 @@ def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
-    if request.method == "POST":
-        cart_delete(cart=cart)
-        messages.success(request, f"Cart '{cart.name}' deleted.")
-        return redirect("carts:list")
-    return render(request, "carts/cart_delete.html", {"cart": cart})
+    return deletion_confirmed(request, delete=lambda: cart_delete(cart=cart), deleted_message=f"Cart '{cart.name}' deleted.",
+                              then="carts:list", confirm_template="carts/cart_delete.html", context={"cart": cart})
 
 
 def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
@@ -74,7 +73,7 @@ def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
     return render(request, "carts/cart_log.html", {"cart": cart, "logs": logs, "tab": "log"})
 
 
-def cart_log_progress(request: HttpRequest, cart_id: int, log_id: int) -> JsonResponse:
+def cart_log_progress_poll(request: HttpRequest, cart_id: int, log_id: int) -> JsonResponse:
     """Progress of a running import or sync, polled by the page's progress bar."""
     log = get_object_or_404(CartLog.objects.for_company(request.company), pk=log_id, cart_id=cart_id)
     return JsonResponse(

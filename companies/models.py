@@ -50,3 +50,13 @@ class CompanyOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CompanyRecord(CompanyOwned):
+    """A merchant's record that notes when it was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

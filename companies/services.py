@@ -6,8 +6,9 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 
+from carts.platforms.base import InvalidInput
 from companies.models import Company, User
-from items.services import ledger_accounts_seed
+from items.ledger import ledger_accounts_seed
 
 ACCOUNT_NUMBER_ATTEMPTS = 20
 
@@ -27,9 +28,9 @@ def company_create(*, name: str, email: str, password: str) -> tuple[Company, Us
     name = name.strip()
     email = email.strip().lower()
     if not name:
-        raise ValueError("The company name is empty: give the company a name.")
+        raise InvalidInput("The company name is empty: give the company a name.")
     if User.objects.filter(username=email).exists():
-        raise ValueError(f"A user with the e-mail address {email} already exists.")
+        raise InvalidInput(f"A user with the e-mail address {email} already exists.")
     user = User(username=email, email=email)
     validate_password(password, user)
     for _ in range(ACCOUNT_NUMBER_ATTEMPTS):
@@ -49,9 +50,9 @@ def company_create(*, name: str, email: str, password: str) -> tuple[Company, Us
 
 
 def company_get_by_account_number(account_number: str) -> Company:
-    """The company with this SOA number, or a ValueError saying it does not exist."""
+    """The company with this SOA number, or InvalidInput saying it does not exist."""
     normalised = account_number.strip().upper()
     try:
         return Company.objects.get(account_number=normalised)
     except Company.DoesNotExist:
-        raise ValueError(f"No company has the account number {normalised!r} (expected SOA followed by 6 digits).")
+        raise InvalidInput(f"No company has the account number {normalised!r} (expected SOA followed by 6 digits).")

@@ -6,11 +6,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carts.bigcommerce.errors import BigCommerceError
 from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart
-from carts.credential_storage import StoredKeyUnreadable
 from carts.models import CartLogStatus
-from items.services import CatalogSelection, cart_error_reason, cart_items_import, cart_items_iter
+from carts.platforms.base import StoreAccess, StoreError
+from carts.stores import store_failure_reason
+from items.cart_import import CatalogSelection, cart_items_import
+from items.cart_tab import cart_items_iter
 
 OPERATION_FAILED = 1
 
@@ -45,9 +46,9 @@ def handle_items(command: BaseCommand, options: dict) -> int:
                     here = "cannot import"
                 price = "" if view.row.unit_price is None else str(view.row.unit_price)
                 command.stdout.write(f"{view.row.sku or '(none)':<30} {price:>12}  {here:<14} {view.row.description}")
-    except (BigCommerceError, StoredKeyUnreadable) as error:
-        raise CommandError("The store could not be read: " + cart_error_reason(cart=cart, error=error),
-                           returncode=OPERATION_FAILED) from None
+    except StoreError as error:
+        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.CATALOG_READ)
+        raise CommandError("The store could not be read: " + reason, returncode=OPERATION_FAILED) from None
     return 0
 
 

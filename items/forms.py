@@ -10,7 +10,8 @@ from companies.models import Company
 from items.csv_files import MAX_UPLOAD_BYTES, upload_too_large_message
 from items.models import Item, LedgerAccountType
 from items.selectors import ledger_accounts
-from items.services import TAB_PAGE_SIZE, CatalogSelection
+from items.cart_import import CatalogSelection
+from items.editing import item_sku_taken_message
 
 VARIANT_CHOICE = re.compile(r"^(\d{1,18}):(\d{1,18})$")
 MAX_SELECTED_ROWS = 5000
@@ -41,7 +42,7 @@ class ItemForm(forms.ModelForm):
             raise ValidationError("The SKU is empty: every item needs one.")
         clash = Item.objects.for_company(self.company).filter(sku=sku).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError(f"Another item already has the SKU '{sku}'. SKUs are unique: choose another.")
+            raise ValidationError(item_sku_taken_message(sku))
         return sku
 
     def clean_unit_price(self):
@@ -118,7 +119,6 @@ class CartItemsImportForm(forms.Form):
     scope = forms.ChoiceField(choices=[("selected", "Selected rows"), ("all", "All matching")], initial="selected")
     selected = forms.MultipleChoiceField(required=False)
     q = forms.CharField(required=False, max_length=200)
-    total = forms.IntegerField(required=False, min_value=0)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -139,8 +139,3 @@ class CartItemsImportForm(forms.Form):
             return CatalogSelection(keyword=self.cleaned_data["q"].strip())
         pairs = (VARIANT_CHOICE.match(value).groups() for value in self.cleaned_data["selected"])
         return CatalogSelection(variants=tuple(sorted({(int(product), int(variant)) for product, variant in pairs})))
-
-    @property
-    def runs_in_background(self) -> bool:
-        """More than a page of products runs in the background with a progress bar."""
-        return self.cleaned_data["scope"] == "all" and (self.cleaned_data.get("total") or TAB_PAGE_SIZE + 1) > TAB_PAGE_SIZE

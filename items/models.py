@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
-from companies.models import Company, CompanyOwned
+from companies.models import Company, CompanyOwned, CompanyRecord
 
 SKU_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 255
@@ -59,7 +59,7 @@ class ItemType(models.TextChoices):
     SERVICE = "service", "Service"
 
 
-class Item(CompanyOwned):
+class Item(CompanyRecord):
     """A product the company sells, identified by its SKU."""
 
     sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH)
@@ -75,8 +75,6 @@ class Item(CompanyOwned):
     weight = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["sku"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from carts.models import CartLog, CartLogStatus
-from items.services import CatalogSelection, cart_items_import
+from items.cart_import import CatalogSelection, cart_items_import
 
 
 @shared_task(ignore_result=True)

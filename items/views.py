@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carts.bigcommerce.errors import BigCommerceError
-from carts.credential_storage import StoredKeyUnreadable
 from carts.models import CartLogStatus
+from carts.platforms.base import PortalError, StoreAccess, StoreError
+from carts.stores import store_failure_reason
 from carts.views import company_cart
 from items.csv_files import COLUMNS, COLUMNS_BY_KEY, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
@@ -26,24 +26,19 @@ from items.forms import (
     LedgerAccountForm,
 )
 from items.models import Item, ItemCsvUpload
-from items.selectors import cart_items_imports, items_search, ledger_accounts
-from items.services import (
-    accounting_defaults_for,
-    accounting_defaults_update,
-    cart_error_reason,
-    cart_items_import,
-    cart_items_import_start,
-    cart_items_page,
-    item_new,
-    item_save,
+from items.cart_import import cart_items_import, cart_items_import_in_background, cart_items_import_start
+from items.cart_tab import cart_items_page
+from items.csv_import import (
     items_csv_commit,
     items_csv_errors_file,
     items_csv_preview,
     items_csv_rows,
     items_csv_template,
     items_csv_upload,
-    ledger_account_create,
 )
+from items.editing import item_new, item_save
+from items.ledger import accounting_defaults_for, accounting_defaults_update, ledger_account_create
+from items.selectors import cart_items_imports, items_search, ledger_accounts
 
 ITEMS_PAGE_SIZE = 50
 PREVIEW_ROWS = 200
@@ -92,7 +87,7 @@ def _item_form_page(request: HttpRequest, form: ItemForm, saved_message: str) ->
     if request.method == "POST" and form.is_valid():
         try:
             item = item_save(item=form.save(commit=False))
-        except ValueError as error:
+        except PortalError as error:
             form.add_error("sku", str(error))
         else:
             messages.success(request, saved_message)
@@ -123,7 +118,7 @@ def ledger_account_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             account = ledger_account_create(company=request.company, **form.cleaned_data)
-        except ValueError as error:
+        except PortalError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"Account '{account.name}' added.")
@@ -194,7 +189,7 @@ def items_import_commit(request: HttpRequest, upload_id: int) -> HttpResponse:
     valid_rows_only = form.is_valid() and form.cleaned_data["mode"] == "valid_rows_only"
     try:
         summary = items_csv_commit(upload=upload, valid_rows_only=valid_rows_only)
-    except ValueError as error:
+    except PortalError as error:
         messages.error(request, str(error))
         return redirect("items:import_preview", upload_id=upload.pk)
     messages.success(request, f"Items imported from {upload.file_name}: {summary}")
@@ -218,8 +213,9 @@ def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
     if search.is_valid() and search.wants_rows:
         try:
             listing = cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1)
-        except (BigCommerceError, StoredKeyUnreadable) as failure:
-            error = "The store could not be read: " + cart_error_reason(cart=cart, error=failure)
+        except StoreError as failure:
+            error = "The store could not be read: " + store_failure_reason(cart=cart, error=failure,
+                                                                           need=StoreAccess.CATALOG_READ)
     running, latest = cart_items_imports(cart=cart)
     return render(request, "items/cart_items.html", {
         "cart": cart, "tab": "items", "search": search, "listing": listing, "error": error,
@@ -236,7 +232,7 @@ def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
         for message in form.errors.get("__all__", []) or ["The import was not started: the request was incomplete."]:
             messages.error(request, message)
         return redirect(back)
-    if form.runs_in_background:
+    if cart_items_import_in_background(cart=cart, selection=form.selection()):
         cart_items_import_start(cart=cart, selection=form.selection())
         messages.info(request, "The import is running in the background; its progress shows below.")
         return redirect(back)

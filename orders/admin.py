@@ -1,16 +1,8 @@
 from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
-from orders.models import (
-    Customer,
-    OrderRefusal,
-    Transaction,
-    TransactionCharge,
-    TransactionDiscount,
-    TransactionLine,
-    TransactionNumberSequence,
-    TransactionPayment,
-)
+from orders.models import Customer, OrderRefusal, SalesTransaction, TransactionNumberSequence
+from orders.models import TransactionCharge, TransactionDiscount, TransactionLine, TransactionPayment
 
 
 @admin.register(Customer)
@@ -33,24 +25,13 @@ class ReadOnlyInline(admin.TabularInline):
         return [field.name for field in self.model._meta.fields if field.name not in ("id", "company")]
 
 
-class LineInline(ReadOnlyInline):
-    model = TransactionLine
+def read_only_inline(model: type) -> type[ReadOnlyInline]:
+    """An inline showing the transaction's rows of `model` (its lines, charges, discounts or payments)."""
+    return type(f"{model.__name__}Inline", (ReadOnlyInline,), {"model": model})
 
 
-class ChargeInline(ReadOnlyInline):
-    model = TransactionCharge
-
-
-class DiscountInline(ReadOnlyInline):
-    model = TransactionDiscount
-
-
-class PaymentInline(ReadOnlyInline):
-    model = TransactionPayment
-
-
-@admin.register(Transaction)
-class TransactionAdmin(CompanyScopedAdmin):
+@admin.register(SalesTransaction)
+class SalesTransactionAdmin(CompanyScopedAdmin):
     list_display = ("number", "transaction_type", "status", "company", "cart_name", "cart_order_id", "total", "currency",
                     "transaction_date")
     list_filter = ("transaction_type", "status", "currency")
@@ -59,7 +40,8 @@ class TransactionAdmin(CompanyScopedAdmin):
     readonly_fields = ("cart", "cart_name", "cart_order_id", "cart_status_id", "cart_status_label", "currency",
                        "prices_include_tax", "subtotal", "charges_total", "discounts_total", "tax_total", "total",
                        "payments_total", "billing_address", "shipping_addresses", "number", "transaction_type")
-    inlines = [LineInline, ChargeInline, DiscountInline, PaymentInline]
+    inlines = [read_only_inline(model) for model in (TransactionLine, TransactionCharge, TransactionDiscount,
+                                                     TransactionPayment)]
 
 
 @admin.register(OrderRefusal)

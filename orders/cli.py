@@ -1,4 +1,4 @@
-"""`cart orders`, `cart import-orders`, `cart sync` and `order list`: the Orders (Cart) and Auto-sync tabs and List Pending Orders, scriptable."""
+"""`cart orders`, `cart import-orders` and `order list`: the Orders (Cart) tab and List Pending Orders, scriptable."""
 from __future__ import annotations
 
 import argparse
@@ -7,21 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carts.bigcommerce.errors import BigCommerceError
 from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_company
-from carts.credential_storage import StoredKeyUnreadable
-from orders.models import Transaction, TransactionType
+from carts.platforms.base import StoreAccess, StoreError
+from carts.stores import store_failure_reason
+from orders.listing import orders_list
+from orders.models import SalesTransaction, TransactionType
+from orders.results import ImportResult
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
-from orders.sync import PassOutcome, cart_sync_pass
-from orders.services import (
-    CartNotReady,
-    ImportResult,
-    cart_orders_require_status,
-    orders_import_listed,
-    orders_import_selected,
-    orders_list,
-    store_failure_reason,
-)
+from orders.store_imports import orders_import_listed, orders_import_selected
+from orders.window import CartNotReady, cart_orders_require_status
 
 FAILED = 1
 
@@ -42,10 +36,6 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
     importing.set_defaults(handler=handle_import_orders)
 
-    syncing = subcommands.add_parser("sync", help="Run one auto-sync pass now (exit 1 if it failed).")
-    add_cart_arguments(syncing)
-    syncing.set_defaults(handler=handle_sync)
-
 
 def handle_orders(command: BaseCommand, options: dict) -> int:
     cart = command_cart(options)
@@ -53,9 +43,9 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
         listing = orders_list(cart=cart, older_than=options["older_than"])
     except CartNotReady as refusal:
         raise CommandError(str(refusal), returncode=FAILED) from None
-    except (BigCommerceError, StoredKeyUnreadable) as error:
-        raise CommandError("The store's orders could not be listed: " + store_failure_reason(cart=cart, error=error),
-                           returncode=FAILED) from None
+    except StoreError as error:
+        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.ORDERS_READ)
+        raise CommandError("The store's orders could not be listed: " + reason, returncode=FAILED) from None
     rows = [
         {
             "order_id": row.summary.order_id,
@@ -145,7 +135,7 @@ def handle_order_list(command: BaseCommand, options: dict) -> int:
     return 0
 
 
-def transaction_json(record: Transaction) -> dict[str, Any]:
+def transaction_json(record: SalesTransaction) -> dict[str, Any]:
     """A transaction for `order list --json`: money as decimal strings, line totals including tax."""
     return {
         "number": record.number,
@@ -167,13 +157,3 @@ def transaction_json(record: Transaction) -> dict[str, Any]:
         "total": str(record.total),
         "payments": str(record.payments_total),
     }
-
-
-def handle_sync(command: BaseCommand, options: dict) -> int:
-    """One pass through the same service as the schedule and Sync now; the lock keeps it single."""
-    sync_pass = cart_sync_pass(cart_id=command_cart(options).pk, scheduled=False)
-    command.stdout.write(sync_pass.summary)
-    if sync_pass.result is not None:
-        for failure in sync_pass.result.failures:
-            command.stdout.write(f"  {failure['reference']}: {failure['reason']}")
-    return 0 if sync_pass.outcome in (PassOutcome.COMPLETED, PassOutcome.LOCKED) else FAILED

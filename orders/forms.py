@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from carts.models import Cart
 from companies.models import Company
-from orders.models import Transaction, TransactionType
+from orders.models import SalesTransaction, TransactionType
 from orders.selectors import PendingFilter, customers_for_company
-from orders.services import SYNCHRONOUS_IMPORT_LIMIT, TransactionChanges
+from orders.transactions import TransactionChanges
 from salesorder.widgets import DateInput
 
 MAX_ORDER_ID = 2**63 - 1
@@ -53,11 +53,6 @@ class OrderImportForm(forms.Form):
     def order_ids(self) -> list[int] | None:
         """The chosen order ids, or None for every listed order."""
         return None if self.cleaned_data["scope"] == "all" else self.cleaned_data["selected"]
-
-    @property
-    def runs_in_background(self) -> bool:
-        ids = self.order_ids
-        return ids is None or len(ids) > SYNCHRONOUS_IMPORT_LIMIT
 
 
 class CartVariantsField(forms.Field):
@@ -132,7 +127,7 @@ class TransactionEditForm(forms.Form):
     )
     memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
-    def __init__(self, *args: object, record: Transaction, **kwargs: object) -> None:
+    def __init__(self, *args: object, record: SalesTransaction, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"customer": record.customer_id, "transaction_date": record.transaction_date,
                                       "memo": record.memo})
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from companies.models import CompanyOwned
+from companies.models import CompanyOwned, CompanyRecord
 from items.models import MONEY_DIGITS, MONEY_PLACES, Item
 
 
@@ -77,7 +77,7 @@ class TransactionNumberSequence(CompanyOwned):
         return f"{self.get_transaction_type_display()} numbers of {self.company}: last {self.last_number}"
 
 
-class Transaction(CompanyOwned):
+class SalesTransaction(CompanyRecord):
     """A pending sales transaction, usually one cart order: money exactly as the store reported it."""
 
     transaction_type = models.CharField("Type", max_length=20, choices=TransactionType.choices)
@@ -110,9 +110,6 @@ class Transaction(CompanyOwned):
     tax_total = money_field(help_text="The tax the store reported for the whole order.")
     total = money_field()
     payments_total = money_field(help_text="Gift certificates and store credit already paid.")
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-transaction_date", "-pk"]
@@ -153,7 +150,7 @@ class Amounts(models.Model):
 class TransactionLine(Amounts, CompanyOwned):
     """An item sold: the store's line with its quantity, price, discounts and tax."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="transaction_lines")
     sku = models.CharField("SKU", max_length=255)
@@ -173,6 +170,19 @@ class TransactionLine(Amounts, CompanyOwned):
         return f"{self.quantity} × {self.sku}"
 
 
+class TransactionPart(CompanyOwned):
+    """A described part of a transaction beside its lines: a charge, a discount or a payment, in the store's order."""
+
+    description = models.CharField(max_length=255)
+
+    class Meta:
+        abstract = True
+        ordering = ["transaction", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
 class ChargeKind(models.TextChoices):
     SHIPPING = "shipping", "Shipping"
     HANDLING = "handling", "Handling"
@@ -180,18 +190,11 @@ class ChargeKind(models.TextChoices):
     FEE = "fee", "Fee"
 
 
-class TransactionCharge(Amounts, CompanyOwned):
+class TransactionCharge(TransactionPart, Amounts):
     """Shipping, handling, gift wrapping or a fee on the order."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="charges")
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="charges")
     kind = models.CharField(max_length=20, choices=ChargeKind.choices)
-    description = models.CharField(max_length=255)
-
-    class Meta:
-        ordering = ["transaction", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class DiscountKind(models.TextChoices):
@@ -199,18 +202,11 @@ class DiscountKind(models.TextChoices):
     DISCOUNT = "discount", "Discount"
 
 
-class TransactionDiscount(Amounts, CompanyOwned):
+class TransactionDiscount(TransactionPart, Amounts):
     """A coupon or another discount, taken off the total (amounts are positive)."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="discounts")
     kind = models.CharField(max_length=20, choices=DiscountKind.choices)
-    description = models.CharField(max_length=255)
-
-    class Meta:
-        ordering = ["transaction", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="discounts")
 
 
 class PaymentKind(models.TextChoices):
@@ -218,19 +214,12 @@ class PaymentKind(models.TextChoices):
     STORE_CREDIT = "store_credit", "Store credit"
 
 
-class TransactionPayment(CompanyOwned):
+class TransactionPayment(TransactionPart):
     """Part of the total already paid in the store with a gift certificate or store credit."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="payments")
-    kind = models.CharField(max_length=20, choices=PaymentKind.choices)
-    description = models.CharField(max_length=255)
     amount = money_field()
-
-    class Meta:
-        ordering = ["transaction", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
+    kind = models.CharField(max_length=20, choices=PaymentKind.choices)
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="payments")
 
 
 class OrderRefusal(CompanyOwned):

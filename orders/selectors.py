@@ -9,9 +9,8 @@ from django.db.models import Q, QuerySet
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from companies.models import Company
-from items.models import Item, ItemCartLink
-from items.selectors import chunked, items_by_sku
-from orders.models import Customer, Transaction, TransactionStatus
+from items.selectors import in_batches
+from orders.models import Customer, SalesTransaction, TransactionStatus
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,12 @@ class PendingFilter:
     search: str = ""
 
 
-def transactions_for_company(*, company: Company) -> QuerySet[Transaction]:
+def transactions_for_company(*, company: Company) -> QuerySet[SalesTransaction]:
     """The company's transactions with what their lists show."""
-    return Transaction.objects.for_company(company).select_related("customer", "cart")
+    return SalesTransaction.objects.for_company(company).select_related("customer", "cart")
 
 
-def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[Transaction]:
+def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[SalesTransaction]:
     """The company's pending transactions of every type, newest first, narrowed by `filters`."""
     filters = filters or PendingFilter()
     transactions = transactions_for_company(company=company).filter(status=TransactionStatus.PENDING)
@@ -55,45 +54,21 @@ def transactions_pending(*, company: Company, filters: PendingFilter | None = No
     return transactions
 
 
-def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, Transaction]:
+def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, SalesTransaction]:
     """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
     ids = sorted(set(order_ids))
-    found: dict[int, Transaction] = {}
-    for chunk in chunked(ids):
-        for transaction in Transaction.objects.filter(cart=cart, cart_order_id__in=chunk).only("pk", "number", "cart_order_id"):
+    found: dict[int, SalesTransaction] = {}
+    for batch in in_batches(ids):
+        for transaction in SalesTransaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
             found[transaction.cart_order_id] = transaction
     return found
-
-
-@dataclass
-class ItemMatches:
-    """The items order lines correspond to: the cart product/variant link first, else the SKU."""
-
-    by_variant: dict[tuple[int, int], Item]
-    by_sku: dict[str, Item]
-
-    def item_for(self, *, product_id: int | None, variant_id: int | None, sku: str) -> Item | None:
-        linked = self.by_variant.get((product_id, variant_id)) if product_id and variant_id else None
-        return linked or self.by_sku.get(sku)
-
-
-def item_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Iterable[str]) -> ItemMatches:
-    """Items for a batch of order lines, in a few statements whatever the batch's size."""
-    wanted = set(variants)
-    product_ids = sorted({product_id for product_id, _ in wanted})
-    by_variant: dict[tuple[int, int], Item] = {}
-    for chunk in chunked(product_ids):
-        for link in ItemCartLink.objects.filter(cart=cart, product_id__in=chunk).select_related("item"):
-            if (link.product_id, link.variant_id) in wanted:
-                by_variant[(link.product_id, link.variant_id)] = link.item
-    return ItemMatches(by_variant=by_variant, by_sku=items_by_sku(company=cart.company, skus=skus))
 
 
 def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:
     """The company's customers with these (lower-cased) e-mail addresses."""
     found: dict[str, Customer] = {}
-    for chunk in chunked(sorted({email for email in emails if email})):
-        found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=chunk))
+    for batch in in_batches(sorted({email for email in emails if email})):
+        found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=batch))
     return found
 
 

@@ -8,26 +8,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carts.bigcommerce.errors import BigCommerceError
-from carts.credential_storage import StoredKeyUnreadable
 from carts.models import Cart
+from carts.platforms.base import StoreAccess, StoreError
+from carts.stores import cart_order_admin_url, store_failure_reason
 from carts.views import company_cart
-from items.services import CatalogSelection, cart_items_import
 from orders.forms import MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
-from orders.models import Transaction
+from orders.listing import orders_list
+from orders.models import SalesTransaction
+from orders.results import ImportResult
 from orders.selectors import cart_order_imports, transactions_for_company, transactions_pending
-from orders.sync import cart_sync_reconcile, cart_sync_start, cart_sync_state
-from orders.services import (
-    CartNotReady,
-    ImportResult,
-    cart_order_admin_url,
+from orders.store_imports import (
+    orders_import_in_background,
     orders_import_selected,
     orders_import_start,
-    orders_list,
-    store_failure_reason,
-    transaction_delete,
-    transaction_update,
+    orders_import_with_missing_items,
 )
+from orders.transactions import transaction_delete, transaction_update
+from orders.window import CartNotReady
+from salesorder.deletion import deletion_confirmed
 
 PENDING_PAGE_SIZE = 50
 
@@ -44,8 +42,9 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
         older_than = request.GET.get("older_than", "")
         try:
             listing = orders_list(cart=cart, older_than=int(older_than) if older_than.isdigit() else None)
-        except (BigCommerceError, StoredKeyUnreadable) as failure:
-            error = "The store's orders could not be listed: " + store_failure_reason(cart=cart, error=failure)
+        except StoreError as failure:
+            error = "The store's orders could not be listed: " + store_failure_reason(
+                cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
         "cart": cart, "tab": "orders", "listing": listing, "error": error, "running": running, "latest": latest})
@@ -59,7 +58,7 @@ def cart_orders_import(request: HttpRequest, cart_id: int) -> HttpResponse:
         for message in form.non_field_errors() or ["Nothing was imported: the request was incomplete."]:
             messages.error(request, message)
         return redirect(_orders_tab(cart) + "?list=1")
-    if form.runs_in_background:
+    if orders_import_in_background(order_ids=form.order_ids):
         try:
             orders_import_start(cart=cart, order_ids=form.order_ids)
             messages.info(request, "The import is running in the background; its progress shows below.")
@@ -77,9 +76,10 @@ def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse
     if not form.is_valid():
         messages.error(request, "Nothing was imported: the request did not name the products and orders.")
         return redirect(_orders_tab(cart))
-    items_log = cart_items_import(cart=cart, selection=CatalogSelection(variants=tuple(form.cleaned_data["variant"])))
+    items_log, result = orders_import_with_missing_items(cart=cart, variants=form.cleaned_data["variant"],
+                                                          order_ids=form.cleaned_data["order"])
     messages.info(request, f"Items: {items_log.summary}")
-    return _import_result_page(request, cart, orders_import_selected(cart=cart, order_ids=form.cleaned_data["order"]))
+    return _import_result_page(request, cart, result)
 
 
 def _import_result_page(request: HttpRequest, cart: Cart, result: ImportResult) -> HttpResponse:
@@ -96,7 +96,7 @@ def pending_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/pending_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _company_transaction(request: HttpRequest, transaction_id: int) -> Transaction:
+def _company_transaction(request: HttpRequest, transaction_id: int) -> SalesTransaction:
     return get_object_or_404(transactions_for_company(company=request.company), pk=transaction_id)
 
 
@@ -124,36 +124,7 @@ def transaction_edit(request: HttpRequest, transaction_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transaction_remove(request: HttpRequest, transaction_id: int) -> HttpResponse:
     record = _company_transaction(request, transaction_id)
-    if request.method == "POST":
-        transaction_delete(record=record)
-        messages.success(request, f"{record.number} deleted; its cart order can be imported again.")
-        return redirect("orders:pending")
-    return render(request, "orders/transaction_delete.html", {"record": record})
-
-
-@require_GET
-def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
-    """The cart's Auto-sync tab: state, the last passes, and on request a reconciliation with the store."""
-    cart = company_cart(request, cart_id)
-    reconciliation, error = None, ""
-    if request.GET.get("reconcile") and cart.import_status_ids:
-        try:
-            reconciliation = cart_sync_reconcile(cart=cart)
-        except (BigCommerceError, StoredKeyUnreadable) as failure:
-            error = "The store's orders could not be counted: " + store_failure_reason(cart=cart, error=failure)
-    return render(request, "orders/cart_sync.html", {
-        "cart": cart, "tab": "sync", "passes": cart_sync_state(cart=cart), "reconciliation": reconciliation,
-        "error": error})
-
-
-@require_POST
-def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
-    """Sync now: one pass in the background, through the same service as the schedule."""
-    cart = company_cart(request, cart_id)
-    try:
-        cart_sync_start(cart=cart)
-    except CartNotReady as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Sync started: this page shows the pass when it finishes (reload in a moment).")
-    return redirect("orders:cart_sync", cart.pk)
+    return deletion_confirmed(request, delete=lambda: transaction_delete(record=record),
+                              deleted_message=f"{record.number} deleted; its cart order can be imported again.",
+                              then="orders:pending", confirm_template="orders/transaction_delete.html",
+                              context={"record": record})

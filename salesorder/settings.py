@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "carts",
     "items",
     "orders",
+    "sync",
     "sandbox",
     "operations",
     "axes",
@@ -208,7 +209,7 @@ RETENTION_CART_LOG_DAYS = env.int("RETENTION_CART_LOG_DAYS", default=90)
 RETENTION_CART_LOG_KEEP = env.int("RETENTION_CART_LOG_KEEP", default=20)
 RETENTION_CSV_UPLOAD_DAYS = env.int("RETENTION_CSV_UPLOAD_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
-    "autosync-tick": {"task": "orders.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
+    "autosync-tick": {"task": "sync.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
     # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
     "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
                          "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},

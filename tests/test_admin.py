@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from companies.models import User
 
-PRODUCT_APPS = ("companies", "carts", "items", "orders")
+PRODUCT_APPS = ("companies", "carts", "items", "orders", "sync")
 
 
 def test_every_product_model_is_in_the_admin_on_its_own_or_inline() -> None:

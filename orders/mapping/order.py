@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from orders.mapping.charges import order_charges, shipping_consignments, store_charges
 from orders.mapping.discounts import Figures, claim_candidates
 from orders.mapping.errors import OrderMappingError, OrderShapeUnforeseen

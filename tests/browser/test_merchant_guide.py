@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from carts.models import Cart
-from orders.models import Transaction
+from orders.models import SalesTransaction
+from sync.models import AutoSyncState
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -164,7 +165,8 @@ def test_the_merchant_guide_end_to_end(
     expect(page.locator(".message.success")).to_have_text("Cart settings saved.")
     # The shortest interval a merchant can choose is 5 minutes; the test makes every beat tick (1 s) a pass
     # (and due now, in case a tick already scheduled the next pass 15 minutes ahead).
-    Cart.objects.filter(name="Store BC").update(sync_interval_minutes=0, next_sync_at=None)
+    Cart.objects.filter(name="Store BC").update(sync_interval_minutes=0)
+    AutoSyncState.objects.filter(cart__name="Store BC").update(next_pass_at=None)
     second_order = storefront_order(page, store, ITEM_SKUS[1], quantity=1)
 
     page.goto(f"{live_server.url}/sales/orders/")
@@ -180,4 +182,4 @@ def test_the_merchant_guide_end_to_end(
     open_cart_tab(page, live_server.url, "Auto-sync")
     expect(page.locator("#sync-status")).to_contain_text("Last sync")
     screenshot("auto-sync-tab")
-    assert Transaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2
+    assert SalesTransaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2

@@ -1,9 +1,9 @@
 """Carts made the way the product makes them: through the service, with an encrypted key."""
 from __future__ import annotations
 
-from carts.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
+from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
 from carts.models import Cart
-from carts.services import CartSettings, cart_create
+from carts.setup import CartSettings, cart_create
 from companies.models import Company
 
 GUIDE_API_PATH = "https://api.bigcommerce.com/stores/w5z5htrnkd/v3/"

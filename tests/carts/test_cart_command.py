@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from carts.models import Cart
-from carts.services import ConnectionTestResult
+from carts.connection_test import ConnectionTestResult
 from tests.carts.factories import GUIDE_API_KEY, GUIDE_API_PATH, GUIDE_TOKEN, make_cart
 
 pytestmark = pytest.mark.django_db

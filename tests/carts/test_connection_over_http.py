@@ -5,10 +5,10 @@ import socket
 
 import pytest
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
-from carts.bigcommerce.credentials import AllowedHosts
+from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.credentials import AllowedHosts
 from carts.models import CartLog
-from carts.services import TEST_PASSED, cart_test_connection
+from carts.connection_test import TEST_PASSED, cart_test_connection
 from tests.carts.factories import make_cart, make_sandbox_cart
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from carts.models import AutoSync, Cart, CartLog
-from carts.services import ConnectionTestResult
+from carts.connection_test import ConnectionTestResult
 from tests.carts.factories import GUIDE_API_KEY, GUIDE_API_PATH, GUIDE_TOKEN, make_cart
 
 pytestmark = pytest.mark.django_db

@@ -20,13 +20,14 @@ from decimal import Decimal
 
 import pytest
 
+from carts import runs
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.services import cart_test_connection
+from carts.connection_test import cart_test_connection
 from items.models import Item, ItemCartLink
-from items.services import CatalogSelection, cart_items_import
-from orders.models import Transaction
-from orders.services import orders_import_listed
-from orders.sync import PassOutcome, cart_sync_pass
+from items.cart_import import CatalogSelection, cart_items_import
+from orders.models import SalesTransaction
+from orders.store_imports import orders_import_listed
+from sync.passes import PassOutcome, cart_sync_pass
 from sandbox.server import SandboxServer
 from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test process
 from tests.orders.conftest import ALL_STATUSES, sandbox_cart
@@ -120,10 +121,9 @@ def until_complete(run: Callable[[Cart], Run], cart: Cart) -> list[Run]:
 
 
 @contextlib.contextmanager
-def store_goes_down_after_the_first_page(store: SandboxServer, service_module: str, monkeypatch,
-                                         faults: str = FAULTS) -> Iterator[None]:
+def store_goes_down_after_the_first_page(store: SandboxServer, monkeypatch, faults: str = FAULTS) -> Iterator[None]:
     """The store fails every request once the first page is written, so the run in progress stops early."""
-    module = __import__(service_module, fromlist=["cart_log_progress"])
+    module = runs  # every run (items, orders, auto-sync) records its progress there
     original = module.cart_log_progress
 
     def progress_then_outage(**kwargs: object) -> None:
@@ -228,7 +228,7 @@ def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tup
     importable orders must be imported. Returns (imported, refused).
     """
     expected = expected_orders(store, cart)
-    transactions = list(Transaction.objects.filter(cart=cart))
+    transactions = list(SalesTransaction.objects.filter(cart=cart))
     by_order = {record.cart_order_id: record for record in transactions}
     assert len(by_order) == len(transactions), "an order was imported twice"
     assert set(by_order) <= set(expected), f"orders outside the cart's window imported: {set(by_order) - set(expected)}"

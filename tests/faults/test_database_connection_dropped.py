@@ -8,6 +8,7 @@ and, after the failure, clicks again.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -15,11 +16,14 @@ from django.db import OperationalError, connection, connections
 from django.urls import reverse
 
 from carts.models import CartLog, CartLogKind, CartLogStatus
-from items import services as item_services
+from carts import runs
+from items import cart_import
 from items.models import Item
-from orders import services
-from orders.models import Customer, Transaction, TransactionLine
+from orders import imports
+from orders.models import Customer, SalesTransaction, TransactionLine
 from sandbox.server import SandboxServer
+from sync.models import AutoSyncState
+from sync.passes import PassOutcome, cart_sync_pass
 from tests.faults.conftest import (
     assert_catalog_imported_exactly_once,
     assert_orders_imported_exactly_once,
@@ -82,27 +86,27 @@ def test_a_connection_lost_while_an_order_is_written_rolls_it_back_and_the_rerun
 ) -> None:
     cart = sandbox_cart(company, store, create_missing_items=True)
     ids_in_order = []
-    original = services._write_transaction
+    original = imports._write_transaction
     dropping = dropping_on_call(IN_FLIGHT, original)
 
     def remembering(cart, order, *args):
         ids_in_order.append(order.order_id)
         return dropping(cart, order, *args)
 
-    monkeypatch.setattr(services, "_write_transaction", remembering)
+    monkeypatch.setattr(imports, "_write_transaction", remembering)
     import_all_listed(merchant_client, cart)
     in_flight = ids_in_order[IN_FLIGHT - 1]
-    assert not Transaction.objects.filter(cart=cart, cart_order_id=in_flight).exists()  # rolled back whole
+    assert not SalesTransaction.objects.filter(cart=cart, cart_order_id=in_flight).exists()  # rolled back whole
     assert not TransactionLine.objects.filter(transaction__isnull=True).exists()
     first = CartLog.objects.filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT).latest("pk")
     assert first.status != CartLogStatus.RUNNING, "the import's log was left running after the connection dropped"
     assert any(str(in_flight) in failure["reference"] and failure["reason"] for failure in first.failures)
-    imported_first = Transaction.objects.filter(cart=cart).count()
+    imported_first = SalesTransaction.objects.filter(cart=cart).count()
     assert imported_first >= IN_FLIGHT - 1
 
-    monkeypatch.setattr(services, "_write_transaction", original)
+    monkeypatch.setattr(imports, "_write_transaction", original)
     import_all_listed(merchant_client, cart)
-    assert Transaction.objects.filter(cart=cart, cart_order_id=in_flight).count() == 1
+    assert SalesTransaction.objects.filter(cart=cart, cart_order_id=in_flight).count() == 1
     imported, _ = assert_orders_imported_exactly_once(cart, store)
     assert imported == len(set(ids_in_order)) and imported > imported_first
     rerun = CartLog.objects.filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT).latest("pk")
@@ -115,18 +119,18 @@ def test_a_connection_lost_between_two_pages_stops_the_import_saying_so_and_the_
     company, store: SandboxServer, merchant_client, eager_celery, monkeypatch
 ) -> None:
     cart = sandbox_cart(company, store, create_missing_items=True)
-    original = services.cart_log_progress
+    original = runs.cart_log_progress
     # Call 1 is the count before the first page; call 2 records the first page: the connection drops there.
-    monkeypatch.setattr(services, "cart_log_progress", dropping_on_call(2, original))
+    monkeypatch.setattr(runs, "cart_log_progress", dropping_on_call(2, original))
     import_all_listed(merchant_client, cart)
     first = CartLog.objects.filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT).latest("pk")
     assert first.status != CartLogStatus.RUNNING, "the import's log was left running after the connection dropped"
     assert "Stopped early: the connection to the database was lost" in first.summary
-    assert "import again" in first.summary and {"reference": "Store", "reason": services.DATABASE_CONNECTION_LOST} \
+    assert "import again" in first.summary and {"reference": "Store", "reason": f"{runs.DATABASE_CONNECTION_LOST} {imports.CONNECTION_LOST}"} \
         in first.failures
-    imported_first = Transaction.objects.filter(cart=cart).count()
+    imported_first = SalesTransaction.objects.filter(cart=cart).count()
 
-    monkeypatch.setattr(services, "cart_log_progress", original)
+    monkeypatch.setattr(runs, "cart_log_progress", original)
     import_all_listed(merchant_client, cart)
     imported, _ = assert_orders_imported_exactly_once(cart, store)
     assert imported > imported_first
@@ -136,8 +140,8 @@ def test_a_connection_lost_while_a_page_of_items_is_written_rolls_the_page_back_
     company, store: SandboxServer, merchant_client, eager_celery, monkeypatch
 ) -> None:
     cart = sandbox_cart(company, store)
-    original = item_services._ItemsImport._write_page
-    monkeypatch.setattr(item_services._ItemsImport, "_write_page", dropping_on_call(2, original))
+    original = cart_import._ItemsImport._write_page
+    monkeypatch.setattr(cart_import._ItemsImport, "_write_page", dropping_on_call(2, original))
     import_all_items(merchant_client, cart)
     first = CartLog.objects.filter(cart=cart, kind=CartLogKind.ITEMS_IMPORT).latest("pk")
     assert first.status == CartLogStatus.FAILED, f"the log says {first.status}: {first.summary!r}"
@@ -145,7 +149,27 @@ def test_a_connection_lost_while_a_page_of_items_is_written_rolls_the_page_back_
     written = Item.objects.filter(company=company).count()
     assert written == first.counts["created"] > 0  # the first page whole, nothing of the second
 
-    monkeypatch.setattr(item_services._ItemsImport, "_write_page", original)
+    monkeypatch.setattr(cart_import._ItemsImport, "_write_page", original)
     import_all_items(merchant_client, cart)
     expected = assert_catalog_imported_exactly_once(cart, store)
     assert len(expected.items) > written
+
+
+def test_a_connection_lost_during_an_auto_sync_pass_is_a_failure_to_retry_and_keeps_the_cursor(
+    company, store: SandboxServer, monkeypatch
+) -> None:
+    cart = sandbox_cart(company, store, create_missing_items=True, import_orders_from=datetime.date(2000, 1, 1))
+    original = runs.cart_log_progress
+    monkeypatch.setattr(runs, "cart_log_progress", dropping_on_call(1, original))  # after the first page is written
+
+    sync_pass = cart_sync_pass(cart_id=cart.pk, scheduled=False)
+
+    assert sync_pass.outcome == PassOutcome.TRANSIENT_FAILURE
+    log = CartLog.objects.get(pk=sync_pass.log_id)
+    assert log.status == CartLogStatus.FAILED and "the connection to the database was lost" in log.summary
+    state = AutoSyncState.objects.get(cart=cart)
+    assert state.cursor is None and state.consecutive_failures == 1  # the next pass reads the same orders again
+
+    monkeypatch.setattr(runs, "cart_log_progress", original)
+    assert cart_sync_pass(cart_id=cart.pk, scheduled=False).outcome == PassOutcome.COMPLETED
+    assert_orders_imported_exactly_once(cart, store)

@@ -14,7 +14,7 @@ import pytest
 
 from carts.models import Cart, CartLogStatus
 from items.models import Item
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from sandbox.server import SandboxServer
 from tests.faults.conftest import (
     FAULT_KINDS,
@@ -50,11 +50,11 @@ def import_everything_until_complete(importer: Importer, cart: Cart) -> None:
 
 
 def assert_clicking_again_changes_nothing(importer: Importer, cart: Cart, store: SandboxServer) -> None:
-    items, transactions = Item.objects.count(), Transaction.objects.count()
+    items, transactions = Item.objects.count(), SalesTransaction.objects.count()
     catalog = until_complete(importer.import_catalog, cart)[-1].log
     assert catalog.counts["created"] == catalog.counts["updated"] == 0
     assert until_complete(importer.import_orders, cart)[-1].log.counts["imported"] == 0
-    assert (Item.objects.count(), Transaction.objects.count()) == (items, transactions)
+    assert (Item.objects.count(), SalesTransaction.objects.count()) == (items, transactions)
     assert_catalog_imported_exactly_once(cart, store)
     assert_orders_imported_exactly_once(cart, store)
 
@@ -68,14 +68,14 @@ def test_the_whole_catalog_and_2000_orders_arrive_exactly_once_through_the_issue
     cart.import_orders_from = cut_off_for(store, ORDERS)
     cart.save()
 
-    with store_goes_down_after_the_first_page(store, "items.services", monkeypatch):
+    with store_goes_down_after_the_first_page(store, monkeypatch):
         first = importer.import_catalog(cart)
     assert first.stopped and first.log.status == CartLogStatus.FAILED
     assert first.log.summary.startswith("The import stopped: BigCommerce") and first.log.counts["created"] > 0
     catalog_runs = 1 + len(until_complete(importer.import_catalog, cart))
     expected = assert_catalog_imported_exactly_once(cart, store)
 
-    with store_goes_down_after_the_first_page(store, "orders.services", monkeypatch):
+    with store_goes_down_after_the_first_page(store, monkeypatch):
         first = importer.import_orders(cart)
     assert first.stopped and "Stopped early: BigCommerce" in first.log.summary
     assert first.log.counts["imported"] > 0  # what the stopped run imported stays imported, and is not imported again

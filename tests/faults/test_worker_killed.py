@@ -16,11 +16,13 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
-from orders.models import Transaction
-from orders.services import orders_import_start
-from orders.sync import PassOutcome, cart_sync_pass
+from orders.models import SalesTransaction
+from orders.store_imports import orders_import_start
+from sync.models import AutoSyncState
+from sync.passes import PassOutcome, cart_sync_pass
 from orders.tasks import orders_import_task
 from sandbox.server import SandboxServer
 from tests.celery_worker import current_database_url
@@ -34,7 +36,6 @@ WORKER = """
 import sys
 import django
 django.setup()
-from orders.sync import PassOutcome, cart_sync_pass
 from orders.tasks import orders_import_task
 orders_import_task.apply(args=(int(sys.argv[1]), None))  # as a worker runs a task it took from the queue
 """
@@ -42,7 +43,7 @@ SYNC_WORKER = """
 import sys
 import django
 django.setup()
-from orders.tasks import cart_sync_task
+from sync.tasks import cart_sync_task
 cart_sync_task.apply(args=(int(sys.argv[1]),))  # a beat-scheduled pass, as the worker runs it
 """
 LOCK_SECONDS = 2  # the killed pass's lock lapses this long after its last progress
@@ -57,7 +58,7 @@ def run_and_kill_after_some_imports(script: str, task_argument: int, store: Sand
              "BIGCOMMERCE_EXTRA_API_HOSTS": store.host_port, **environment},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while Transaction.objects.filter(cart=cart).count() < KILL_AFTER:
+    while SalesTransaction.objects.filter(cart=cart).count() < KILL_AFTER:
         assert worker.poll() is None, "the worker ended before it could be killed: " + worker.stderr.read().decode()
         assert time.monotonic() < deadline, "the worker imported too slowly"
         time.sleep(0.02)
@@ -79,11 +80,11 @@ def test_a_worker_killed_mid_import_is_completed_by_the_redelivered_task(company
 
         killed = CartLog.objects.get(pk=log.pk)
         assert killed.status == CartLogStatus.RUNNING  # nobody could finish it: the worker died mid-import
-        before = Transaction.objects.filter(cart=cart).count()
+        before = SalesTransaction.objects.filter(cart=cart).count()
         expected_total = len({order_id for order_id in range(100, store.store.orders.max_order_id + 1)
                               if not store.store.order(order_id).order["is_deleted"]})
         assert KILL_AFTER <= before < expected_total
-        for record in Transaction.objects.filter(cart=cart).prefetch_related("lines"):  # none half-written
+        for record in SalesTransaction.objects.filter(cart=cart).prefetch_related("lines"):  # none half-written
             assert len(record.lines.all()) == len(store.store.order(record.cart_order_id).lines), record.number
 
         orders_import_task.apply(args=queued[0])  # the broker redelivers the unacknowledged message
@@ -104,11 +105,14 @@ def test_a_worker_killed_mid_pass_leaves_its_lock_to_lapse_and_the_next_pass_com
 
         run_and_kill_after_some_imports(SYNC_WORKER, cart.pk, store, cart,
                                         AUTOSYNC_LOCK_SECONDS=str(LOCK_SECONDS))
-        before = Transaction.objects.filter(cart=cart).count()
+        before = SalesTransaction.objects.filter(cart=cart).count()
 
         assert cart_sync_pass(cart_id=cart.pk).outcome == PassOutcome.LOCKED  # the dead pass's lock still holds
-        time.sleep(LOCK_SECONDS + 0.5)
-        completed = cart_sync_pass(cart_id=cart.pk)
+        lapses_at = AutoSyncState.objects.get(cart=cart).lock_until
+        # It lapses by itself, at most LOCK_SECONDS after the dead pass's last progress; the next pass, by the
+        # clock just past that moment, takes it over.
+        assert lapses_at <= timezone.now() + datetime.timedelta(seconds=LOCK_SECONDS)
+        completed = cart_sync_pass(cart_id=cart.pk, now=lapses_at + datetime.timedelta(milliseconds=1))
 
     assert completed.outcome == PassOutcome.COMPLETED
     assert len(completed.result.already_imported) >= before

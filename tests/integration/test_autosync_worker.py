@@ -6,8 +6,9 @@ from collections import Counter
 import pytest
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind
-from orders.models import Transaction
-from orders.tasks import cart_sync_task
+from orders.models import SalesTransaction
+from sync.models import AutoSyncState
+from sync.tasks import cart_sync_task
 from tests.celery_worker import wait_for
 from tests.orders.conftest import place, running_cart
 
@@ -20,12 +21,13 @@ PASS_TIMEOUT_SECONDS = 60
 def every_tick_cart(company, server) -> Cart:
     """A Running cart that beat finds due at every tick (interval 0, set directly: the form's minimum is 5 minutes)."""
     cart = running_cart(company, server)
-    Cart.objects.filter(pk=cart.pk).update(sync_interval_minutes=0, next_sync_at=None)
+    Cart.objects.filter(pk=cart.pk).update(sync_interval_minutes=0)
+    AutoSyncState.objects.filter(cart=cart).update(next_pass_at=None)
     return cart
 
 
 def imported_counts(cart: Cart) -> Counter:
-    return Counter(Transaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
+    return Counter(SalesTransaction.objects.filter(cart=cart).values_list("cart_order_id", flat=True))
 
 
 def test_beat_and_worker_import_new_orders_exactly_once_and_stop_on_a_revoked_token(
@@ -53,7 +55,7 @@ def test_beat_and_worker_import_new_orders_exactly_once_and_stop_on_a_revoked_to
     wait_for(lambda: Cart.objects.get(pk=cart.pk).auto_sync == AutoSync.STOPPED, timeout=PASS_TIMEOUT_SECONDS,
              worker=worker, what="a pass to stop the cart after the token was revoked")
     cart.refresh_from_db()
-    assert "refused the access token (401)" in cart.auto_sync_stopped_reason
+    assert "refused the access token (401)" in AutoSyncState.objects.get(cart=cart).stopped_reason
     wait_for(lambda: any("refused the access token (401)" in mail for mail in worker.mails()), timeout=10,
              worker=worker, what="the e-mail telling the company why auto-sync stopped")
     assert imported_counts(cart) == counts  # nothing imported or doubled after the stop

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from carts.bigcommerce.credentials import AllowedHosts
+from carts.platforms.bigcommerce.credentials import AllowedHosts
 from carts.models import Cart
 from salesorder.celery import app as celery_app
 from tests.carts.factories import make_cart

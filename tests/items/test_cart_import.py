@@ -1,4 +1,4 @@
-"""Importing cart items: against the sandbox store over real HTTP, and with the client patched for edge cases."""
+"""Importing cart items: against the sandbox store over real HTTP, and with the store session patched for edge cases."""
 from __future__ import annotations
 
 import math
@@ -9,12 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carts.bigcommerce.client import BigCommerceClient, RequestStats, V3Page
-from carts.bigcommerce.credentials import AllowedHosts
 from carts.models import CartLog
-from items import selectors
+from carts.platforms.base import RequestStats
+from carts.platforms.bigcommerce.adapter import BigCommerceSession, catalog_page
+from carts.platforms.bigcommerce.client import V3Page
+from carts.platforms.bigcommerce.credentials import AllowedHosts
+from items import matching
 from items.models import Item, ItemCartLink
-from items.services import CatalogSelection, cart_items_import, cart_items_import_start, cart_items_page
+from items.cart_import import CatalogSelection, cart_items_import, cart_items_import_start
+from items.cart_tab import cart_items_page
 from sandbox.server import SandboxServer
 from tests.carts.factories import make_cart
 from tests.items.conftest import api_requests
@@ -149,17 +152,17 @@ def test_a_variant_deleted_since_the_list_was_shown_is_reported(cart, store) -> 
 
 def test_a_stale_read_that_collides_with_another_import_is_merged_on_retry(cart, store, company) -> None:
     # Another import created the item after this one read the page: the insert conflicts, the page is read again.
-    real = selectors.cart_matches
+    real = matching.variant_matches
     calls = []
 
     def stale_first(**kwargs):
         calls.append(1)
-        return selectors.CartMatches() if len(calls) == 1 else real(**kwargs)
+        return matching.VariantMatches() if len(calls) == 1 else real(**kwargs)
 
     cart_items_import(cart=cart, selection=CatalogSelection(skus=("TOTEB-00001",)))
     ItemCartLink.objects.all().delete()
     Item.objects.filter(sku="TOTEB-00001").update(description="Written by the other import")
-    with mock.patch("items.services.cart_matches", side_effect=stale_first):
+    with mock.patch("items.cart_import.variant_matches", side_effect=stale_first):
         log = cart_items_import(cart=cart, selection=CatalogSelection(skus=("TOTEB-00001",)))
     assert len(calls) == 2
     assert log.status == "succeeded" and log.counts["updated"] == 1
@@ -171,7 +174,7 @@ def test_a_page_that_keeps_conflicting_is_written_row_by_row(cart, store) -> Non
     cart_items_import(cart=cart, selection=CatalogSelection(skus=("TOTEB-00001", "BLANK-00004")))
     ItemCartLink.objects.all().delete()
     Item.objects.filter(sku="BLANK-00004").delete()
-    with mock.patch("items.services.cart_matches", return_value=selectors.CartMatches()):
+    with mock.patch("items.cart_import.variant_matches", return_value=matching.VariantMatches()):
         log = cart_items_import(cart=cart, selection=CatalogSelection(skus=("TOTEB-00001", "BLANK-00004")))
     # TOTEB-00001 exists but is never seen (the read is stale every time): it cannot be written, the other row can.
     assert log.counts["created"] == 1 and log.counts["skipped"] == 1
@@ -198,23 +201,24 @@ def test_a_background_import_logs_its_progress_and_result(cart, store, eager_cel
     assert CartLog.objects.filter(cart=cart).count() == 1
 
 
-def fake_client(pages: list[V3Page]) -> BigCommerceClient:
-    client = mock.create_autospec(BigCommerceClient, instance=True)
-    client.iter_catalog_product_pages.return_value = iter(pages)
-    client.stats = RequestStats(requests=len(pages))
-    return client
+def fake_store(pages: list[V3Page]) -> BigCommerceSession:
+    """A session whose catalog is these v3 pages, read as the BigCommerce adapter reads them."""
+    store = mock.create_autospec(BigCommerceSession, instance=True)
+    store.catalog_pages.return_value = iter([catalog_page(page) for page in pages])
+    store.stats = RequestStats(requests=len(pages))
+    return store
 
 
 def test_a_description_too_long_is_shortened_with_a_warning(cart) -> None:
     product = {"id": 5, "name": "N" * 250, "sku": "LONG", "price": 2, "variants": [
         {"id": 50, "sku": "LONG-XL", "price": None, "option_values": [{"option_display_name": "Size", "label": "XL"}]}]}
-    with mock.patch("items.services.cart_client", return_value=fake_client([V3Page([product], 1, 1, 1)])):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store([V3Page([product], 1, 1, 1)])):
         log = cart_items_import(cart=cart, selection=CatalogSelection())
     assert log.status == "succeeded" and log.counts["created"] == 1 and log.counts["warnings"] == 1
     assert "shortened to 255 characters (it was 261)" in log.failures[0]["reason"]
     assert "1 imported with a warning" in log.summary
     assert len(Item.objects.get(sku="LONG-XL").description) == 255
-    with mock.patch("items.services.cart_client", return_value=fake_client([V3Page([product], 1, 1, 1)])):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store([V3Page([product], 1, 1, 1)])):
         again = cart_items_import(cart=cart, selection=CatalogSelection())
     assert again.summary == "Items import: all 1 item unchanged, 0 skipped."
 
@@ -223,7 +227,7 @@ def test_the_same_sku_on_pages_far_apart_is_caught(cart) -> None:
     first = {"id": 1, "name": "First", "variants": [{"id": 10, "sku": "SAME", "price": 1, "option_values": []}]}
     second = {"id": 900, "name": "Second", "variants": [{"id": 90, "sku": " SAME ", "price": 2, "option_values": []}]}
     pages = [V3Page([first], 1, 2, 2), V3Page([second], 2, 2, 2)]
-    with mock.patch("items.services.cart_client", return_value=fake_client(pages)):
+    with mock.patch("carts.runs.cart_store_open", return_value=fake_store(pages)):
         log = cart_items_import(cart=cart, selection=CatalogSelection())
     assert log.counts["created"] == 1 and log.counts["skipped"] == 1
     assert "Second" in log.failures[0]["reference"] and "First" in log.failures[0]["reason"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from items.models import Item
-from items.services import CatalogSelection, cart_items_import
+from items.cart_import import CatalogSelection, cart_items_import
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from carts.models import Cart
 from items.models import Item, ItemCartLink
-from items.services import CatalogSelection, cart_items_import
+from items.cart_import import CatalogSelection, cart_items_import
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from carts.bigcommerce.credentials import AllowedHosts
+from carts.platforms.bigcommerce.credentials import AllowedHosts
 from tests.browser.conftest import browser_type_launch_args, screenshot  # noqa: F401 - fixtures for this module
 from tests.browser.test_merchant_guide import log_in, menu
 from tests.carts.factories import make_cart

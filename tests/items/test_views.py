@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from carts.models import CartLog
+from items import cart_import
 from items.csv_files import MAX_UPLOAD_BYTES
+from items.editing import item_new
 from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, LedgerAccount
-from items.services import item_new
 from tests.items.conftest import api_requests
 
 pytestmark = pytest.mark.django_db
@@ -267,15 +268,29 @@ def test_importing_with_nothing_ticked_says_what_to_do(cart, merchant_client) ->
 
 
 def test_all_matching_of_more_than_a_page_runs_in_the_background(
-    cart, store, company, merchant_client, eager_celery, django_capture_on_commit_callbacks
+    cart, store, company, merchant_client, eager_celery, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+    monkeypatch.setattr(cart_import, "TAB_PAGE_SIZE", 10)  # the store's 20 products are two pages
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {
             "scope": "all", "q": "", "page": "1", "total": "5000"})
     assert response.status_code == 302
+    assert len(callbacks) == 1  # the task, queued after commit
     log = CartLog.objects.get(cart=cart)
     assert log.status == "partial" and log.counts["created"] == 83
     assert Item.objects.filter(company=company).count() == 83
+
+
+def test_the_store_decides_background_or_not_whatever_total_the_browser_sends(
+    cart, store, merchant_client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {
+            "scope": "all", "q": "", "page": "1", "total": "5000"}, follow=True)
+    assert callbacks == []  # 20 products are one page: imported while the merchant waits, nothing queued
+    log = CartLog.objects.get(cart=cart)
+    assert log.status == "partial" and log.finished_at is not None
+    assert log.summary in body(response)
 
 
 def test_a_running_import_shows_its_progress_bar(cart, company, merchant_client) -> None:

@@ -1,4 +1,4 @@
-"""Order-test fixtures: a sandbox store over real HTTP, a cart connected to it, and items to match lines."""
+"""Order-test fixtures (auto-sync tests share them): a sandbox store over real HTTP, a cart on it, items to match lines."""
 from __future__ import annotations
 
 import datetime
@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.models import AutoSync, Cart
 from companies.models import Company
 from items.models import Item
-from items.services import item_new
+from items.editing import item_new
 from sandbox.server import SandboxServer
 from tests.carts.factories import make_sandbox_cart
 from tests.items.conftest import api_requests, eager_celery  # noqa: F401 - shared with the item tests

@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from carts.models import Cart
 from companies.models import Company
-from items.services import item_new
-from orders.models import Customer, Transaction, TransactionType
+from items.editing import item_new
+from orders.models import Customer, SalesTransaction, TransactionType
 
 
-def make_transaction(company: Company, cart: Cart | None = None, *, number: str = "CS-990001") -> Transaction:
+def make_transaction(company: Company, cart: Cart | None = None, *, number: str = "CS-990001") -> SalesTransaction:
     """A pending cash sale of one line for a customer of the company, with markers a page would show."""
     customer = Customer.objects.create(company=company, name="Secret Customer Name", email="secret@customer.example")
     item = item_new(company=company, sku=f"SECRET-{number}")
     item.save()
-    record = Transaction.objects.create(
+    record = SalesTransaction.objects.create(
         company=company, transaction_type=TransactionType.CASH_SALE, number=number, customer=customer,
         transaction_date=datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), memo="secret memo text",
         cart=cart, cart_name=cart.name if cart else "", cart_order_id=990001 if cart else None, currency="USD",

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_import_orders_all_imports_every_listed_order(company, store) -> None:
     make_items(company, order_skus(store, *completed))
     status, out = run("cart", "import-orders", cart.name, "--company", company.account_number, "--all")
     assert status == 0, out
-    assert sorted(Transaction.objects.values_list("cart_order_id", flat=True)) == completed
+    assert sorted(SalesTransaction.objects.values_list("cart_order_id", flat=True)) == completed
 
 
 def test_import_orders_needs_ids_or_all(company, store) -> None:

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
-from carts.bigcommerce.client import OrderFilter
-from carts.services import cart_client
-from orders.models import Customer, Transaction
-from orders.services import Outcome, orders_import
+from carts.stores import cart_store_open
+from orders.models import Customer, SalesTransaction
+from orders.imports import orders_import
+from orders.results import Outcome
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
 
 IMPORTERS = 3
@@ -21,9 +21,8 @@ def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(c
     ids = [order_id for kind, order_id in store.store.examples().items() if kind in (
         "coupon_order", "wrapping_order", "automatic_discount_order", "guest_order", "tax_inclusive_order")]
     make_items(company, order_skus(store, *ids))
-    with cart_client(cart=cart) as client:
-        payloads = [order for order in client.get_orders_page(
-            OrderFilter(min_id=min(ids), max_id=max(ids)), page=1, limit=250, with_lines=True) if order["id"] in ids]
+    with cart_store_open(cart=cart) as session:
+        payloads = list(session.orders_by_id(ids))
     start = threading.Barrier(IMPORTERS)
     results, errors = [], []
 
@@ -45,7 +44,7 @@ def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(c
     outcomes = [entry.outcome for result in results for entry in result.outcomes]
     assert outcomes.count(Outcome.IMPORTED) == len(ids)
     assert outcomes.count(Outcome.ALREADY_IMPORTED) == len(ids) * (IMPORTERS - 1)
-    assert sorted(Transaction.objects.values_list("cart_order_id", flat=True)) == sorted(ids)
-    assert sorted(Transaction.objects.values_list("number", flat=True)) == [f"CS-{n:06d}" for n in range(1, len(ids) + 1)]
+    assert sorted(SalesTransaction.objects.values_list("cart_order_id", flat=True)) == sorted(ids)
+    assert sorted(SalesTransaction.objects.values_list("number", flat=True)) == [f"CS-{n:06d}" for n in range(1, len(ids) + 1)]
     emails = {store.store.order(order_id).order["billing_address"]["email"] for order_id in ids}
     assert Customer.objects.count() == len(emails)

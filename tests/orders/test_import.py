@@ -8,22 +8,18 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from carts.bigcommerce.client import OrderFilter
 from carts.models import CartLog, ImportOrdersAs
-from carts.services import cart_client
+from carts.platforms.base import OrderRecord
+from carts.stores import cart_store_open
 from items.models import Item, ItemCartLink
-from orders import services
-from orders.models import Customer, Transaction, TransactionLine, TransactionNumberSequence
-from orders.services import (
-    CartNotReady,
-    Outcome,
-    orders_import,
-    orders_import_listed,
-    orders_import_selected,
-    orders_import_start,
-    orders_list,
-    transaction_delete,
-)
+from orders import imports
+from orders.imports import orders_import
+from orders.listing import orders_list
+from orders.models import Customer, SalesTransaction, TransactionLine, TransactionNumberSequence
+from orders.results import Outcome
+from orders.store_imports import orders_import_listed, orders_import_selected, orders_import_start
+from orders.transactions import transaction_delete
+from orders.window import CartNotReady
 from tests.orders.conftest import api_requests, make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +39,10 @@ def outcome_of(result, order_id: int):
     return next(entry for entry in result.outcomes if entry.order_id == order_id)
 
 
-def payload(cart, order_id: int) -> dict:
-    """The order as the API serves it with its lines, for feeding orders_import directly."""
-    with cart_client(cart=cart) as client:
-        return client.get_orders_page(OrderFilter(min_id=order_id, max_id=order_id), page=1, limit=1, with_lines=True)[0]
+def payload(cart, order_id: int) -> OrderRecord:
+    """The order as the store serves it with its lines, for feeding orders_import directly."""
+    with cart_store_open(cart=cart) as store:
+        return next(store.orders_by_id([order_id]))
 
 
 def link_product_without_sku(cart, server) -> Item:
@@ -69,14 +65,14 @@ def test_every_awkward_order_imports_with_the_store_total_to_the_cent(cart, stor
     for kind, order_id in named.items():
         if order_id in refused:
             continue
-        record = Transaction.objects.get(cart=cart, cart_order_id=order_id)
+        record = SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
         assert record.total == store_total(store, order_id), kind
         assert record.subtotal + record.charges_total - record.discounts_total == record.total, kind
         assert record.lines.count() == len(store.store.order(order_id).lines), kind
         assert record.tax_total == Decimal(store.store.order(order_id).order["total_tax"]), kind
-    assert Transaction.objects.get(cart_order_id=named["order_120_lines"]).lines.count() == 120
-    assert Transaction.objects.get(cart_order_id=named["other_currency_order"]).currency == "EUR"
-    assert Transaction.objects.get(cart_order_id=named["gift_certificate_order"]).payments.count() == 2
+    assert SalesTransaction.objects.get(cart_order_id=named["order_120_lines"]).lines.count() == 120
+    assert SalesTransaction.objects.get(cart_order_id=named["other_currency_order"]).currency == "EUR"
+    assert SalesTransaction.objects.get(cart_order_id=named["gift_certificate_order"]).payments.count() == 2
 
 
 def test_a_line_without_sku_or_linked_item_refuses_the_order_naming_the_product(cart, store) -> None:
@@ -89,12 +85,13 @@ def test_a_line_without_sku_or_linked_item_refuses_the_order_naming_the_product(
     assert orders_import_selected(cart=cart, order_ids=[big_order]).outcomes[0].outcome == Outcome.IMPORTED
 
 
-def test_the_link_to_a_cart_variant_wins_over_a_sku_match(cart, store) -> None:
+def test_the_link_to_a_cart_variant_wins_over_a_sku_match_while_the_cart_sku_is_unchanged(cart, store) -> None:
     order_id = examples(store)["registered_customer_order"]
     line = store.store.order(order_id).lines[0]
     by_sku, linked = make_items(cart.company, [line["sku"], "RENAMED-HERE"])
+    # Imported when the cart had the line's SKU, then renamed here: the link records the cart's SKU, as an import does.
     ItemCartLink.objects.create(company=cart.company, cart=cart, item=linked, product_id=line["product_id"],
-                                variant_id=line["variant_id"])
+                                variant_id=line["variant_id"], cart_sku=line["sku"].strip())
     orders_import_selected(cart=cart, order_ids=[order_id])
     assert TransactionLine.objects.get(cart_line_id=line["id"]).item == linked
     assert by_sku.transaction_lines.count() == 0
@@ -108,7 +105,7 @@ def test_importing_again_reports_already_imported_and_creates_nothing(cart, stor
     again = orders_import_selected(cart=cart, order_ids=ids)
     assert [entry.outcome for entry in again.outcomes] == [Outcome.ALREADY_IMPORTED, Outcome.ALREADY_IMPORTED]
     assert [entry.transaction_number for entry in again.outcomes] == ["CS-000001", "CS-000002"]
-    assert Transaction.objects.count() == 2 and Customer.objects.count() == 2  # two shoppers
+    assert SalesTransaction.objects.count() == 2 and Customer.objects.count() == 2  # two shoppers
     assert TransactionNumberSequence.objects.get().last_number == 2
 
 
@@ -117,11 +114,11 @@ def test_the_database_constraint_keeps_an_order_single_when_the_early_check_miss
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
     # As when another import commits between our check and our insert.
-    with mock.patch.object(services, "transactions_by_cart_order", return_value={}):
+    with mock.patch.object(imports, "transactions_by_cart_order", return_value={}):
         result = orders_import_selected(cart=cart, order_ids=[order_id])
     assert result.outcomes[0].outcome == Outcome.ALREADY_IMPORTED
     assert result.outcomes[0].transaction_number == "CS-000001"
-    assert Transaction.objects.count() == 1
+    assert SalesTransaction.objects.count() == 1
     assert TransactionNumberSequence.objects.get().last_number == 1  # the failed attempt's number was rolled back
 
 
@@ -132,7 +129,7 @@ def test_an_order_is_all_or_nothing(cart, store) -> None:
     with mock.patch.object(TransactionLine.objects, "bulk_create", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             orders_import_selected(cart=cart, order_ids=ids[:1])
-    assert not Transaction.objects.exists() and not Customer.objects.exists() and not Item.objects.exists()
+    assert not SalesTransaction.objects.exists() and not Customer.objects.exists() and not Item.objects.exists()
     assert not TransactionNumberSequence.objects.filter(last_number__gt=0).exists()
     result = orders_import_selected(cart=cart, order_ids=ids)
     assert [entry.transaction_number for entry in result.imported] == ["CS-000001", "CS-000002"]
@@ -150,7 +147,7 @@ def test_orders_of_a_span_of_ids_come_with_their_lines_in_one_request(cart, stor
 
 
 def test_ids_far_apart_cost_one_request_per_span(cart, store) -> None:
-    with mock.patch("carts.bigcommerce.client.BigCommerceClient.get_orders_page", autospec=True, return_value=[]) as page:
+    with mock.patch("carts.platforms.bigcommerce.client.BigCommerceClient.get_orders_page", autospec=True, return_value=[]) as page:
         result = orders_import_selected(cart=cart, order_ids=[100, 101, 349, 350, 2000])
     spans = [(call.args[1].min_id, call.args[1].max_id) for call in page.call_args_list]
     assert spans == [(100, 349), (350, 350), (2000, 2000)]
@@ -168,7 +165,7 @@ def test_lines_matching_no_item_refuse_the_order_naming_the_skus_and_the_others_
     assert [item.sku for item in refused.missing_items] == [skus[0]]
     assert refused.missing_items[0].product_id and refused.missing_items[0].variant_id
     assert outcome_of(result, good_order).outcome == Outcome.IMPORTED
-    assert not Transaction.objects.filter(cart_order_id=missing_order).exists()
+    assert not SalesTransaction.objects.filter(cart_order_id=missing_order).exists()
     log = CartLog.objects.get(cart=cart)
     assert log.status == "partial" and log.failures[0]["reference"] == f"Order {missing_order}"
 
@@ -182,7 +179,7 @@ def test_create_missing_items_makes_them_with_the_accounting_defaults(company, s
     item = Item.objects.get(company=company, sku=line["sku"])
     assert (item.description, item.unit_price, item.unit_of_measure) == (line["name"], Decimal(line["base_price"]), "Each")
     assert item.income_account.name == "Sales" and item.stock_asset_account.name == "Stock Asset"
-    assert Transaction.objects.get(cart_order_id=order_id).lines.get().item == item
+    assert SalesTransaction.objects.get(cart_order_id=order_id).lines.get().item == item
 
 
 def test_customers_are_matched_by_email_within_the_company_whatever_its_case(company, other_company, store) -> None:
@@ -193,9 +190,9 @@ def test_customers_are_matched_by_email_within_the_company_whatever_its_case(com
     Customer.objects.create(company=other_company, name="Someone else's", email=email.lower())
     make_items(company, order_skus(store, order_id))
     incoming = payload(cart, order_id)
-    incoming["billing_address"]["email"] = email.upper()
+    incoming.payload["billing_address"]["email"] = email.upper()
     orders_import(cart=cart, orders=[incoming])
-    assert Transaction.objects.get(cart_order_id=order_id).customer == existing
+    assert SalesTransaction.objects.get(cart_order_id=order_id).customer == existing
     assert Customer.objects.filter(company=company).count() == 1
 
 
@@ -204,7 +201,7 @@ def test_a_new_customer_takes_name_company_phone_and_billing_address(cart, store
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
     billing = store.store.order(order_id).order["billing_address"]
-    customer = Transaction.objects.get(cart_order_id=order_id).customer
+    customer = SalesTransaction.objects.get(cart_order_id=order_id).customer
     assert customer.name == f"{billing['first_name']} {billing['last_name']}"
     assert (customer.email, customer.phone) == (billing["email"], billing["phone"])
     assert customer.billing_address["street_1"] == billing["street_1"]
@@ -215,9 +212,9 @@ def test_an_order_without_email_goes_to_the_web_customer_named_in_the_cart(compa
     order_id = examples(store)["coupon_order"]
     make_items(company, order_skus(store, order_id))
     incoming = payload(cart, order_id)
-    incoming["billing_address"]["email"] = ""
+    incoming.payload["billing_address"]["email"] = ""
     orders_import(cart=cart, orders=[incoming])
-    customer = Transaction.objects.get(cart_order_id=order_id).customer
+    customer = SalesTransaction.objects.get(cart_order_id=order_id).customer
     assert (customer.name, customer.email) == ("Shopify Walk-ins", "")
 
 
@@ -230,7 +227,7 @@ def test_transactions_are_numbered_per_company_and_type(company, other_company, 
     make_items(other_company, order_skus(store, *ids))
     for cart in carts:
         orders_import_selected(cart=cart, order_ids=ids)
-    numbers = {cart.name: list(Transaction.objects.filter(cart=cart).order_by("number").values_list("number", flat=True))
+    numbers = {cart.name: list(SalesTransaction.objects.filter(cart=cart).order_by("number").values_list("number", flat=True))
                for cart in carts}
     assert numbers == {"As sales orders": ["SO-000001", "SO-000002", "SO-000003"],
                        "As invoices": ["INV-000001", "INV-000002", "INV-000003"],
@@ -252,7 +249,7 @@ def test_deleting_a_transaction_lets_its_order_be_imported_again(cart, store) ->
     order_id = examples(store)["coupon_order"]
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
-    transaction_delete(record=Transaction.objects.get(cart_order_id=order_id))
+    transaction_delete(record=SalesTransaction.objects.get(cart_order_id=order_id))
     assert not TransactionLine.objects.exists()
     again = orders_import_selected(cart=cart, order_ids=[order_id])
     assert again.outcomes[0].outcome == Outcome.IMPORTED and again.outcomes[0].transaction_number == "CS-000002"
@@ -313,7 +310,7 @@ def test_import_all_listed_runs_in_the_background_with_its_progress_logged(
     assert log.status == "succeeded" and log.counts["imported"] == 3
     assert (log.progress_done, log.progress_total) == (3, 3)
     assert log.api_requests == 2  # the count, and one page of orders with their lines
-    assert sorted(Transaction.objects.values_list("cart_order_id", flat=True)) == placed
+    assert sorted(SalesTransaction.objects.values_list("cart_order_id", flat=True)) == placed
 
 
 def test_import_listed_imports_what_the_tab_lists_in_pages(company, fresh_store) -> None:
@@ -322,7 +319,7 @@ def test_import_listed_imports_what_the_tab_lists_in_pages(company, fresh_store)
     for _ in range(4):
         fresh_store.store.place_order(lines=[(product.id, product.variants[0].id, 1)])
     make_items(company, [product.variants[0].sku])
-    with mock.patch.object(services, "IMPORT_BATCH_SIZE", 3):
+    with mock.patch.object(imports, "IMPORT_BATCH_SIZE", 3):
         result = orders_import_listed(cart=cart)
     assert len(result.imported) == 4 and result.succeeded
     assert Customer.objects.count() == 1  # the same shopper's four orders
@@ -337,7 +334,7 @@ def test_many_selected_orders_import_in_the_background_counting_the_selection(
         log = orders_import_start(cart=cart, order_ids=ids + [ids[0]])
     log.refresh_from_db()
     assert (log.status, log.progress_done, log.progress_total) == ("succeeded", 2, 2)
-    assert Transaction.objects.filter(cart=cart).count() == 2
+    assert SalesTransaction.objects.filter(cart=cart).count() == 2
 
 
 def test_a_redelivered_task_for_a_finished_import_does_nothing(cart, store) -> None:
@@ -345,4 +342,4 @@ def test_a_redelivered_task_for_a_finished_import_does_nothing(cart, store) -> N
 
     log = CartLog.objects.create(company=cart.company, cart=cart, kind="orders_import", status="succeeded")
     orders_import_task(log.pk, [examples(store)["coupon_order"]])
-    assert api_requests(store) == 0 and not Transaction.objects.exists()
+    assert api_requests(store) == 0 and not SalesTransaction.objects.exists()

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from carts.models import CartLog, ImportOrdersAs
 from items.models import Item
-from orders.models import Customer, Transaction
-from orders.services import orders_import_selected
+from orders.models import Customer, SalesTransaction
+from orders.store_imports import orders_import_selected
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +26,11 @@ def tab(cart) -> str:
     return reverse("orders:cart_orders", args=[cart.pk])
 
 
-def imported(cart, store, kind: str) -> Transaction:
+def imported(cart, store, kind: str) -> SalesTransaction:
     order_id = store.store.examples()[kind]
     make_items(cart.company, order_skus(store, order_id))
     orders_import_selected(cart=cart, order_ids=[order_id])
-    return Transaction.objects.get(cart=cart, cart_order_id=order_id)
+    return SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
 
 
 def test_the_cart_header_links_the_orders_tab(merchant_client, cart) -> None:
@@ -62,7 +62,7 @@ def test_the_guide_test_order_is_listed_imported_and_found_under_list_pending_or
 
     result = merchant_client.post(reverse("orders:cart_orders_import", args=[cart.pk]),
                                   {"scope": "selected", "selected": [str(order_id)]})
-    record = Transaction.objects.get(cart=cart, cart_order_id=order_id)
+    record = SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
     assert result.status_code == 200 and "Orders: 1 imported." in page_text(result)
     assert f'href="{record.get_absolute_url()}"' in page_text(result) and record.number == "CS-000001"
 
@@ -90,7 +90,7 @@ def test_import_all_listed_runs_in_the_background_and_the_tab_shows_its_outcome(
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant_client.post(reverse("orders:cart_orders_import", args=[cart.pk]), {"scope": "all"})
     assert response.status_code == 302 and response.url == tab(cart)
-    assert Transaction.objects.filter(cart=cart).count() == 2
+    assert SalesTransaction.objects.filter(cart=cart).count() == 2
     text = page_text(merchant_client.get(tab(cart)))
     assert "Last orders import" in text and "Orders: 2 imported." in text
 
@@ -115,7 +115,7 @@ def test_a_refused_order_offers_to_import_its_items_from_the_cart_then_imports_i
                                  {"variant": [f"{line['product_id']}:{line['variant_id']}"], "order": [str(order_id)]})
     assert Item.objects.filter(company=cart.company, sku=line["sku"]).exists()
     assert "Orders: 1 imported." in page_text(offer) and "Items import: 1 created" in page_text(offer)
-    assert Transaction.objects.filter(cart=cart, cart_order_id=order_id).exists()
+    assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).exists()
 
 
 def test_a_store_error_while_listing_is_shown_with_its_fix(merchant_client, cart, store, settings) -> None:
@@ -196,7 +196,7 @@ def test_deleting_a_pending_transaction_lets_the_order_be_imported_again(merchan
     confirm = merchant_client.get(reverse("orders:delete", args=[record.pk]))
     assert f"Cart order #{record.cart_order_id} can then be imported again" in page_text(confirm)
     response = merchant_client.post(reverse("orders:delete", args=[record.pk]))
-    assert response.status_code == 302 and not Transaction.objects.filter(pk=record.pk).exists()
+    assert response.status_code == 302 and not SalesTransaction.objects.filter(pk=record.pk).exists()
     again = merchant_client.post(reverse("orders:cart_orders_import", args=[cart.pk]),
                                  {"scope": "selected", "selected": [str(record.cart_order_id)]})
     assert "Orders: 1 imported." in page_text(again)

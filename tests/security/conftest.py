@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from carts.models import CartLog
 from companies.models import Company, User
 from items.models import ItemCartLink, ItemCsvUpload, LedgerAccount
-from items.services import item_new
-from orders.models import Customer, Transaction, TransactionType
+from items.editing import item_new
+from orders.models import Customer, SalesTransaction, TransactionType
 from tests.carts.factories import make_cart
 from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process
 from tests.orders.factories import make_transaction
@@ -161,7 +161,7 @@ def rival_owned(other_company: Company) -> dict:
     item = item_new(company=other_company, sku="RIVAL-SKU")
     item.save()
     customer = Customer.objects.create(company=other_company, name="Rival Customer", email="buyer@rival.example")
-    transaction = Transaction.objects.create(
+    transaction = SalesTransaction.objects.create(
         company=other_company, transaction_type=TransactionType.CASH_SALE, number="CS-770001", customer=customer,
         transaction_date=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), cart=cart, cart_name=cart.name,
         cart_order_id=770001, currency="USD", total=Decimal("5.0000"))

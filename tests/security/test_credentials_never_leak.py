@@ -29,7 +29,7 @@ from kombu.utils.json import dumps as kombu_dumps
 
 from carts.models import Cart, CartLog
 from companies.models import User
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from sandbox.server import SandboxServer
 from tests.conftest import PASSWORD
 from tests.orders.conftest import ALL_STATUSES
@@ -152,8 +152,8 @@ def watch(monkeypatch) -> Iterator[LeakWatch]:
 
 @pytest.fixture
 def store(settings) -> Iterator[SandboxServer]:
-    """A sandbox store whose full account has the known token."""
-    with SandboxServer(seed=7, products=20, orders=20, token=TOKEN) as server:
+    """A sandbox store whose full account has the known token; more products than a page, so importing all runs on the worker."""
+    with SandboxServer(seed=7, products=60, orders=20, token=TOKEN) as server:
         settings.BIGCOMMERCE_EXTRA_API_HOSTS = [server.host_port]
         yield server
 
@@ -206,8 +206,8 @@ def walk_the_screens(client: Client, store: SandboxServer, capture) -> Cart:
     client.get(reverse("orders:cart_orders", args=[cart.pk]))
     client.get(reverse("items:cart_items", args=[cart.pk]))
     with capture(execute=True):
-        client.get(reverse("orders:cart_sync", args=[cart.pk]), {"reconcile": 1})
-        client.post(reverse("orders:cart_sync_now", args=[cart.pk]), follow=True)
+        client.get(reverse("sync:cart_sync", args=[cart.pk]), {"reconcile": 1})
+        client.post(reverse("sync:cart_sync_now", args=[cart.pk]), follow=True)
     # Edit: keep the stored key, type it again, type a wrong one (Test Connection fails), then the right one.
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path), follow=True)
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path,
@@ -217,7 +217,7 @@ def walk_the_screens(client: Client, store: SandboxServer, capture) -> Cart:
     client.post(reverse("carts:test", args=[cart.pk]), follow=True)
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path,
                                                                   api_key=store.api_key("full")), follow=True)
-    for record in Transaction.objects.filter(cart=cart)[:3]:
+    for record in SalesTransaction.objects.filter(cart=cart)[:3]:
         client.get(reverse("orders:detail", args=[record.pk]))
         client.get(reverse("orders:edit", args=[record.pk]))
     client.get(reverse("orders:pending"), {"q": "S"})
@@ -248,7 +248,7 @@ def walk_the_admin(store: SandboxServer, cart: Cart) -> None:
     client = Client()
     client.force_login(operator)
     logs = list(CartLog.objects.filter(cart=cart))
-    objects = {"cart": cart, "log": logs[0], "transaction": Transaction.objects.filter(cart=cart).first()}
+    objects = {"cart": cart, "log": logs[0], "transaction": SalesTransaction.objects.filter(cart=cart).first()}
     for url in admin_urls(objects, {"log": logs[-1]}):
         client.get(url)
     client.get(reverse("admin:carts_cart_changelist"), {"q": store.store.store_hash})
@@ -289,7 +289,7 @@ def test_the_token_appears_nowhere_after_a_full_walk(
     assert watch.leaks() == []
 
     # The walk really happened, and each capture really captured (else the test could pass with leaks).
-    assert Cart.objects.get(pk=cart.pk).api_key_encrypted and Transaction.objects.filter(cart=cart).count() > 5
+    assert Cart.objects.get(pk=cart.pk).api_key_encrypted and SalesTransaction.objects.filter(cart=cart).count() > 5
     assert len(watch.texts["response"]) > 60 and len(watch.texts["log"]) > 20
     assert len(watch.texts["celery"]) >= 2 and len(watch.texts["exception"]) > 10
     assert any("BigCommerce refused the access token" in text for text in watch.texts["command"])

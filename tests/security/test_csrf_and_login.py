@@ -24,7 +24,7 @@ from django.urls import reverse
 from carts.models import Cart, CartLog
 from companies.models import User
 from items.models import Item, ItemCsvUpload, LedgerAccount
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from tests.conftest import PASSWORD
 from tests.orders.conftest import ALL_STATUSES, sandbox_cart
 from tests.security.conftest import (
@@ -90,16 +90,16 @@ STATE_CHANGING: dict[str, StateChange] = {
         lambda c: Item.objects.filter(cart_links__cart=c["cart"]).exists()),
     "orders:cart_orders_import": StateChange(
         lambda c: {"scope": "selected", "selected": [c["order_id"]]},
-        lambda c: Transaction.objects.filter(cart=c["cart"], cart_order_id=c["order_id"]).exists()),
+        lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["order_id"]).exists()),
     "orders:cart_orders_import_items": StateChange(
         lambda c: {"variant": [c["variant"]], "order": [c["second_order_id"]]},
-        lambda c: Transaction.objects.filter(cart=c["cart"], cart_order_id=c["second_order_id"]).exists()),
-    "orders:cart_sync_now": StateChange(lambda c: {},
+        lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["second_order_id"]).exists()),
+    "sync:cart_sync_now": StateChange(lambda c: {},
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="sync").exists()),
     "orders:edit": StateChange(
         lambda c: {"customer": c["transaction"].customer_id, "transaction_date": "2026-03-01T12:00", "memo": "token memo"},
-        lambda c: Transaction.objects.get(pk=c["transaction"].pk).memo == "token memo"),
-    "orders:delete": StateChange(lambda c: {}, lambda c: not Transaction.objects.filter(pk=c["transaction"].pk).exists()),
+        lambda c: SalesTransaction.objects.get(pk=c["transaction"].pk).memo == "token memo"),
+    "orders:delete": StateChange(lambda c: {}, lambda c: not SalesTransaction.objects.filter(pk=c["transaction"].pk).exists()),
     "carts:delete": StateChange(lambda c: {}, lambda c: not Cart.objects.filter(pk=c["cart"].pk).exists()),
     "logout": StateChange(lambda c: {}, lambda c: "_auth_user_id" not in c["client"].session),
 }

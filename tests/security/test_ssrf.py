@@ -18,11 +18,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from carts.bigcommerce.credentials import AllowedHosts
+from carts.platforms.bigcommerce.credentials import AllowedHosts
 from carts.models import Cart
-from carts.services import cart_test_connection
-from items.services import CatalogSelection, cart_items_import
-from orders.services import orders_import_listed
+from carts.connection_test import cart_test_connection
+from items.cart_import import CatalogSelection, cart_items_import
+from orders.store_imports import orders_import_listed
 from sandbox.server import SandboxServer
 from tests.carts.factories import GUIDE_API_KEY, make_cart
 from tests.orders.conftest import ALL_STATUSES

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from items.models import Item
-from orders.models import Transaction
+from orders.models import SalesTransaction
 from tests.security.conftest import (
     Route,
     admin_urls,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Query strings a list page or export could be made to search another company's data with.
 SEARCHES = ("q={marker}", "search={marker}", "customer={marker}", "cart={cart_id}", "list=1&q={marker}",
             "type=cash_sale&cart={cart_id}&q={number}")
-PRODUCT_APPS = ("carts", "items", "orders")
+PRODUCT_APPS = ("carts", "items", "orders", "sync")
 
 
 def object_routes() -> list[Route]:
@@ -99,7 +99,7 @@ def test_forms_refuse_another_company_s_objects_named_in_the_body(
                  response_text(other_merchant_client.get(reverse("orders:pending"), {"cart": owned["cart"].pk}))):
         assert_shows_none_of(owned["markers"], text, "a form given another company's ids")
     assert company_rows(company) == before
-    assert not Transaction.objects.filter(company=other_company, customer=owned["customer"]).exists()
+    assert not SalesTransaction.objects.filter(company=other_company, customer=owned["customer"]).exists()
 
 
 def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_client, other_merchant_client) -> None:
@@ -111,8 +111,9 @@ def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_cli
             assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
 
 
-# Admin add pages that refuse everyone: imports alone advance numbering and record refusals.
-NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/"}
+# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state.
+NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/",
+               "/admin/sync/autosyncstate/add/"}
 
 
 def test_company_staff_in_the_admin_see_and_change_only_their_company(

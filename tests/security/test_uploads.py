@@ -18,7 +18,7 @@ from django.urls import reverse
 from carts.models import Cart
 from items.csv_files import FORMULA_TRIGGERS, MAX_UPLOAD_BYTES
 from items.models import Item, ItemCsvUpload, LedgerAccount
-from items.services import item_new
+from items.editing import item_new
 from tests.carts.factories import GUIDE_API_PATH
 
 pytestmark = pytest.mark.django_db

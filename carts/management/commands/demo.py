@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carts.bigcommerce.credentials import InvalidCredentials
+from carts.platforms.bigcommerce.credentials import InvalidCredentials
 from carts.demo import demo_environment_ensure
 
 

@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carts.platforms.base import PortalError
 from companies.services import company_create
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("Password refused: " + " ".join(error.messages), returncode=2)
-        except ValueError as error:
+        except PortalError as error:
             raise CommandError(str(error), returncode=2)
         self.stdout.write(company.account_number)
         self.stderr.write(f"Created {company.name} ({company.account_number}); sign in as {user.username}.")

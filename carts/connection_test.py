@@ -1,0 +1,65 @@
+"""Test Connection: the key and every permission the integration needs, proved with the cheapest calls."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from carts.models import Cart, CartLogKind, CartLogStatus
+from carts.platforms.base import RequestStats, StoreAccess, StoreError, StoreProfile
+from carts.runs import cart_log_finish, cart_log_start
+from carts.stores import QUICK_RETRY, cart_store_open, store_failure_reason
+
+TEST_PASSED = "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
+TEST_FAILED = "TEST FAILED: "
+
+
+@dataclass(frozen=True)
+class ConnectionTestResult:
+    passed: bool
+    message: str
+    detail: str = ""
+
+
+def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
+    """Check the key and every permission the integration needs, with the cheapest calls; record the result."""
+    log = cart_log_start(cart=cart, kind=CartLogKind.CONNECTION_TEST)
+    profile: StoreProfile | None = None
+    labels: dict[int, str] = {}
+    stats: RequestStats | None = None
+    need = StoreAccess.STORE_INFORMATION
+    try:
+        with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
+            stats = store.stats
+            profile = store.store_profile()
+            need = StoreAccess.CATALOG_READ
+            store.check_access(need)
+            need = StoreAccess.ORDERS_READ
+            labels = store.order_status_labels()
+            need = StoreAccess.ORDERS_MODIFY
+            store.check_access(need)
+    except StoreError as error:
+        result = ConnectionTestResult(False, TEST_FAILED + store_failure_reason(cart=cart, error=error, need=need))
+    else:
+        result = ConnectionTestResult(
+            True, TEST_PASSED, f"Store: {profile.name} · Currency: {profile.currency} · Time zone: {profile.timezone}"
+        )
+    with transaction.atomic():
+        cart.last_test_at = timezone.now()
+        cart.last_test_passed = result.passed
+        cart.last_test_message = " ".join(part for part in (result.message, result.detail) if part)
+        if result.passed:
+            cart.store_name = profile.name[:255]
+            cart.store_currency = profile.currency[:3]
+            cart.store_timezone = profile.timezone[:100]
+            cart.store_domain = profile.domain[:255]
+            cart.status_labels = {str(status_id): label for status_id, label in labels.items()}
+        cart.save()
+        cart_log_finish(
+            log=log,
+            status=CartLogStatus.SUCCEEDED if result.passed else CartLogStatus.FAILED,
+            summary=cart.last_test_message,
+            stats=stats,
+        )
+    return result

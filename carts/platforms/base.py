@@ -1,0 +1,305 @@
+"""What items/, orders/ and auto-sync may ask of a store, whatever cart platform runs it.
+
+A platform (one folder under carts/platforms/) implements `StorePlatform`: it connects to a store
+(`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
+to what a transaction records, and words its failures for the merchant. Only the platform's own
+folder talks HTTP. Stock level pushes, shipments, webhook registration, refund reads and a shared
+request budget per store are the next things a session will offer; they belong here too.
+
+Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
+services' errors share one root that views, forms, the admin and the command line catch.
+"""
+from __future__ import annotations
+
+import datetime
+import enum
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
+    from orders.mapping import OrderSummary, StoreOrder
+
+
+# --- the PortalError family ----------------------------------------------------------------------
+
+
+class PortalError(Exception):
+    """Something the merchant or operator must know; the message is safe to show and says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(PortalError):
+    """What was entered cannot be accepted as it is (a SKU another item has, an unknown cart name …)."""
+
+
+class NotReady(PortalError):
+    """The action needs a setting or a step first (a status to import, a passed Test Connection …)."""
+
+
+class StoreError(PortalError):
+    """The store could not be reached or read; `transient` when asking again later may succeed."""
+
+    transient: bool = False
+
+    def __init_subclass__(cls, *, transient: bool | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if transient is not None:
+            cls.transient = transient
+
+    def __init__(self, message: str, *, status: int | None = None, path: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.path = path  # the request path only: never the host's secrets or the token
+
+    def __str__(self) -> str:
+        where = f" [{self.status or '-'} {self.path}]" if self.path else ""
+        return f"{self.message}{where}"
+
+
+class StoreAuthenticationFailed(StoreError):
+    """The store refused the credentials (wrong, mistyped or revoked)."""
+
+
+class StoreAccessMissing(StoreError):
+    """The credentials lack a permission (an OAuth scope) the request needs."""
+
+
+class StoreNotFound(StoreError):
+    """The store, or the thing asked for, does not exist."""
+
+
+class StoreRequestRejected(StoreError):
+    """The store refused the request as malformed or invalid."""
+
+
+class StoreRateLimited(StoreError, transient=True):
+    """The store's request quota stayed used up for as long as the session may wait."""
+
+
+class StoreUnavailable(StoreError, transient=True):
+    """The store failed (a server error) or did not answer (network, timeout)."""
+
+
+class StoreAnswerInvalid(StoreError, transient=True):
+    """The store answered, but not with what its API documents (truncated, not JSON, wrong shape)."""
+
+
+class StoreAddressRefused(StoreError):
+    """The store's address is not one the portal may contact; nothing was sent."""
+
+
+# --- what a session reads and reports -------------------------------------------------------------
+
+
+class StoreAccess(enum.StrEnum):
+    """What a call needs the store's credentials to allow; platforms name it in their own terms."""
+
+    STORE_INFORMATION = "store information"
+    CATALOG_READ = "catalog read"
+    ORDERS_READ = "orders read"
+    ORDERS_MODIFY = "orders modify"
+
+
+class OrderSort(enum.StrEnum):
+    OLDEST_FIRST = "oldest first"  # by order id
+    NEWEST_FIRST = "newest first"  # by order id
+    LEAST_RECENTLY_MODIFIED_FIRST = "least recently modified first"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard a session tries before giving up; bounded in attempts and in total time."""
+
+    max_attempts: int = 6
+    max_total_seconds: float = 120.0
+    base_backoff_seconds: float = 0.5
+    max_backoff_seconds: float = 20.0
+    # Below this many requests left in the window, spread the rest over the time to reset.
+    low_quota_threshold: int = 5
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float, jitter: Callable[[], float] = random.random) -> float:
+    """Capped exponential backoff with equal jitter: half the ceiling, plus up to half again at random."""
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    return ceiling / 2 + jitter() * ceiling / 2
+
+
+@dataclass
+class RequestStats:
+    """What a session cost, for run logs and benchmarks."""
+
+    by_endpoint: dict[str, int] = field(default_factory=dict)  # "GET /v2/orders" -> requests sent
+    requests: int = 0
+    retries: int = 0
+    rate_limit_waits: int = 0
+    throttle_waits: int = 0
+    seconds_waited: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoreConnection:
+    """Where a store is and how patient to be with it; the key never appears in a repr."""
+
+    api_path: str
+    api_key: str = field(repr=False)
+    extra_hosts: tuple[str, ...] = ()
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    retry: RetryPolicy = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class StoreProfile:
+    """The store's name, currency, time zone and storefront domain, as Test Connection records them."""
+
+    name: str
+    currency: str
+    timezone: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class CatalogVariant:
+    """One sellable variant of a cart product, as an item would take it."""
+
+    product_id: int
+    variant_id: int
+    sku: str  # trimmed of surrounding spaces; "" when the store has none
+    description: str  # the product name, plus option labels for a variant with options
+    unit_price: Decimal | None  # None when the store sent no usable price
+    product_name: str
+
+    @property
+    def reference(self) -> str:
+        """How a merchant recognises the variant in the cart: SKU and name, with the ids."""
+        sku = f"SKU {self.sku}" if self.sku else "(no SKU)"
+        return f"{sku} · {self.description} (product {self.product_id}, variant {self.variant_id})"
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.product_id, self.variant_id
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """One page of the store's products, as their variants, with the store's totals."""
+
+    variants: list[CatalogVariant]
+    products: int  # products on this page
+    page: int
+    total_pages: int
+    total_products: int
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Which orders to read; unset fields do not narrow. Dates are timezone-aware."""
+
+    status_id: int | None = None
+    created_from: datetime.datetime | None = None
+    modified_from: datetime.datetime | None = None
+    min_id: int | None = None
+    max_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """An order as the store sent it (`payload`, the platform's own shape) with the fields every reader needs."""
+
+    order_id: int
+    status_id: int
+    status_label: str  # the store's own label; '' when it sent none
+    date_modified: datetime.datetime | None  # in UTC; None when absent or unreadable
+    payload: dict[str, Any] = field(repr=False)
+
+
+# --- the protocol --------------------------------------------------------------------------------
+
+
+class ClosedOnExit:
+    """Usable in `with`: leaving the block closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class StoreSession(Protocol):
+    """A connection to one store for one job; close it (or use `with`)."""
+
+    stats: RequestStats
+
+    def __enter__(self) -> StoreSession: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def close(self) -> None: ...
+
+    def store_profile(self) -> StoreProfile:
+        """The store's name, currency, time zone and domain."""
+
+    def order_status_labels(self) -> dict[int, str]:
+        """The store's label for each order status id."""
+
+    def check_access(self, need: StoreAccess) -> None:
+        """Prove the credentials allow `need` with the cheapest call, changing nothing; raises StoreError."""
+
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
+        """One page of products matching the keyword, by product id."""
+
+    def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
+        """Every product matching the keyword (or only these products), a page at a time."""
+
+    def variants_with_sku(self, sku: str) -> list[tuple[int, int]]:
+        """(product id, variant id) of each variant whose SKU is exactly `sku`."""
+
+    def orders(self, query: OrderQuery, *, sort: OrderSort = OrderSort.OLDEST_FIRST,
+               with_lines: bool = False) -> Iterator[OrderRecord]:
+        """Every order matching the query; with_lines adds what mapping an order needs (lines, fees, addresses)."""
+
+    def orders_page(self, query: OrderQuery, *, page_size: int, sort: OrderSort) -> list[OrderRecord]:
+        """The first `page_size` orders matching the query, without their lines."""
+
+    def orders_by_id(self, order_ids: Iterable[int]) -> Iterator[OrderRecord]:
+        """These orders with their lines, in few requests; ids the store lacks are absent."""
+
+    def order_counts(self, query: OrderQuery) -> dict[int, int]:
+        """How many orders match the query, by status id."""
+
+
+class StorePlatform(Protocol):
+    """A cart platform: how to connect to one of its stores and how to read what they send."""
+
+    name: str
+    standard_order_statuses: dict[int, str]
+    # Statuses an imported order may later reach that undo the sale (cancelled, refunded, declined).
+    reversed_order_statuses: frozenset[int]
+
+    def connect(self, connection: StoreConnection) -> StoreSession:
+        """A session with the store; raises StoreError (e.g. StoreAddressRefused) before sending anything."""
+
+    def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
+        """Why the store failed, and the fix, in the merchant's words."""
+
+    def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
+        """Where the merchant sees the order in the store's control panel."""
+
+    def store_order(self, record: OrderRecord) -> StoreOrder:
+        """What the order becomes as a transaction; raises OrderMappingError saying why it cannot."""
+
+    def order_summary(self, record: OrderRecord) -> OrderSummary:
+        """The order as a row of the cart's order list."""

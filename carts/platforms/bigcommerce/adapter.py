@@ -1,0 +1,255 @@
+"""BigCommerce as a StorePlatform: each protocol call made with the client, each failure in the merchant's words."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from carts.platforms.base import (
+    CatalogPage,
+    ClosedOnExit,
+    OrderQuery,
+    OrderRecord,
+    OrderSort,
+    StoreAccess,
+    StoreAccessMissing,
+    StoreAnswerInvalid,
+    StoreAuthenticationFailed,
+    StoreConnection,
+    StoreError,
+    StoreNotFound,
+    StoreProfile,
+    StoreRateLimited,
+    StoreUnavailable,
+)
+from carts.platforms.bigcommerce.catalog import product_variants
+from carts.platforms.bigcommerce.client import BigCommerceClient, V3Page
+from carts.platforms.bigcommerce.constants import (
+    MAX_PAGE_SIZE,
+    OFFICIAL_API_HOST,
+    SCOPE_INFORMATION_READ,
+    SCOPE_ORDERS_MODIFY,
+    SCOPE_ORDERS_READ,
+    SCOPE_PRODUCTS_READ,
+    REVERSED_ORDER_STATUSES,
+    STANDARD_ORDER_STATUSES,
+)
+from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
+from carts.platforms.bigcommerce.errors import HostNotAllowed, ServerError
+
+if TYPE_CHECKING:
+    from orders.mapping import OrderSummary, StoreOrder
+
+# What each need is called on BigCommerce's API account screen (api-accounts.mdx, "Store resource scopes").
+SCOPES = {
+    StoreAccess.STORE_INFORMATION: SCOPE_INFORMATION_READ,
+    StoreAccess.CATALOG_READ: SCOPE_PRODUCTS_READ,
+    StoreAccess.ORDERS_READ: SCOPE_ORDERS_READ,
+    StoreAccess.ORDERS_MODIFY: SCOPE_ORDERS_MODIFY,
+}
+REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
+SORTS = {
+    OrderSort.OLDEST_FIRST: "id:asc",
+    OrderSort.NEWEST_FIRST: "id:desc",
+    OrderSort.LEAST_RECENTLY_MODIFIED_FIRST: "date_modified:asc",
+}
+
+
+def catalog_page(page: V3Page) -> CatalogPage:
+    """A v3 products page as the neutral catalog page."""
+    return CatalogPage(
+        variants=[variant for product in page.items for variant in product_variants(product)],
+        products=len(page.items),
+        page=page.current_page,
+        total_pages=page.total_pages,
+        total_products=page.total,
+    )
+
+
+def order_record(payload: dict[str, Any]) -> OrderRecord:
+    """A v2 order (with or without its lines) as the neutral record, the payload kept whole for mapping."""
+    return OrderRecord(
+        order_id=int(payload["id"]),
+        status_id=int(payload.get("status_id") or 0),
+        status_label=str(payload.get("custom_status") or payload.get("status") or ""),
+        date_modified=_utc_date(payload.get("date_modified")),
+        payload=payload,
+    )
+
+
+def _utc_date(value: object) -> datetime.datetime | None:
+    """A v2 date (RFC-2822, any offset) in UTC; None when absent or unreadable."""
+    from orders.mapping import OrderMappingError, order_date  # the one RFC-2822 reader, until it moves here
+
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return order_date(value).astimezone(datetime.UTC)
+    except OrderMappingError:
+        return None
+
+
+class BigCommerceSession(ClosedOnExit):
+    """A StoreSession over one BigCommerceClient."""
+
+    def __init__(self, client: BigCommerceClient) -> None:
+        self.client = client
+        self.stats = client.stats
+
+    def __repr__(self) -> str:
+        return f"BigCommerceSession({self.client.api_path})"
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.client.close()
+
+    def store_profile(self) -> StoreProfile:
+        """GET /v2/store: name, currency, time zone and domain."""
+        store = self.client.store_information()
+        return StoreProfile(
+            name=str(store.get("name", "")),
+            currency=str(store.get("currency", "")),
+            timezone=str((store.get("timezone") or {}).get("name", "")),
+            domain=str(store.get("secure_url") or store.get("domain") or ""),
+        )
+
+    def order_status_labels(self) -> dict[int, str]:
+        """GET /v2/order_statuses: the store's label for each status (merchants rename them)."""
+        return {
+            status["id"]: str(status.get("custom_label") or status.get("name") or "")
+            for status in self.client.order_statuses()
+            if isinstance(status.get("id"), int)
+        }
+
+    def check_access(self, need: StoreAccess) -> None:
+        """The cheapest call that needs the scope, changing nothing."""
+        if need == StoreAccess.CATALOG_READ:
+            self.client.products_probe()
+        elif need == StoreAccess.ORDERS_MODIFY:
+            self.client.orders_modify_probe()
+        elif need == StoreAccess.ORDERS_READ:
+            self.client.order_statuses()
+        else:
+            self.client.store_information()
+
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
+        """One page of products with their variants: one request."""
+        return catalog_page(self.client.catalog_products_page(page=page, limit=page_size, keyword=keyword))
+
+    def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
+        """Products with their variants, 250 a page, each fetched as the caller consumes the last."""
+        for page in self.client.iter_catalog_product_pages(keyword=keyword, product_ids=product_ids):
+            yield catalog_page(page)
+
+    def variants_with_sku(self, sku: str) -> list[tuple[int, int]]:
+        """GET /v3/catalog/variants?sku=: the variants (base variants included) whose trimmed SKU is exactly `sku`."""
+        return [(int(variant["product_id"]), int(variant["id"])) for variant in self.client.catalog_variants_with_sku(sku)
+                if str(variant.get("sku") or "").strip() == sku]
+
+    def orders(self, query: OrderQuery, *, sort: OrderSort = OrderSort.OLDEST_FIRST,
+               with_lines: bool = False) -> Iterator[OrderRecord]:
+        """GET /v2/orders, 250 a page; with_lines includes lines, consignments and fees in the same answer."""
+        for payload in self.client.iter_orders(query, sort=SORTS[sort], with_lines=with_lines):
+            yield order_record(payload)
+
+    def orders_page(self, query: OrderQuery, *, page_size: int, sort: OrderSort) -> list[OrderRecord]:
+        """The first page of GET /v2/orders, without lines."""
+        return [order_record(payload)
+                for payload in self.client.get_orders_page(query, page=1, limit=page_size, sort=SORTS[sort])]
+
+    def orders_by_id(self, order_ids: Iterable[int]) -> Iterator[OrderRecord]:
+        """The orders with their lines: one request per span of up to 250 ids (min_id/max_id), not one per order."""
+        wanted = sorted(set(order_ids))
+        start = 0
+        while start < len(wanted):
+            end = start
+            while end + 1 < len(wanted) and wanted[end + 1] - wanted[start] < MAX_PAGE_SIZE:
+                end += 1
+            chosen = set(wanted[start:end + 1])
+            span = OrderQuery(min_id=wanted[start], max_id=wanted[end])
+            for payload in self.client.get_orders_page(span, page=1, limit=MAX_PAGE_SIZE, with_lines=True):
+                if int(payload["id"]) in chosen:
+                    yield order_record(payload)
+            start = end + 1
+
+    def order_counts(self, query: OrderQuery) -> dict[int, int]:
+        """GET /v2/orders/count: by status id, in one call."""
+        return self.client.orders_count_by_status(query)
+
+
+class BigCommercePlatform:
+    """BigCommerce stores, reached through the v2 and v3 REST APIs."""
+
+    name = "bigcommerce"
+    standard_order_statuses = STANDARD_ORDER_STATUSES
+    reversed_order_statuses = REVERSED_ORDER_STATUSES
+
+    def connect(self, connection: StoreConnection) -> BigCommerceSession:
+        """A session with the store; a host the operator no longer allows is refused before anything is sent."""
+        allowed_hosts = AllowedHosts.from_setting(connection.extra_hosts)
+        try:
+            api_path = parse_api_path(connection.api_path, allowed_hosts=allowed_hosts)
+        except InvalidCredentials as error:  # the operator removed the host since the cart was saved
+            raise HostNotAllowed(str(error)) from None
+        return BigCommerceSession(BigCommerceClient(
+            api_path=api_path,
+            api_key=parse_api_key(connection.api_key),
+            allowed_hosts=allowed_hosts,
+            connect_timeout=connection.connect_timeout,
+            read_timeout=connection.read_timeout,
+            retry=connection.retry,
+        ))
+
+    def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
+        """Why BigCommerce could not be reached or read, and the fix, for the merchant."""
+        if isinstance(error, StoreAuthenticationFailed):
+            return (
+                "BigCommerce refused the access token (401): it was mistyped, or the API account was deleted. "
+                "Check that the API Key is CLIENT ID:ACCESS TOKEN from the credentials file, or create a new "
+                "API account and enter its key."
+            )
+        if isinstance(error, StoreAccessMissing):
+            return (
+                f"the API account lacks the OAuth scope '{SCOPES[need]}'. BigCommerce does not let you change an API "
+                f"account's scopes: create a new API account with {REQUIRED_SCOPES_TEXT}, and enter its key here."
+            )
+        if isinstance(error, StoreNotFound):
+            return (
+                f"BigCommerce has no store with the hash '{store_reference}' (404). Copy the API PATH again "
+                "from the credentials file into the Cart Connect URL."
+            )
+        if isinstance(error, StoreRateLimited):
+            return "BigCommerce's rate limit for this store is used up by other apps; try again in a minute."
+        if isinstance(error, ServerError):
+            return (
+                f"BigCommerce answered with a server error ({error.status}); the store may be down for "
+                "maintenance. Try again later."
+            )
+        if isinstance(error, StoreUnavailable):
+            return (
+                f"BigCommerce did not answer: {error.message} Check the Cart Connect URL and try again in a few "
+                "minutes; status.bigcommerce.com lists outages."
+            )
+        if isinstance(error, StoreAnswerInvalid):
+            return f"the Cart Connect URL answered, but not like BigCommerce's API: {error.message}"
+        return error.message  # e.g. an address the portal may not contact: the message says which
+
+    def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
+        """The order's page in the store's control panel (a sandbox store's admin page lists its orders)."""
+        url = urlsplit(api_path)
+        if url.hostname == OFFICIAL_API_HOST:
+            return f"https://store-{store_reference}.mybigcommerce.com/manage/orders/{order_id}"
+        return f"{url.scheme}://{url.netloc}/admin/"
+
+    def store_order(self, record: OrderRecord) -> StoreOrder:
+        """The transaction an order becomes (orders.mapping reads BigCommerce's v2 payload)."""
+        from orders.mapping import map_order
+
+        return map_order(record.payload)
+
+    def order_summary(self, record: OrderRecord) -> OrderSummary:
+        """The order list's row for an order."""
+        from orders.mapping import order_summary
+
+        return order_summary(record.payload)

@@ -1,0 +1,383 @@
+"""HTTP client for one BigCommerce store: pooled session, retries, rate limits, typed errors, paging.
+
+It knows HTTP and BigCommerce's conventions and nothing of Django. Callers iterate orders or
+products and never see page numbers; every failure arrives as a BigCommerceError subclass.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
+from carts.platforms.bigcommerce.constants import (
+    HEADER_RATE_LIMIT_LEFT,
+    HEADER_RATE_LIMIT_RESET_MS,
+    MAX_PAGE_SIZE,
+)
+from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath
+from carts.platforms.bigcommerce.errors import (
+    BigCommerceError,
+    HostNotAllowed,
+    InvalidResponse,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    error_for_response,
+)
+from carts.platforms.bigcommerce.transport import PublicAddressAdapter
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# The product fields an items import reads; the rest of a product record is not sent (smaller pages).
+CATALOG_PRODUCT_FIELDS = "name,sku,price"
+
+
+def order_query_params(query: OrderQuery) -> dict[str, Any]:
+    """The GET /v2/orders query parameters for a query, without the ones left unset (v2 takes one status id)."""
+    params: dict[str, Any] = {}
+    if query.status_id is not None:
+        params["status_id"] = query.status_id
+    if query.created_from is not None:
+        params["min_date_created"] = query.created_from.isoformat()
+    if query.modified_from is not None:
+        params["min_date_modified"] = query.modified_from.isoformat()
+    if query.min_id is not None:
+        params["min_id"] = query.min_id
+    if query.max_id is not None:
+        params["max_id"] = query.max_id
+    return params
+
+
+def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = ()) -> dict[str, Any]:
+    """GET /v3/catalog/products parameters: products with their variants, only the fields an import reads, by id."""
+    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": "id"}
+    if keyword:
+        params["keyword"] = keyword
+    if product_ids:
+        params["id:in"] = ",".join(str(product_id) for product_id in product_ids)
+    return params
+
+
+# Orders with their lines (and shipping addresses, in the consignments) and fees in the same call,
+# so an import costs one request per page of orders, not one per order (orders.v2.oas2.yml, order_includes).
+ORDER_WITH_LINES_PARAMS: dict[str, str] = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+
+
+@dataclass(frozen=True)
+class V3Page:
+    """One page of a v3 collection with its meta.pagination figures."""
+
+    items: list[dict[str, Any]]
+    current_page: int
+    total_pages: int
+    total: int
+
+
+class BigCommerceClient(ClosedOnExit):
+    """A session with one store's API; create one per job and close it (or use `with`)."""
+
+    def __init__(
+        self,
+        *,
+        api_path: ApiPath,
+        api_key: ApiKey,
+        allowed_hosts: AllowedHosts,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        if not allowed_hosts.allows(api_path.host):
+            raise HostNotAllowed(f"{api_path.origin} is not an allowed BigCommerce API host; nothing was sent.")
+        self.api_path = api_path
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._session = session or requests.Session()
+        adapter = PublicAddressAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+        self._session.headers.update(
+            {
+                "X-Auth-Client": api_key.client_id,
+                "X-Auth-Token": api_key.access_token,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": "Salesorder-BigCommerce-Connector/1.0",
+            }
+        )
+
+    def __repr__(self) -> str:
+        return f"BigCommerceClient({self.api_path})"
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._session.close()
+
+    # --- the store ---------------------------------------------------------------------------
+
+    def store_information(self) -> dict[str, Any]:
+        """GET /v2/store: name, currency, time zone (needs Information & Settings: read-only)."""
+        return self._expect_object(self.request("GET", "v2", "/store"), "/store")
+
+    def order_statuses(self) -> list[dict[str, Any]]:
+        """GET /v2/order_statuses: the 15 statuses with the store's own labels (needs Orders: read)."""
+        return self._expect_list(self.request("GET", "v2", "/order_statuses"), "/order_statuses")
+
+    def products_probe(self) -> None:
+        """The cheapest products call, to prove the Products scope: one product id."""
+        self.get_v3_page("/catalog/products", {"include_fields": "id"}, page=1, limit=1)
+
+    def orders_modify_probe(self) -> None:
+        """Prove the Orders: modify scope without changing anything.
+
+        BigCommerce checks scopes before looking the order up, so a PUT to order 0 (ids start
+        at 100) answers 404 with the scope and 403 without it; nothing is ever modified.
+        """
+        try:
+            self.request("PUT", "v2", "/orders/0", json_body={})
+        except NotFound:
+            return
+
+    # --- the catalog ---------------------------------------------------------------------------
+
+    def catalog_products_page(
+        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = ()
+    ) -> V3Page:
+        """One page of products with their variants (GET /v3/catalog/products?include=variants), by id."""
+        return self.get_v3_page("/catalog/products", catalog_product_params(keyword=keyword, product_ids=product_ids),
+                                page=page, limit=limit)
+
+    def iter_catalog_product_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[V3Page]:
+        """Products with their variants, 250 a page, each page fetched as the caller consumes the last.
+
+        With product_ids: only those products, one request per 250 ids (ids missing from the
+        store are simply absent).
+        """
+        if product_ids:
+            for start in range(0, len(product_ids), MAX_PAGE_SIZE):
+                yield self.catalog_products_page(page=1, product_ids=product_ids[start:start + MAX_PAGE_SIZE])
+            return
+        yield from self.iter_v3_pages("/catalog/products", catalog_product_params(keyword=keyword))
+
+    def catalog_variants_with_sku(self, sku: str) -> list[dict[str, Any]]:
+        """The variants (base variants of simple products included) whose SKU is exactly `sku`."""
+        return self.get_v3_page("/catalog/variants", {"sku": sku}, page=1, limit=MAX_PAGE_SIZE).items
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def get_orders_page(
+        self, query: OrderQuery, *, page: int, limit: int, sort: str = "id:asc", with_lines: bool = False
+    ) -> list[dict[str, Any]]:
+        """One page of GET /v2/orders; with_lines adds each order's lines, shipping consignments and fees."""
+        return self.get_v2_page("/orders", self._order_params(query, sort, with_lines), page=page, limit=limit)
+
+    def iter_orders(
+        self, query: OrderQuery, *, sort: str = "id:asc", with_lines: bool = False, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
+        """Every order matching the query, a page at a time; with_lines as in get_orders_page."""
+        yield from self.iter_v2("/orders", self._order_params(query, sort, with_lines), page_size=page_size)
+
+    def orders_count_by_status(self, query: OrderQuery) -> dict[int, int]:
+        """GET /v2/orders/count: how many orders match the query, by status id, in one call."""
+        body = self._expect_object(self.request("GET", "v2", "/orders/count", params=order_query_params(query)),
+                                   "/orders/count")
+        statuses = body.get("statuses")
+        if not isinstance(statuses, list):
+            raise InvalidResponse("BigCommerce's order count lacked the statuses list.", path="/orders/count")
+        try:
+            return {int(row["id"]): int(row.get("count", 0)) for row in statuses if isinstance(row, dict)}
+        except (KeyError, TypeError, ValueError):
+            raise InvalidResponse("BigCommerce's order count was not numeric.", path="/orders/count") from None
+
+    @staticmethod
+    def _order_params(query: OrderQuery, sort: str, with_lines: bool) -> dict[str, Any]:
+        return {**order_query_params(query), "sort": sort, **(ORDER_WITH_LINES_PARAMS if with_lines else {})}
+
+    # --- paging ------------------------------------------------------------------------------
+
+    def get_v3_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> V3Page:
+        """One page of a v3 collection."""
+        body = self._expect_object(
+            self.request("GET", "v3", path, params={**(params or {}), "page": page, "limit": limit}), path
+        )
+        data = body.get("data")
+        pagination = (body.get("meta") or {}).get("pagination") or {}
+        if not isinstance(data, list) or not isinstance(pagination, dict):
+            raise InvalidResponse("BigCommerce's answer lacked the data list or meta.pagination.", path=path)
+        try:
+            return V3Page(
+                items=data,
+                current_page=int(pagination.get("current_page", page)),
+                total_pages=int(pagination.get("total_pages", 0)),
+                total=int(pagination.get("total", len(data))),
+            )
+        except (TypeError, ValueError):
+            raise InvalidResponse("BigCommerce's meta.pagination was not numeric.", path=path) from None
+
+    def iter_v3_pages(self, path: str, params: dict[str, Any] | None = None, *,
+                      page_size: int = MAX_PAGE_SIZE) -> Iterator[V3Page]:
+        """Every page of a v3 collection, each fetched as the caller consumes the last (meta.pagination ends it)."""
+        page_number = 1
+        while True:
+            page = self.get_v3_page(path, params, page=page_number, limit=page_size)
+            yield page
+            if not page.items or page.current_page >= page.total_pages:
+                return
+            page_number = page.current_page + 1
+
+    def get_v2_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> list[dict[str, Any]]:
+        """One page of a v2 collection; past the last page BigCommerce answers 204 (an empty list here)."""
+        body = self.request("GET", "v2", path, params={**(params or {}), "page": page, "limit": limit})
+        return [] if body is None else self._expect_list(body, path)
+
+    def iter_v2(self, path: str, params: dict[str, Any] | None = None, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[dict[str, Any]]:
+        """Every item of a v2 collection (bare arrays); a short page is the last, saving a request."""
+        page_number = 1
+        while True:
+            items = self.get_v2_page(path, params, page=page_number, limit=page_size)
+            yield from items
+            if len(items) < page_size:
+                return
+            page_number += 1
+
+    # --- one request, with retries ------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        version: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        """Send one API call, retrying what is safe to retry; returns parsed JSON (None for 204)."""
+        base = self.api_path.v3_base if version == "v3" else self.api_path.v2_base
+        url = base + path
+        endpoint = f"{method} /{version}{path}"
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send_once(method, url, endpoint, path, params, json_body)
+            except _RateLimitedWithReset as limited:
+                wait = limited.reset_seconds + self._jitter() * 0.25
+                if self._clock() - started + wait > self.retry.max_total_seconds:
+                    raise RateLimited(
+                        "BigCommerce's rate limit for this store is used up; try again in a minute.",
+                        status=429,
+                        path=path,
+                    ) from None
+                self.stats.rate_limit_waits += 1
+                attempt -= 1  # a documented wait for the quota is not a failed attempt
+                self._wait(wait)
+            except BigCommerceError as error:
+                if not self._should_retry(error, method, attempt, started):
+                    raise
+                self.stats.retries += 1
+                logger.info("Retrying %s after %s (attempt %d)", endpoint, error.__class__.__name__, attempt)
+                self._wait(self._backoff_seconds(attempt))
+
+    def _send_once(
+        self, method: str, url: str, endpoint: str, path: str, params: dict[str, Any] | None, json_body: Any
+    ) -> Any:
+        self.stats.requests += 1
+        self.stats.by_endpoint[endpoint] = self.stats.by_endpoint.get(endpoint, 0) + 1
+        try:
+            response = self._session.request(
+                method,
+                url,
+                params=params,
+                data=None if json_body is None else json.dumps(json_body),
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise NetworkError("BigCommerce did not answer in time.", path=path) from None
+        except requests.RequestException as error:
+            raise NetworkError(f"Could not reach BigCommerce ({error.__class__.__name__}).", path=path) from None
+        logger.debug("%s -> %s", endpoint, response.status_code)
+        if response.status_code == 429:
+            reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
+            if reset_ms is not None:
+                raise _RateLimitedWithReset(reset_ms / 1000)
+            raise RateLimited("BigCommerce is under heavy load (429 without a reset time).", status=429, path=path)
+        if response.status_code >= 400 or 300 <= response.status_code < 400:
+            raise error_for_response(response, path)
+        self._throttle(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise InvalidResponse(
+                "BigCommerce's answer was not valid JSON (it may have been cut off).", status=response.status_code, path=path
+            ) from None
+
+    def _should_retry(self, error: BigCommerceError, method: str, attempt: int, started: float) -> bool:
+        if not error.transient or attempt >= self.retry.max_attempts:
+            return False
+        if method not in IDEMPOTENT_METHODS:
+            return False  # a POST may have been applied even though its answer was lost
+        return self._clock() - started + self._backoff_seconds(attempt) <= self.retry.max_total_seconds
+
+    def _backoff_seconds(self, attempt: int) -> float:
+        return backoff_seconds(attempt, base=self.retry.base_backoff_seconds, cap=self.retry.max_backoff_seconds,
+                               jitter=self._jitter)
+
+    def _throttle(self, response: requests.Response) -> None:
+        """Slow down before the quota runs out, instead of running into 429s."""
+        left = _int_header(response, HEADER_RATE_LIMIT_LEFT)
+        reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
+        if left is None or reset_ms is None or left >= self.retry.low_quota_threshold:
+            return
+        self.stats.throttle_waits += 1
+        self._wait(reset_ms / 1000 / (left + 1))
+
+    def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            self.stats.seconds_waited += seconds
+            self._sleep(seconds)
+
+    @staticmethod
+    def _expect_object(body: Any, path: str) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise InvalidResponse("BigCommerce's answer was not the expected JSON object.", path=path)
+        return body
+
+    @staticmethod
+    def _expect_list(body: Any, path: str) -> list[dict[str, Any]]:
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise InvalidResponse("BigCommerce's answer was not the expected JSON list.", path=path)
+        return body
+
+
+class _RateLimitedWithReset(Exception):
+    """Internal: a 429 that says when the quota resets."""
+
+    def __init__(self, reset_seconds: float) -> None:
+        super().__init__(reset_seconds)
+        self.reset_seconds = max(reset_seconds, 0.0)
+
+
+def _int_header(response: requests.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None

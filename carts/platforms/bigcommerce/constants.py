@@ -1,0 +1,36 @@
+"""Facts about the BigCommerce API that the client and its callers share."""
+from typing import Final
+
+OFFICIAL_API_HOST: Final = "api.bigcommerce.com"
+MAX_PAGE_SIZE: Final = 250  # the limit both v2 and v3 list endpoints accept at most
+
+# OAuth scopes the integration needs (api-accounts.mdx, "Store resource scopes").
+SCOPE_INFORMATION_READ: Final = "Information & Settings: read-only"
+SCOPE_PRODUCTS_READ: Final = "Products: read-only"
+SCOPE_ORDERS_READ: Final = "Orders: read-only"
+SCOPE_ORDERS_MODIFY: Final = "Orders: modify"
+
+# The 15 standard order statuses (orders.v2.oas2.yml, GET /order_statuses); merchants may relabel them.
+STANDARD_ORDER_STATUSES: Final[dict[int, str]] = {
+    0: "Incomplete",
+    1: "Pending",
+    2: "Shipped",
+    3: "Partially Shipped",
+    4: "Refunded",
+    5: "Cancelled",
+    6: "Declined",
+    7: "Awaiting Payment",
+    8: "Awaiting Pickup",
+    9: "Awaiting Shipment",
+    10: "Completed",
+    11: "Awaiting Fulfillment",
+    12: "Manual Verification Required",
+    13: "Disputed",
+    14: "Partially Refunded",
+}
+AWAITING_FULFILLMENT_STATUS_ID: Final = 11
+REVERSED_ORDER_STATUSES: Final = frozenset({4, 5, 6, 14})  # Refunded, Cancelled, Declined, Partially Refunded
+
+# Rate-limit headers (api-rate-limits.mdx); header names are case-insensitive.
+HEADER_RATE_LIMIT_RESET_MS: Final = "X-Rate-Limit-Time-Reset-Ms"
+HEADER_RATE_LIMIT_LEFT: Final = "X-Rate-Limit-Requests-Left"

@@ -1,0 +1,151 @@
+"""One run on a cart (an items import, an orders import, an auto-sync pass, Test Connection), from its log entry to its end.
+
+`cart_run` opens the run's log entry (or continues one a background task was given) and, when first
+asked, a session with the store. A store that fails, a setting still missing, or a database
+connection lost between two writes ends the run early with the reason the merchant reads; what was
+committed before stays. The caller closes the entry with `CartRun.finish` (outcome, counts, each
+failure's reason, and the API cost).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import InterfaceError, OperationalError, connection
+from django.utils import timezone
+
+from carts.models import Cart, CartLog
+from carts.platforms.base import NotReady, RequestStats, RetryPolicy, StoreAccess, StoreError, StoreSession
+from carts.stores import cart_store_open, store_failure_reason
+
+logger = logging.getLogger(__name__)
+
+DATABASE_CONNECTION_LOST = "the connection to the database was lost."
+
+
+def cart_log_start(*, cart: Cart, kind: str, total: int | None = None) -> CartLog:
+    """Open a log entry for something that runs on a cart (import, sync, test)."""
+    return CartLog.objects.create(company_id=cart.company_id, cart=cart, kind=kind, progress_total=total)
+
+
+def cart_log_progress(*, log: CartLog, done: int, total: int | None = None) -> None:
+    """Record progress for the page's progress bar, without touching the rest of the entry."""
+    fields = {"progress_done": done} if total is None else {"progress_done": done, "progress_total": total}
+    CartLog.objects.filter(pk=log.pk).update(**fields)
+    log.progress_done = done  # the entry the caller holds shows it too
+    if total is not None:
+        log.progress_total = total
+
+
+def cart_log_finish(
+    *,
+    log: CartLog,
+    status: str,
+    summary: str,
+    counts: dict[str, int] | None = None,
+    failures: list[dict[str, str]] | None = None,
+    stats: RequestStats | None = None,
+) -> CartLog:
+    """Close a log entry with its outcome, counts, each failure's reason, and the API cost."""
+    log.status = status
+    log.summary = summary
+    log.finished_at = timezone.now()
+    log.counts = counts or {}
+    log.failures = failures or []
+    fields = ["status", "summary", "finished_at", "counts", "failures"]
+    if stats is not None:
+        log.api_requests = stats.requests
+        log.rate_limit_waits = stats.rate_limit_waits
+        fields += ["api_requests", "rate_limit_waits"]
+    log.save(update_fields=fields)  # progress is written by cart_log_progress; keep what it wrote
+    return log
+
+
+@dataclass
+class RunStop:
+    """Why a run ended early ('' when it did not), and what ended it, for callers that act on its kind."""
+
+    reason: str = ""
+    error: Exception | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.reason)
+
+    @property
+    def transient(self) -> bool:
+        """Whether running again later may succeed without anyone fixing anything."""
+        if isinstance(self.error, StoreError):
+            return self.error.transient
+        return isinstance(self.error, (OperationalError, InterfaceError))
+
+
+@contextmanager
+def run_stops_on_failure(*, cart: Cart, need: StoreAccess, connection_lost: str) -> Iterator[RunStop]:
+    """End the block early, keeping why in the RunStop, when a setting is missing, the store fails or the database goes.
+
+    `connection_lost` says what a lost database connection leaves behind and how to carry on.
+    """
+    stop = RunStop()
+    try:
+        yield stop
+    except NotReady as error:
+        stop.reason, stop.error = str(error), error
+    except StoreError as error:
+        stop.reason, stop.error = store_failure_reason(cart=cart, error=error, need=need), error
+    except (OperationalError, InterfaceError) as error:
+        if connection.in_atomic_block:
+            raise  # the caller's transaction is lost with the connection: the caller decides what to do
+        # A failover or a network cut between two writes: what was committed stays, and the run ends
+        # with its reason instead of its log being left running forever.
+        logger.exception("A run on cart %s lost its database connection", cart.pk)
+        connection.close_if_unusable_or_obsolete()  # the next query opens a new connection
+        stop.reason, stop.error = f"{DATABASE_CONNECTION_LOST} {connection_lost}", error
+
+
+@dataclass
+class CartRun:
+    """A run in progress: its cart, log entry and store session (opened when first used), and how it stopped."""
+
+    cart: Cart
+    log: CartLog
+    retry: RetryPolicy | None = None
+    stop: RunStop = field(default_factory=RunStop)
+    _store: StoreSession | None = None
+
+    @property
+    def store(self) -> StoreSession:
+        """The session with the cart's store, opened on first use (so opening it can fail like any call)."""
+        if self._store is None:
+            self._store = cart_store_open(cart=self.cart, retry=self.retry)
+        return self._store
+
+    @property
+    def stats(self) -> RequestStats | None:
+        """What the run cost in API requests (None when it never reached the store)."""
+        return self._store.stats if self._store is not None else None
+
+    def progress(self, *, done: int, total: int | None = None) -> None:
+        """Record progress for the page's progress bar."""
+        cart_log_progress(log=self.log, done=done, total=total)
+
+    def finish(self, *, status: str, summary: str, counts: dict[str, int] | None = None,
+               failures: list[dict[str, str]] | None = None) -> CartLog:
+        """Close the run's log entry with its outcome and the API cost."""
+        return cart_log_finish(log=self.log, status=status, summary=summary, counts=counts, failures=failures,
+                               stats=self.stats)
+
+
+@contextmanager
+def cart_run(*, cart: Cart, kind: str, need: StoreAccess, connection_lost: str, log: CartLog | None = None,
+             total: int | None = None, retry: RetryPolicy | None = None) -> Iterator[CartRun]:
+    """Open a run's log entry (unless `log` continues one) and end the block early with the reason when it fails."""
+    run = CartRun(cart=cart, log=log or cart_log_start(cart=cart, kind=kind, total=total), retry=retry)
+    try:
+        with run_stops_on_failure(cart=cart, need=need, connection_lost=connection_lost) as run.stop:
+            yield run
+    finally:
+        if run._store is not None:
+            run._store.close()

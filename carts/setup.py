@@ -1,0 +1,185 @@
+"""Setting a cart up: create, update, delete, and the rules its settings obey, whoever saves them.
+
+The cart screen, the admin, `cart add` and the demo all save through `cart_create` / `cart_update`,
+so Auto-sync can only be Running when its rule allows it, and auto-sync hears of every change that
+matters to it (a changed status list or cut-off makes the next pass read the orders whole).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+
+from carts.credential_storage import api_key_decrypt, api_key_encrypt, api_key_reencrypt
+from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs
+from carts.platforms import platform_named
+from carts.platforms.base import InvalidInput, NotReady
+from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
+from companies.models import Company
+
+
+# Sent once a cart's settings are saved (by cart_create or cart_update, whoever called them), so auto-sync keeps
+# its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed) and `switched_on`
+# (Auto-sync went from Stopped to Running). Auto-sync's state lives in the sync app, which depends on carts.
+cart_settings_saved = Signal()
+
+
+class AutoSyncNotReady(NotReady):
+    """Auto-sync cannot be Running with these settings; the message lists what to do first."""
+
+
+@dataclass(frozen=True)
+class CartSettings:
+    """Validated values from the cart settings screen, the admin or the `cart add` command."""
+
+    name: str
+    api_path: ApiPath
+    api_key: ApiKey | None  # None on edit: keep the stored key
+    import_as: str = ImportOrdersAs.CASH_SALE
+    import_status_ids: tuple[int, ...] = ()
+    import_orders_from: datetime.date | None = None
+    auto_sync: str = AutoSync.STOPPED
+    sync_interval_minutes: int = 15
+    web_customer_name: str = "Web customer"
+    create_missing_items: bool = False
+
+    @classmethod
+    def of_cart(cls, cart: Cart) -> CartSettings:
+        """The cart's current settings, keeping its stored key."""
+        return cls(
+            name=cart.name,
+            api_path=parse_api_path(cart.api_path, allowed_hosts=bigcommerce_allowed_hosts()),
+            api_key=None,
+            import_as=cart.import_as,
+            import_status_ids=tuple(int(status_id) for status_id in cart.import_status_ids),
+            import_orders_from=cart.import_orders_from,
+            auto_sync=cart.auto_sync,
+            sync_interval_minutes=cart.sync_interval_minutes,
+            web_customer_name=cart.web_customer_name,
+            create_missing_items=cart.create_missing_items,
+        )
+
+
+@lru_cache(maxsize=8)
+def _allowed_hosts_for(entries: tuple[str, ...]) -> AllowedHosts:
+    return AllowedHosts.from_setting(entries)
+
+
+def bigcommerce_allowed_hosts() -> AllowedHosts:
+    """The official API host plus BIGCOMMERCE_EXTRA_API_HOSTS."""
+    return _allowed_hosts_for(tuple(settings.BIGCOMMERCE_EXTRA_API_HOSTS))
+
+
+def cart_credentials_changed(*, cart: Cart, api_path: ApiPath | None, api_key: ApiKey | None) -> bool:
+    """Whether a new URL or key (None: unchanged) differs from what the cart stores."""
+    path_changed = api_path is not None and str(api_path) != cart.api_path
+    key_changed = api_key is not None and api_key != api_key_decrypt(cart.api_key_encrypted)
+    return path_changed or key_changed
+
+
+def cart_auto_sync_refusal(*, cart: Cart | None, values: CartSettings) -> str:
+    """Why these settings cannot have Auto-sync Running ('' when they can, or when it is Stopped)."""
+    if values.auto_sync != AutoSync.RUNNING:
+        return ""
+    reasons = []
+    if not values.import_orders_from:
+        reasons.append("set 'Import orders from' so a first sync does not import years of history")
+    if not values.import_status_ids:
+        reasons.append("choose at least one status in 'Import Orders with Status'")
+    if cart is None or not cart.last_test_passed:
+        reasons.append("save the cart and pass Test Connection first")
+    elif cart_credentials_changed(cart=cart, api_path=values.api_path, api_key=values.api_key):
+        reasons.append("the URL or key changed: save with Auto-sync Stopped and pass Test Connection again")
+    return "Auto-sync cannot run yet: " + "; ".join(reasons) + "." if reasons else ""
+
+
+@dataclass(frozen=True)
+class _SettingsChange:
+    scope_changed: bool  # the statuses or the cut-off
+    switched_on: bool  # Auto-sync from Stopped to Running
+
+
+def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
+    refusal = cart_auto_sync_refusal(cart=cart if cart.pk else None, values=values)
+    if refusal:
+        raise AutoSyncNotReady(refusal)
+    change = _SettingsChange(
+        scope_changed=set(values.import_status_ids) != {int(status_id) for status_id in cart.import_status_ids}
+        or values.import_orders_from != cart.import_orders_from,
+        switched_on=values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING,
+    )
+    cart.name = values.name
+    cart.api_path = str(values.api_path)
+    cart.store_hash = values.api_path.store_hash
+    cart.import_as = values.import_as
+    cart.import_status_ids = list(values.import_status_ids)
+    cart.import_orders_from = values.import_orders_from
+    cart.auto_sync = values.auto_sync
+    cart.sync_interval_minutes = values.sync_interval_minutes
+    cart.web_customer_name = values.web_customer_name
+    cart.create_missing_items = values.create_missing_items
+    if values.api_key is not None:
+        cart.api_key_encrypted = api_key_encrypt(values.api_key)
+        cart.client_id_hint = Cart.hint_for(values.api_key.client_id)
+    return change
+
+
+@transaction.atomic
+def cart_create(*, company: Company, values: CartSettings) -> Cart:
+    """Create a BigCommerce cart for the company; AutoSyncNotReady if it asks to run before it can."""
+    if values.api_key is None:
+        raise InvalidInput("A new cart needs an API key.")
+    cart = Cart(company=company)
+    change = _apply_settings(cart, values)
+    cart.save()
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
+    return cart
+
+
+@transaction.atomic
+def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
+    """Save new settings; a changed URL or key forgets the last test, which no longer applies."""
+    credentials_changed = cart_credentials_changed(cart=cart, api_path=values.api_path, api_key=values.api_key)
+    change = _apply_settings(cart, values)
+    if credentials_changed:
+        cart.last_test_at = None
+        cart.last_test_passed = None
+        cart.last_test_message = ""
+    cart.save()
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
+    return cart
+
+
+def cart_delete(*, cart: Cart) -> None:
+    """Delete a cart with its log; imported items and transactions stay."""
+    cart.delete()
+
+
+def cart_order_status_choices(cart: Cart | None) -> list[tuple[int, str]]:
+    """Statuses to offer: the store's labels from its last successful fetch, else the platform's standard ones."""
+    labels = dict(platform_named(cart.platform if cart is not None else CartPlatform.BIGCOMMERCE).standard_order_statuses)
+    if cart is not None:
+        labels.update({int(status_id): label for status_id, label in cart.status_labels.items()})
+    return sorted(labels.items())
+
+
+def cart_rotate_credentials_keys() -> int:
+    """Re-encrypt every stored API key with the newest CREDENTIALS_ENCRYPTION_KEYS entry."""
+    rotated = 0
+    for cart in Cart.objects.only("pk", "api_key_encrypted").iterator():
+        Cart.objects.filter(pk=cart.pk).update(api_key_encrypted=api_key_reencrypt(cart.api_key_encrypted))
+        rotated += 1
+    return rotated
+
+
+def cart_get_by_name(*, company: Company, name: str) -> Cart:
+    """The company's cart with this name, or InvalidInput naming the carts that exist."""
+    try:
+        return Cart.objects.for_company(company).get(name=name)
+    except Cart.DoesNotExist:
+        names = ", ".join(Cart.objects.for_company(company).values_list("name", flat=True)) or "none"
+        raise InvalidInput(f"{company.account_number} has no cart named {name!r} (its carts: {names}).") from None

@@ -1,0 +1,129 @@
+"""What an orders import did: one outcome per order (imported, already imported, refused and why) and the totals."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from carts.platforms.base import RequestStats
+
+
+class Outcome(enum.StrEnum):
+    IMPORTED = "imported"
+    ALREADY_IMPORTED = "already_imported"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """An order line's product that matches no item."""
+
+    sku: str
+    name: str
+    product_id: int | None
+    variant_id: int | None
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    """What happened to one order: imported, already imported (with its transaction), or refused and why."""
+
+    order_id: int
+    outcome: Outcome
+    transaction_id: int | None = None
+    transaction_number: str = ""
+    reason: str = ""
+    missing_items: tuple[MissingItem, ...] = ()
+
+    @property
+    def message(self) -> str:
+        if self.outcome == Outcome.IMPORTED:
+            return f"Order {self.order_id}: imported as {self.transaction_number}."
+        if self.outcome == Outcome.ALREADY_IMPORTED:
+            return f"Order {self.order_id}: already imported as {self.transaction_number}; nothing was created."
+        return f"Order {self.order_id}: not imported — {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "outcome": self.outcome.value,
+            "transaction": self.transaction_number or None,
+            "reason": self.reason or None,
+            "missing_skus": [item.sku for item in self.missing_items],
+        }
+
+
+@dataclass
+class ImportResult:
+    """Per-order outcomes of an import, plus what stopped it early (a store that failed to answer)."""
+
+    outcomes: list[OrderOutcome] = field(default_factory=list)
+    stopped_reason: str = ""
+    created_item_skus: list[str] = field(default_factory=list)
+    api_requests: int = 0
+    log_id: int | None = None
+    stats: RequestStats | None = field(default=None, repr=False)
+
+    def _with(self, outcome: Outcome) -> list[OrderOutcome]:
+        return [entry for entry in self.outcomes if entry.outcome == outcome]
+
+    @property
+    def imported(self) -> list[OrderOutcome]:
+        return self._with(Outcome.IMPORTED)
+
+    @property
+    def already_imported(self) -> list[OrderOutcome]:
+        return self._with(Outcome.ALREADY_IMPORTED)
+
+    @property
+    def refused(self) -> list[OrderOutcome]:
+        return self._with(Outcome.REFUSED)
+
+    @property
+    def missing_items(self) -> list[MissingItem]:
+        """Every product that kept an order out, once each, by SKU."""
+        by_sku = {item.sku: item for entry in self.refused for item in entry.missing_items}
+        return [by_sku[sku] for sku in sorted(by_sku)]
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.refused and not self.stopped_reason
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "imported": len(self.imported),
+            "already_imported": len(self.already_imported),
+            "refused": len(self.refused),
+            "items_created": len(self.created_item_skus),
+        }
+
+    @property
+    def failures(self) -> list[dict[str, str]]:
+        """Each refusal as the cart log records it."""
+        failures = [{"reference": f"Order {entry.order_id}", "reason": entry.reason} for entry in self.refused]
+        if self.stopped_reason:
+            failures.append({"reference": "Store", "reason": self.stopped_reason})
+        return failures
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{len(self.imported)} imported"]
+        if self.already_imported:
+            parts.append(f"{len(self.already_imported)} already imported")
+        if self.refused:
+            parts.append(f"{len(self.refused)} not imported")
+        if self.created_item_skus:
+            parts.append(f"{len(self.created_item_skus)} missing items created")
+        text = "Orders: " + ", ".join(parts) + "."
+        return f"{text} Stopped early: {self.stopped_reason}" if self.stopped_reason else text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "counts": self.counts,
+            "stopped_reason": self.stopped_reason or None,
+            "orders": [entry.to_json() for entry in self.outcomes],
+            "created_items": self.created_item_skus,
+        }
+

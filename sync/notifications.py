@@ -1,0 +1,42 @@
+"""E-mails to a company's users about its cart's auto-sync: stopped, or failing pass after pass."""
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.core.mail import send_mail
+
+from carts.models import Cart
+from companies.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def company_users_notify(*, cart: Cart, subject: str, body: str) -> None:
+    """E-mail the company's active users; a mail server that is down is logged, never raised."""
+    recipients = list(
+        User.objects.filter(company_id=cart.company_id, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    try:
+        send_mail(f"Salesorder: {subject}", body, None, recipients, fail_silently=False)
+    except (smtplib.SMTPException, OSError):
+        # The cart page already says what happened; a mail server being down must not hide it.
+        logger.exception("Could not e-mail the users of company %s about cart %s", cart.company_id, cart.pk)
+
+
+def auto_sync_stopped_notify(*, cart: Cart, summary: str) -> None:
+    """Auto-sync was switched off because the connection stopped working: say why and how to resume."""
+    company_users_notify(cart=cart, subject=f"Auto-sync stopped for cart {cart.name}",
+                         body=f"{summary}\n\nFix it, pass Test Connection, then switch Auto-sync back to Running.")
+
+
+def auto_sync_failing_notify(*, cart: Cart, failures: int, reason: str) -> None:
+    """Several passes in a row failed to reach the store: say so once; auto-sync keeps trying."""
+    company_users_notify(
+        cart=cart,
+        subject=f"Auto-sync for cart {cart.name} keeps failing",
+        body=f"The last {failures} sync passes failed: {reason}\n"
+             "Auto-sync keeps trying; nothing is imported twice when it recovers.",
+    )

@@ -1,0 +1,32 @@
+"""Auto-sync on the worker: the beat tick and one pass per cart; each calls the same service as the screens and CLI."""
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from carts.platforms.base import backoff_seconds
+from sync.passes import PassOutcome, cart_sync_pass
+from sync.tick import due_carts_schedule
+
+
+@shared_task(ignore_result=True)
+def autosync_tick() -> int:
+    """Every tick: enqueue one pass per Running cart that is due; no API calls here."""
+    cart_ids = due_carts_schedule()
+    with cart_sync_task.app.producer_or_acquire() as producer:  # one broker connection for the whole tick
+        for cart_id in cart_ids:
+            cart_sync_task.apply_async((cart_id,), producer=producer)
+    return len(cart_ids)
+
+
+# A pass that runs longer than this is stopped, so one slow store cannot hold a worker for good;
+# the next pass carries on from the cursor and closes the interrupted pass's log entry.
+@shared_task(bind=True, ignore_result=True, soft_time_limit=settings.AUTOSYNC_PASS_TIME_LIMIT_SECONDS,
+             time_limit=settings.AUTOSYNC_PASS_TIME_LIMIT_SECONDS + 60)
+def cart_sync_task(self, cart_id: int, scheduled: bool = True) -> str:
+    """One auto-sync pass; a store that failed to answer is retried with exponential, jittered backoff."""
+    sync_pass = cart_sync_pass(cart_id=cart_id, scheduled=scheduled)
+    if sync_pass.outcome == PassOutcome.TRANSIENT_FAILURE and self.request.retries < settings.AUTOSYNC_RETRY_ATTEMPTS:
+        countdown = backoff_seconds(self.request.retries + 1, base=settings.AUTOSYNC_RETRY_BASE_SECONDS, cap=float("inf"))
+        raise self.retry(countdown=countdown, max_retries=settings.AUTOSYNC_RETRY_ATTEMPTS)
+    return sync_pass.outcome.value

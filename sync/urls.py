@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sync import views
+
+app_name = "sync"
+
+urlpatterns = [
+    path("setup/carts/<int:cart_id>/sync/", views.cart_sync, name="cart_sync"),
+    path("setup/carts/<int:cart_id>/sync/now/", views.cart_sync_now, name="cart_sync_now"),
+]
