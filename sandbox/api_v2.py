@@ -9,7 +9,8 @@ from decimal import Decimal
 from sandbox import query as params
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse
 from sandbox.dates import now_timestamp
-from sandbox.orders import FIRST_ORDER_ID, OrderNotPlaceable, RenderedOrder
+from sandbox.order_specs import EXCLUSIVE, RenderedOrder
+from sandbox.orders import FIRST_ORDER_ID, OrderNotPlaceable
 from sandbox.statuses import PENDING, STANDARD_STATUSES, STATUS_IDS
 from sandbox.store import SandboxStore
 
@@ -71,7 +72,7 @@ def get_store(store: SandboxStore, request: ApiRequest) -> ApiResponse:
         "plan_is_trial": False,
         "industry": "Home & Garden",
         "logo": [],
-        "is_price_entered_with_tax": False,
+        "is_price_entered_with_tax": store.orders.pricing != EXCLUSIVE,
         "store_id": 1_000_000 + store.seed,
         "default_channel_id": 1,
         "default_site_id": 1000,
@@ -316,7 +317,11 @@ def _consignments(rendered: RenderedOrder, v2_root: str, *, with_lines: bool) ->
             "line_items": lines if with_lines else [_link(v2_root, f"/orders/{order_id}/products/{line['id']}") for line in lines],
             "shipping_quotes": _link(v2_root, f"/orders/{order_id}/consignments/shipping/{address['id']}/shipping_quotes"),
         })
-    return {"pickups": [], "shipping": shipping, "downloads": [], "email": {"gift_certificates": []}}
+    digital = [line for line in rendered.lines if line["type"] == "digital"]
+    downloads = [{"recipient_email": rendered.order["billing_address"]["email"],
+                  "line_items": digital if with_lines else [_link(v2_root, f"/orders/{order_id}/products/{line['id']}")
+                                                            for line in digital]}] if digital else []
+    return {"pickups": [], "shipping": shipping, "downloads": downloads, "email": {"gift_certificates": []}}
 
 
 def _reject_unsupported_fields(body: dict, supported: set[str]) -> None:

@@ -207,7 +207,7 @@ def _product_json(product: Product, include: set[str]) -> dict:
     record = {
         "id": product.id,
         "name": product.name,
-        "type": "physical",
+        "type": product.type,
         "sku": product.sku,
         "description": product.description,
         "weight": float(product.weight),

@@ -47,6 +47,13 @@ def _integer(data: dict, name: str, default: int | None = None) -> int:
     return value
 
 
+def _strings(data: dict, name: str) -> list[str]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _BadRequest(f"'{name}' must be a list of strings")
+    return value
+
+
 def _stats(sandbox: "SandboxServer", data: dict) -> Answer:
     return 200, sandbox.store.stats()
 
@@ -75,7 +82,7 @@ def _place_order(sandbox: "SandboxServer", data: dict) -> Answer:
     order_id = sandbox.store.place_order(
         lines=[(_integer(line, "product_id"), line.get("variant_id"), _integer(line, "quantity", 1)) for line in lines],
         email=data.get("email"), customer_id=_integer(data, "customer_id", 0),
-        status_id=_integer(data, "status_id", 11))
+        status_id=_integer(data, "status_id", 11), coupon_codes=tuple(_strings(data, "coupons")))
     return 201, {"id": order_id, "order": sandbox.store.order(order_id).order}
 
 

@@ -18,6 +18,7 @@ from sandbox import control, storefront
 from sandbox.accounts import Account
 from sandbox.api import api_version, endpoint_template, handle_api_request, is_api_path
 from sandbox.apitypes import ApiResponse, error_body
+from sandbox.order_specs import EXCLUSIVE
 from sandbox.faults import DROP, RATE_LIMIT_NO_HEADERS, SERVER_ERROR, SLOW, TRUNCATE
 from sandbox.ratelimit import PLANS, RateLimitPlan
 from sandbox.store import SandboxStore
@@ -32,7 +33,8 @@ class SandboxServer:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, store_hash: str = "sandbox1", seed: int = 1,
                  products: int = 40, orders: int = 30, plan: str = "unlimited", faults: str | None = None,
                  state_file: str | Path | None = None, token: str | None = None,
-                 rate_limit_quota: int | None = None, rate_limit_window_ms: int | None = None) -> None:
+                 rate_limit_quota: int | None = None, rate_limit_window_ms: int | None = None,
+                 pricing: str = EXCLUSIVE) -> None:
         if plan not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}, got {plan!r}")
         rate_limit = PLANS[plan]
@@ -43,7 +45,7 @@ class SandboxServer:
         self.requested_port = port
         self.store = SandboxStore(store_hash=store_hash, seed=seed, products=products, orders=orders, plan_name=plan,
                                   rate_limit=rate_limit, faults=faults,
-                                  state_file=Path(state_file) if state_file else None, token=token)
+                                  state_file=Path(state_file) if state_file else None, token=token, pricing=pricing)
         self._http: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -5,16 +5,21 @@ merchant's test order placed today is still there after a restart.
 """
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from sandbox.accounts import Account, make_accounts, validate_scopes
 from sandbox.catalog import Catalog
 from sandbox.dates import now_timestamp
 from sandbox.faults import FaultInjector, FaultSpec
-from sandbox.orders import FLAT_RATE_SHIPPING_CENTS, OrderBook, OrderSpec, Person, RenderedOrder
+from sandbox.order_specs import EXCLUSIVE, FLAT_RATE_SHIPPING_CENTS, OrderSpec, Person, RenderedOrder
+from sandbox.orders import OrderBook
 from sandbox.ratelimit import RateLimiter, RateLimitPlan
 from sandbox.state import load_state, save_state
-from sandbox.statuses import AWAITING_FULFILLMENT, STANDARD_STATUSES, STATUS_IDS
+from sandbox.money import v2_money
+from sandbox.statuses import (
+    AWAITING_FULFILLMENT, COMPLETED, PARTIALLY_REFUNDED, PARTIALLY_SHIPPED, REFUNDED, SHIPPED, STANDARD_STATUSES, STATUS_IDS,
+)
 from sandbox.stats import RequestStats
 
 
@@ -23,12 +28,12 @@ class SandboxStore:
 
     def __init__(self, *, store_hash: str, seed: int, products: int, orders: int, plan_name: str,
                  rate_limit: RateLimitPlan | None, faults: str | None = None, state_file: Path | None = None,
-                 token: str | None = None) -> None:
+                 token: str | None = None, pricing: str = EXCLUSIVE) -> None:
         self.store_hash = store_hash
         self.seed = seed
         self.plan_name = plan_name
         self.catalog = Catalog(seed=seed, product_count=products)
-        self.orders = OrderBook(seed=seed, order_count=orders, catalog=self.catalog)
+        self.orders = OrderBook(seed=seed, order_count=orders, catalog=self.catalog, pricing=pricing)
         self.accounts: dict[str, Account] = make_accounts(seed=seed, full_access_token=token)
         self.status_labels = {status.id: status.name for status in STANDARD_STATUSES}
         self.rate_limiter = RateLimiter(rate_limit)
@@ -46,7 +51,8 @@ class SandboxStore:
     def place_order(self, *, lines: list[tuple[int, int | None, int]], email: str | None = None, customer_id: int = 0,
                     first_name: str = "Test", last_name: str = "Shopper", status_id: int = AWAITING_FULFILLMENT,
                     customer_message: str = "", order_source: str = "www",
-                    payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS) -> int:
+                    payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS,
+                    coupon_codes: tuple[str, ...] = ()) -> int:
         """Place an order of catalog products as the storefront checkout does; returns its id.
 
         Raises OrderNotPlaceable (a ValueError) with a shopper-readable reason.
@@ -63,7 +69,8 @@ class SandboxStore:
                 person = Person(person.first_name, person.last_name, email, person.phone, person.address_index)
             spec = self.orders.new_spec(lines=lines, person=person, customer_id=customer_id, status_id=status_id,
                                         customer_message=customer_message, order_source=order_source,
-                                        payment_method=payment_method, shipping_cents=shipping_cents)
+                                        payment_method=payment_method, shipping_cents=shipping_cents,
+                                        coupon_codes=coupon_codes)
             self.orders.add(spec, status_id=status_id, created_at=now_timestamp())
             self._save()
             return spec.id
@@ -73,6 +80,7 @@ class SandboxStore:
         if not self.orders.exists(order_id):
             return None
         rendered = self.orders.render(order_id)
+        _apply_created_state(rendered, self.orders.original_status(order_id))
         label = self.status_labels[rendered.order["status_id"]]
         rendered.order["status"] = rendered.order["custom_status"] = label
         return rendered
@@ -162,7 +170,7 @@ class SandboxStore:
 
     def _identity(self) -> dict[str, object]:
         return {"store_hash": self.store_hash, "seed": self.seed, "products": len(self.catalog.live_ids),
-                "orders": self.orders.generated_count}
+                "orders": self.orders.generated_count, "pricing": self.orders.pricing}
 
     def state(self) -> dict[str, object]:
         """Everything changed since the store was generated, as the state file holds it."""
@@ -188,7 +196,8 @@ class SandboxStore:
         saved_identity = {key: data.get(key) for key in self._identity()}
         if saved_identity != self._identity():
             raise ValueError(f"{path} was saved by a sandbox started with {saved_identity}, not {self._identity()}; "
-                             "start with the same --store-hash, --seed, --products and --orders, or use another --state file")
+                             "start with the same --store-hash, --seed, --products, --orders and --pricing, "
+                             "or use another --state file")
         for placed in data["placed_orders"]:
             spec = OrderSpec.from_json(placed["spec"])
             self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
@@ -199,3 +208,23 @@ class SandboxStore:
             if name in self.accounts:
                 self.accounts[name].scopes = tuple(saved["scopes"])
                 self.accounts[name].revoked = saved["revoked"]
+
+
+def _apply_created_state(rendered: RenderedOrder, status: int) -> None:
+    """Shipped quantities and refunds of the status the order was created in."""
+    order, lines = rendered.order, rendered.lines
+    shipped_lines = lines if status in (SHIPPED, COMPLETED) else (lines[:1] if status == PARTIALLY_SHIPPED else [])
+    for line in shipped_lines:
+        line["quantity_shipped"] = line["quantity"]
+    for address in rendered.shipping_addresses:
+        address["items_shipped"] = sum(line["quantity"] for line in shipped_lines if line["order_address_id"] == address["id"])
+    refunded_lines = lines if status == REFUNDED else lines[:1] if status == PARTIALLY_REFUNDED else []
+    for line in refunded_lines:
+        line["is_refunded"] = True
+        line["quantity_refunded"] = line["quantity"]
+    refunded = Decimal(order["total_inc_tax"]) if status == REFUNDED else sum(
+        (Decimal(line["discounted_total_inc_tax"]) for line in refunded_lines), Decimal(0))
+    order["refunded_amount"] = v2_money(refunded)
+    order["items_shipped"] = sum(line["quantity_shipped"] for line in lines)
+    if refunded_lines:
+        order["payment_status"] = "refunded" if status == REFUNDED else "partially refunded"

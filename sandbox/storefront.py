@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
 from sandbox.dates import rfc2822
+from sandbox.order_specs import STORE_TAX
 from sandbox.orders import OrderNotPlaceable
 from sandbox.statuses import AWAITING_FULFILLMENT, STANDARD_STATUSES
 
@@ -111,15 +112,23 @@ def _checkout(sandbox: "SandboxServer", form: dict[str, str], error: str = "") -
                       for name, value in form.items() if name.startswith(("quantity_", "variant_")))
     message = f"<p class='notice error' role='alert'>{escape(error)}</p>" if error else ""
     return (402 if error else 200), _layout("Checkout", f"""{message}
-<ul>{summary}</ul><p>Flat-rate shipping {_money(10)}; tax at the store's rate.</p>
+<ul>{summary}</ul><p>Flat-rate shipping {_money(10)}; {_tax_note(sandbox)}.</p>
 <form method='post' action='/storefront/pay'>{carried}
 <p><label>Name <input name='name' required value='{escape(form.get('name', 'Test Shopper'))}'></label></p>
 <p><label>Email <input name='email' type='email' required value='{escape(form.get('email', 'test.shopper@example.com'))}'></label></p>
+<p><label>Coupon code <input name='coupon' value='{escape(form.get('coupon', ''))}' placeholder='SAVE10'></label>
+<small>Optional: SAVE10, WELCOME5 or S2549JM0Y.</small></p>
 <p><label>Card number <input name='card_number' required inputmode='numeric' placeholder='4111 1111 1111 1111'></label></p>
 <p><label>Expiry <input name='expiry' placeholder='12/30'></label> <label>CVV <input name='cvv' size='4'></label>
 <label>Name on card <input name='card_name'></label></p>
 <p><small>Test cards: 4111 1111 1111 1111 is approved; a card ending 0002 is declined.</small></p>
 <button>Place order</button></form>"""), {}
+
+
+def _tax_note(sandbox: "SandboxServer") -> str:
+    rate, inclusive = STORE_TAX[sandbox.store.orders.pricing]
+    percent = f"{(rate * 100).normalize():f}%"
+    return f"prices include {percent} VAT" if inclusive else f"{percent} tax on top, after any coupon"
 
 
 def _pay(sandbox: "SandboxServer", form: dict[str, str]) -> Page:
@@ -134,7 +143,8 @@ def _pay(sandbox: "SandboxServer", form: dict[str, str]) -> Page:
     try:
         order_id = sandbox.store.place_order(lines=_chosen_lines(sandbox, form), email=form.get("email") or None,
                                              first_name=first_name or "Test", last_name=last_name or "Shopper",
-                                             status_id=AWAITING_FULFILLMENT)
+                                             status_id=AWAITING_FULFILLMENT,
+                                             coupon_codes=tuple(filter(None, [form.get("coupon", "").strip()])))
     except OrderNotPlaceable as error:
         return _checkout(sandbox, form, str(error))
     order = sandbox.store.order(order_id).order

@@ -64,9 +64,13 @@ def test_order_count_matches_the_spec(specs, store, session):
 
 def test_each_order_and_its_sub_resources_match_the_spec(specs, store, session):
     for order_id in range(100, 140):
+        digital = store.store.order(order_id).order["order_is_digital"]
         for path, params in ((f"/orders/{order_id}", {}), (f"/orders/{order_id}/products", {"limit": 250}),
                              (f"/orders/{order_id}/shipping_addresses", {})):
             response = session.get(v2(store, path), params=params)
+            if digital and path.endswith("shipping_addresses"):
+                assert response.status_code == 204, path  # a download-only order has no shipping address
+                continue
             assert response.status_code == 200, path
             assert_valid(specs["orders"], response)
         coupons = session.get(v2(store, f"/orders/{order_id}/coupons"))
