@@ -6,20 +6,25 @@ from dataclasses import dataclass, field
 from sandbox.seeded import record_random
 
 INFORMATION, PRODUCTS, ORDERS = "information", "products", "orders"
+TRANSACTIONS, INVENTORY = "transactions", "inventory"
+ANY = "any"  # webhooks: the default scope every API account has
 # Each resource's modify and read-only scope (api-accounts.mdx, "Store resource scopes").
 SCOPES = {
     INFORMATION: ("store_v2_information", "store_v2_information_read_only"),
     PRODUCTS: ("store_v2_products", "store_v2_products_read_only"),
     ORDERS: ("store_v2_orders", "store_v2_orders_read_only"),
+    TRANSACTIONS: ("store_v2_transactions", "store_v2_transactions_read_only"),
+    INVENTORY: ("store_inventory", "store_inventory_read_only"),
 }
 READ_METHODS = frozenset({"GET", "HEAD"})
-_FULL_SCOPES = ("store_v2_information_read_only", "store_v2_products_read_only", "store_v2_orders")
+_FULL_SCOPES = ("store_v2_information_read_only", "store_v2_products_read_only", "store_v2_orders", "store_inventory")
 ACCOUNT_SCOPES = {
     "full": _FULL_SCOPES,
     "no-products": ("store_v2_information_read_only", "store_v2_orders"),
     "no-orders": ("store_v2_information_read_only", "store_v2_products_read_only"),
     "orders-read-only": ("store_v2_information_read_only", "store_v2_products_read_only", "store_v2_orders_read_only"),
     "no-information": ("store_v2_products_read_only", "store_v2_orders"),
+    "no-inventory": ("store_v2_information_read_only", "store_v2_products_read_only", "store_v2_orders"),
 }
 _TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -37,6 +42,8 @@ class Account:
 
     def allows(self, resource: str, method: str) -> bool:
         """Whether the scopes let this method through to the resource: read-only scopes allow GET and HEAD only."""
+        if resource == ANY:
+            return True
         modify, read_only = SCOPES[resource]
         return modify in self.scopes or (read_only in self.scopes and method in READ_METHODS)
 

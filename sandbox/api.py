@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from sandbox import api_v2, api_v3
-from sandbox.accounts import INFORMATION, ORDERS, PRODUCTS
+from sandbox import api_refunds, api_v2, api_v3
+from sandbox.accounts import INFORMATION, ORDERS, PRODUCTS, TRANSACTIONS
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse, error_body
 from sandbox.ratelimit import RateLimitDecision
 from sandbox.store import SandboxStore
@@ -24,13 +24,18 @@ Handler = Callable[..., ApiResponse]
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One endpoint: method, version, path template and the OAuth resource its scope belongs to."""
+    """One endpoint: method, version, path template and the OAuth resources whose scopes (any one) allow it."""
 
     method: str
     version: str
     template: str
-    resource: str
+    resource: str | tuple[str, ...]
     handler: Handler
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        """The resources any of whose scopes lets a request through."""
+        return self.resource if isinstance(self.resource, tuple) else (self.resource,)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -60,6 +65,9 @@ ROUTES = (
     Route("GET", "v3", "/catalog/products/{product_id}/variants", PRODUCTS, api_v3.list_product_variants),
     Route("GET", "v3", "/catalog/products/{product_id}/variants/{variant_id}", PRODUCTS, api_v3.get_product_variant),
     Route("GET", "v3", "/catalog/variants", PRODUCTS, api_v3.list_variants),
+    Route("GET", "v3", "/orders/{order_id}/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_order_refunds),
+    Route("GET", "v3", "/orders/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_refunds),
+    Route("GET", "v3", "/orders/payment_actions/refunds/{refund_id}", (ORDERS, TRANSACTIONS), api_refunds.get_refund),
 )
 _COMPILED_ROUTES = [(route, route.pattern) for route in ROUTES]
 
@@ -111,7 +119,7 @@ def _answer(store: SandboxStore, store_hash: str, version: str, path: str, metho
             return _error(version, 405, f"The method {method} is not supported on this resource.", quota, endpoint,
                           {"Allow": ", ".join(sorted(allowed_methods))})
         return _error(version, 404, "The requested resource was not found.", quota, endpoint)
-    if not account.allows(route.resource, method):
+    if not any(account.allows(resource, method) for resource in route.resources):
         return _error(version, 403, "You don't have a required scope to access the endpoint.", quota, endpoint)
     request = ApiRequest(method=method, version=version, path=path, query=dict(parse_qsl(query_string, keep_blank_values=True)),
                          body=body, api_root=f"{base_url}/stores/{store.store_hash}")

@@ -54,7 +54,7 @@ def list_products(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     product_ids = _select_products(store.catalog, request.query)
     page_ids = product_ids[(page - 1) * limit:page * limit]
     data = [_fields(_product_json(store.catalog.product(product_id), include), request.query) for product_id in page_ids]
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(product_ids), len(data), page, limit)})
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(product_ids), len(data), page, limit)})
 
 
 def get_product(store: SandboxStore, request: ApiRequest, product_id: int) -> ApiResponse:
@@ -70,7 +70,7 @@ def list_product_variants(store: SandboxStore, request: ApiRequest, product_id: 
     product = _require_product(store.catalog, product_id)
     page, limit = params.paging(request.query)
     data = [_fields(_variant_json(variant, product), request.query) for variant in product.variants[(page - 1) * limit:page * limit]]
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(product.variants), len(data), page, limit)})
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(product.variants), len(data), page, limit)})
 
 
 def get_product_variant(store: SandboxStore, request: ApiRequest, product_id: int, variant_id: int) -> ApiResponse:
@@ -93,7 +93,7 @@ def list_variants(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     for variant_id in variant_ids[(page - 1) * limit:page * limit]:
         product = catalog.product(catalog.product_of_variant(variant_id))
         data.append(_fields(_variant_json(product.variant(variant_id), product), request.query))
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(variant_ids), len(data), page, limit)})
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(variant_ids), len(data), page, limit)})
 
 
 def _require_product(catalog: Catalog, product_id: int) -> Product:
@@ -173,7 +173,8 @@ def _select_variants(catalog: Catalog, query: dict[str, str]) -> list[int]:
     return variant_ids
 
 
-def _pagination(query: dict[str, str], total: int, count: int, page: int, limit: int) -> dict:
+def pagination(query: dict[str, str], total: int, count: int, page: int, limit: int) -> dict:
+    """The v3 `meta` of a page: totals and links that keep the other query parameters."""
     total_pages = math.ceil(total / limit)
     others = {name: value for name, value in query.items() if name not in _PAGE_PARAMS}
 

@@ -2,9 +2,12 @@
 
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from sandbox.api_refunds import refund_json
 from sandbox.orders import OrderNotPlaceable
+from sandbox.refunds import RefundRequest
 
 if TYPE_CHECKING:  # the server imports this module
     from sandbox.server import SandboxServer
@@ -91,6 +94,39 @@ def _set_status(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
     return 200, sandbox.store.order(int(order_id)).order
 
 
+def _refund_request(data: dict) -> RefundRequest:
+    lines = data.get("lines", [])
+    shipping = data.get("shipping", [])
+    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+        raise _BadRequest("'lines' must be a list of {id, quantity} (order product ids and units to refund)")
+    if not isinstance(shipping, list) or not all(isinstance(entry, dict) for entry in shipping):
+        raise _BadRequest("'shipping' must be a list of {address_id, amount}; leave out amount for all that is left")
+    if not isinstance(data.get("all", False), bool):
+        raise _BadRequest("'all' must be true or false")
+    amounts = {}
+    for entry in shipping:
+        try:
+            amounts[_integer(entry, "address_id")] = None if entry.get("amount") is None else Decimal(str(entry["amount"]))
+        except InvalidOperation:
+            raise _BadRequest(f"the shipping amount {entry['amount']!r} is not a number, e.g. \"4.50\"") from None
+    return RefundRequest(lines={_integer(line, "id"): _integer(line, "quantity") for line in lines}, shipping=amounts,
+                         everything=data.get("all", False), reason=str(data.get("reason", "")))
+
+
+def _refund(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
+    refund = sandbox.store.refund_order(int(order_id), _refund_request(data))
+    return 201, {"refund": refund_json(refund), "order": sandbox.store.order(int(order_id)).order}
+
+
+def _refunds(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
+    return 200, [refund_json(refund) for refund in sandbox.store.refunds_of(int(order_id))]
+
+
+def _cancel(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
+    sandbox.store.cancel_order(int(order_id))
+    return 200, sandbox.store.order(int(order_id)).order
+
+
 def _rename_status(sandbox: "SandboxServer", data: dict, status_id: str) -> Answer:
     if not isinstance(data.get("label"), str):
         raise _BadRequest("'label' must be a string")
@@ -131,6 +167,9 @@ _ROUTES = (
     ("PUT", r"/_sandbox/faults", _set_faults),
     ("POST", r"/_sandbox/orders", _place_order),
     ("POST", r"/_sandbox/orders/(\d+)/status", _set_status),
+    ("POST", r"/_sandbox/orders/(\d+)/refunds", _refund),
+    ("GET", r"/_sandbox/orders/(\d+)/refunds", _refunds),
+    ("POST", r"/_sandbox/orders/(\d+)/cancel", _cancel),
     ("POST", r"/_sandbox/statuses/(\d+)/label", _rename_status),
     ("POST", r"/_sandbox/accounts/([\w-]+)/revoke", _revoke),
     ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sandbox import control, storefront
+from sandbox import admin, control, storefront
 from sandbox.accounts import Account
 from sandbox.api import api_version, endpoint_template, handle_api_request, is_api_path
 from sandbox.apitypes import ApiResponse, error_body
@@ -163,7 +163,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 status, payload = control.handle(sandbox, self.command, url.path, body)
                 self._send_json(status, payload)
             else:
-                status, html, headers = storefront.handle(sandbox, self.command, url.path, url.query, body)
+                pages = admin if url.path.startswith("/admin/") else storefront
+                status, html, headers = pages.handle(sandbox, self.command, url.path, url.query, body)
                 self._send(status, html.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8", **headers})
         except (TimeoutError, ConnectionError):
             self.close_connection = True

@@ -5,7 +5,6 @@ merchant's test order placed today is still there after a restart.
 """
 
 import threading
-from decimal import Decimal
 from pathlib import Path
 
 from sandbox.accounts import Account, make_accounts, validate_scopes
@@ -13,13 +12,11 @@ from sandbox.catalog import Catalog
 from sandbox.dates import now_timestamp
 from sandbox.faults import FaultInjector, FaultSpec
 from sandbox.order_specs import EXCLUSIVE, FLAT_RATE_SHIPPING_CENTS, OrderSpec, Person, RenderedOrder
-from sandbox.orders import OrderBook
+from sandbox.orders import FIRST_ORDER_ID, OrderBook
 from sandbox.ratelimit import RateLimiter, RateLimitPlan
 from sandbox.state import load_state, save_state
-from sandbox.money import v2_money
-from sandbox.statuses import (
-    AWAITING_FULFILLMENT, COMPLETED, PARTIALLY_REFUNDED, PARTIALLY_SHIPPED, REFUNDED, SHIPPED, STANDARD_STATUSES, STATUS_IDS,
-)
+from sandbox.refunds import Refund, RefundBook, RefundRequest, apply_refunds, provider_for, refund_items, status_after
+from sandbox.statuses import AWAITING_FULFILLMENT, CANCELLED, STANDARD_STATUSES, STATUS_IDS
 from sandbox.stats import RequestStats
 
 
@@ -34,6 +31,9 @@ class SandboxStore:
         self.plan_name = plan_name
         self.catalog = Catalog(seed=seed, product_count=products)
         self.orders = OrderBook(seed=seed, order_count=orders, catalog=self.catalog, pricing=pricing)
+        self.refunds = RefundBook(generated_count=orders, first_order_id=FIRST_ORDER_ID,
+                                  original_status=self.orders.original_status,
+                                  date_created=lambda order_id: self.orders.date_created[self.orders.position(order_id)])
         self.accounts: dict[str, Account] = make_accounts(seed=seed, full_access_token=token)
         self.status_labels = {status.id: status.name for status in STANDARD_STATUSES}
         self.rate_limiter = RateLimiter(rate_limit)
@@ -80,7 +80,7 @@ class SandboxStore:
         if not self.orders.exists(order_id):
             return None
         rendered = self.orders.render(order_id)
-        _apply_created_state(rendered, self.orders.original_status(order_id))
+        apply_refunds(rendered, self.refunds.of(rendered))
         label = self.status_labels[rendered.order["status_id"]]
         rendered.order["status"] = rendered.order["custom_status"] = label
         return rendered
@@ -90,6 +90,38 @@ class SandboxStore:
         if status_id not in STATUS_IDS:
             raise ValueError(f"status_id must be one of 0-14, got {status_id}")
         self._change_order(order_id, {"status_id": status_id})
+
+    def refunds_of(self, order_id: int) -> list[Refund]:
+        """The order's refunds, oldest first; raises KeyError for an unknown order."""
+        self._require_order(order_id)
+        return self.refunds.of(self.orders.render(order_id))
+
+    def refund_order(self, order_id: int, request: RefundRequest) -> Refund:
+        """Refund units of lines, shipping, or everything left, as the control panel's Refund does; returns the refund.
+
+        Updates refunded_amount, the lines' quantity_refunded and is_refunded, the status (Refunded once all
+        of it is refunded, else Partially Refunded) and date_modified. Raises RefundNotPossible saying why not.
+        """
+        with self._lock:
+            self._require_order(order_id)
+            as_created = self.orders.render(order_id)
+            earlier = self.refunds.of(as_created)
+            apply_refunds(as_created, earlier)
+            refund = Refund(id=self.refunds.next_id(), order_id=order_id, created=now_timestamp(),
+                            reason=request.reason.strip() or "Refunded in the sandbox admin.",
+                            items=refund_items(as_created, earlier, request),
+                            provider_id=provider_for(as_created.order["payment_method"]))
+            self.refunds.add(refund)
+            self._change_order(order_id, {"status_id": status_after(self.order(order_id))})
+            return refund
+
+    def cancel_order(self, order_id: int) -> None:
+        """Cancel an order (status Cancelled, date_modified bumped); like BigCommerce, no money moves."""
+        with self._lock:
+            self._require_order(order_id)
+            if self.orders.status_ids[self.orders.position(order_id)] == CANCELLED:
+                raise ValueError(f"Order {order_id} is already cancelled.")
+            self._change_order(order_id, {"status_id": CANCELLED})
 
     def set_order_archived(self, order_id: int, archived: bool) -> None:
         """Archive an order (is_deleted) or restore it."""
@@ -180,6 +212,7 @@ class SandboxStore:
                 "placed_orders": [{"spec": spec.to_json(), "date_created": self.orders.date_created[self.orders.position(order_id)]}
                                   for order_id, spec in self.orders.placed.items()],
                 "order_changes": {str(order_id): change for order_id, change in self._order_changes.items()},
+                "refunds": self.refunds.to_json(),
                 "status_labels": {str(status_id): label for status_id, label in self.status_labels.items()},
                 "accounts": {name: {"scopes": list(account.scopes), "revoked": account.revoked}
                              for name, account in self.accounts.items()},
@@ -201,6 +234,7 @@ class SandboxStore:
         for placed in data["placed_orders"]:
             spec = OrderSpec.from_json(placed["spec"])
             self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
+        self.refunds.restore(data.get("refunds", []))
         for order_id, change in data["order_changes"].items():
             self._apply_order_change(int(order_id), change)
         self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})
@@ -209,22 +243,3 @@ class SandboxStore:
                 self.accounts[name].scopes = tuple(saved["scopes"])
                 self.accounts[name].revoked = saved["revoked"]
 
-
-def _apply_created_state(rendered: RenderedOrder, status: int) -> None:
-    """Shipped quantities and refunds of the status the order was created in."""
-    order, lines = rendered.order, rendered.lines
-    shipped_lines = lines if status in (SHIPPED, COMPLETED) else (lines[:1] if status == PARTIALLY_SHIPPED else [])
-    for line in shipped_lines:
-        line["quantity_shipped"] = line["quantity"]
-    for address in rendered.shipping_addresses:
-        address["items_shipped"] = sum(line["quantity"] for line in shipped_lines if line["order_address_id"] == address["id"])
-    refunded_lines = lines if status == REFUNDED else lines[:1] if status == PARTIALLY_REFUNDED else []
-    for line in refunded_lines:
-        line["is_refunded"] = True
-        line["quantity_refunded"] = line["quantity"]
-    refunded = Decimal(order["total_inc_tax"]) if status == REFUNDED else sum(
-        (Decimal(line["discounted_total_inc_tax"]) for line in refunded_lines), Decimal(0))
-    order["refunded_amount"] = v2_money(refunded)
-    order["items_shipped"] = sum(line["quantity_shipped"] for line in lines)
-    if refunded_lines:
-        order["payment_status"] = "refunded" if status == REFUNDED else "partially refunded"

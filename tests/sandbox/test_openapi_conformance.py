@@ -104,6 +104,22 @@ def test_order_not_found_matches_the_spec(specs, store, session):
     assert response.json() == [{"status": 404, "message": "The requested resource was not found."}]
 
 
+def test_refunds_match_the_spec(specs, store, session):
+    product_id = store.store.examples()["simple_product"]
+    order_id = store.store.place_order(lines=[(product_id, None, 2)], coupon_codes=("WELCOME5",))
+    line_id = store.store.order(order_id).lines[0]["id"]
+    requests.post(f"{store.base_url}/_sandbox/orders/{order_id}/refunds", json={"lines": [{"id": line_id, "quantity": 1}]})
+    requests.post(f"{store.base_url}/_sandbox/orders/{order_id}/refunds", json={"all": True})
+    refunds = session.get(v3(store, f"/orders/{order_id}/payment_actions/refunds"))
+    assert len(refunds.json()["data"]) == 2
+    assert_valid(specs["orders_v3"], refunds)
+    every = session.get(v3(store, "/orders/payment_actions/refunds"), params={"limit": 250})
+    assert {"PRODUCT", "SHIPPING"} <= {item["item_type"] for record in every.json()["data"] for item in record["items"]}
+    assert_valid(specs["orders_v3"], every)
+    for record in every.json()["data"]:
+        assert_valid(specs["orders_v3"], session.get(v3(store, f"/orders/payment_actions/refunds/{record['id']}")))
+
+
 def test_catalog_summary_matches_the_spec(specs, store, session):
     assert_valid(specs["products"], session.get(v3(store, "/catalog/summary")))
 
