@@ -203,7 +203,8 @@ def create_order(store: SandboxStore, request: ApiRequest) -> ApiResponse:
             lines=lines, email=billing.get("email") or None, customer_id=_integer_field(body, "customer_id", 0),
             first_name=str(billing.get("first_name") or "Guest"), last_name=str(billing.get("last_name") or "Shopper"),
             status_id=status_id, customer_message=str(body.get("customer_message", "")), order_source="external",
-            payment_method=str(body.get("payment_method", "Manual")), shipping_cents=0)
+            payment_method=str(body.get("payment_method", "Manual")), shipping_cents=0,
+            billing_company=str(billing.get("company") or ""), billing_form_fields=_form_fields(billing))
     except OrderNotPlaceable as error:
         raise ApiError(400, str(error)) from None
     return _response(201, _order_json(store.order(order_id), request, _valid_includes(request.query)))
@@ -342,6 +343,13 @@ def _status_id(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value not in STATUS_IDS:
         raise ApiError(400, f"The field 'status_id' must be a status id from 0 to 14, got {value!r}.")
     return value
+
+
+def _form_fields(billing: dict) -> tuple[tuple[str, str], ...]:
+    entries = billing.get("form_fields", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) and "name" in entry for entry in entries):
+        raise ApiError(400, "The field 'billing_address.form_fields' must be a list of {name, value}.")
+    return tuple((str(entry["name"]), str(entry.get("value", ""))) for entry in entries)
 
 
 def _products_of(body: dict) -> list[dict]:

@@ -32,8 +32,8 @@ SPECIAL_ORDERS: dict[str, int | None] = {
     "registered_customer_order": None,
     "order_120_lines": statuses.AWAITING_FULFILLMENT,
     "deleted_product_order": statuses.COMPLETED,
-    "tax_exclusive_order": None,  # before tax_inclusive_order: a switched store's older orders are the exclusive ones
     "tax_inclusive_order": None,
+    "tax_exclusive_order": None,
     "zero_tax_order": None,
     "other_currency_order": None,
     "coupon_order": None,
@@ -88,8 +88,11 @@ class OrderBook:
         self.placed: dict[int, OrderSpec] = {}
         # A status changed at run time must not change what a generated order was created (and paid) as.
         self.original_statuses: dict[int, int] = {}
-        self.special_kinds = {position * order_count // len(SPECIAL_ORDERS): kind
-                              for position, kind in enumerate(SPECIAL_ORDERS)}
+        kinds = list(SPECIAL_ORDERS)
+        if pricing == SWITCHED:  # its older orders are the exclusive ones, so the exclusive example comes first
+            first, second = kinds.index("tax_inclusive_order"), kinds.index("tax_exclusive_order")
+            kinds[first], kinds[second] = kinds[second], kinds[first]
+        self.special_kinds = {position * order_count // len(kinds): kind for position, kind in enumerate(kinds)}
         free = [position for position in range(order_count) if position not in self.special_kinds]
         spread = len(free) >= len(FEATURE_ORDERS)
         self.feature_kinds: dict[int, set[str]] = {}
@@ -224,7 +227,8 @@ class OrderBook:
     def new_spec(self, *, lines: list[tuple[int, int | None, int]], person: Person, customer_id: int,
                  status_id: int, customer_message: str = "", order_source: str = "www",
                  payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS,
-                 coupon_codes: tuple[str, ...] = ()) -> OrderSpec:
+                 coupon_codes: tuple[str, ...] = (), billing_company: str = "",
+                 billing_form_fields: tuple[tuple[str, str], ...] = ()) -> OrderSpec:
         """A spec for a new order of catalog products; raises OrderNotPlaceable with a shopper-readable reason."""
         if not lines:
             raise OrderNotPlaceable("An order needs at least one product.")
@@ -252,7 +256,8 @@ class OrderBook:
                          original_status=status_id, tax_rate=tax_rate, tax_inclusive=tax_inclusive, coupons=coupons,
                          customer_message=customer_message, order_source=order_source, payment_method=payment_method,
                          payment_provider_id=_payment_provider_id(self.seed, order_id, payment_method, status_id),
-                         shipping_cents=shipping_cents)
+                         shipping_cents=shipping_cents, billing_company=billing_company,
+                         billing_form_fields=billing_form_fields)
 
     # Rendering.
 

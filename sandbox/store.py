@@ -52,7 +52,8 @@ class SandboxStore:
                     first_name: str = "Test", last_name: str = "Shopper", status_id: int = AWAITING_FULFILLMENT,
                     customer_message: str = "", order_source: str = "www",
                     payment_method: str = "Test Payment Gateway", shipping_cents: int = FLAT_RATE_SHIPPING_CENTS,
-                    coupon_codes: tuple[str, ...] = ()) -> int:
+                    coupon_codes: tuple[str, ...] = (), billing_company: str = "",
+                    billing_form_fields: tuple[tuple[str, str], ...] = ()) -> int:
         """Place an order of catalog products as the storefront checkout does; returns its id.
 
         Raises OrderNotPlaceable (a ValueError) with a shopper-readable reason.
@@ -70,7 +71,8 @@ class SandboxStore:
             spec = self.orders.new_spec(lines=lines, person=person, customer_id=customer_id, status_id=status_id,
                                         customer_message=customer_message, order_source=order_source,
                                         payment_method=payment_method, shipping_cents=shipping_cents,
-                                        coupon_codes=coupon_codes)
+                                        coupon_codes=coupon_codes, billing_company=billing_company,
+                                        billing_form_fields=billing_form_fields)
             self.orders.add(spec, status_id=status_id, created_at=now_timestamp())
             self._save()
             return spec.id

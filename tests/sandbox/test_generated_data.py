@@ -192,3 +192,14 @@ def test_a_store_of_100_000_products_and_orders_starts_in_seconds_and_serves_pag
     assert products.json()["meta"]["pagination"]["total"] == 100_000 and len(orders.json()) == 250
     assert startup < timedelta(seconds=10), startup  # about 1.5 s on the 2-core CI machine
     assert serving < timedelta(seconds=2), serving
+
+
+def test_an_order_of_downloads_only_has_no_shipping(sandbox):
+    order_id = sandbox.store.place_order(lines=[(sandbox.store.examples()["digital_product"], None, 2)])
+    session = api_session(sandbox)
+    order = session.get(v2(sandbox, f"/orders/{order_id}"), params={"include": "consignments.line_items",
+                                                                    "consignment_structure": "object"}).json()
+    assert order["order_is_digital"] is True and order["shipping_address_count"] == 0
+    assert order["shipping_cost_inc_tax"] == "0.0000" and order["consignments"]["shipping"] == []
+    assert [line["type"] for line in order["consignments"]["downloads"][0]["line_items"]] == ["digital"]
+    assert session.get(v2(sandbox, f"/orders/{order_id}/shipping_addresses")).status_code == 204
