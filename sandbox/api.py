@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from sandbox import api_refunds, api_v2, api_v3
-from sandbox.accounts import INFORMATION, ORDERS, PRODUCTS, TRANSACTIONS
+from sandbox import api_inventory, api_refunds, api_v2, api_v3
+from sandbox.accounts import INFORMATION, INVENTORY, ORDERS, PRODUCTS, TRANSACTIONS
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse, error_body
 from sandbox.ratelimit import RateLimitDecision
 from sandbox.store import SandboxStore
@@ -68,6 +68,8 @@ ROUTES = (
     Route("GET", "v3", "/orders/{order_id}/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_order_refunds),
     Route("GET", "v3", "/orders/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_refunds),
     Route("GET", "v3", "/orders/payment_actions/refunds/{refund_id}", (ORDERS, TRANSACTIONS), api_refunds.get_refund),
+    Route("PUT", "v3", "/inventory/adjustments/absolute", INVENTORY, api_inventory.adjust_absolute),
+    Route("GET", "v3", "/inventory/items", INVENTORY, api_inventory.list_items),
 )
 _COMPILED_ROUTES = [(route, route.pattern) for route in ROUTES]
 

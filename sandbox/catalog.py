@@ -272,6 +272,14 @@ class Catalog:
         """Every live variant's SKU by variant id, built on the first variant SKU filter."""
         return {variant.id: variant.sku for identifier in self.live_ids for variant in self.product(identifier).variants}
 
+    @cached_property
+    def variant_ids_by_sku(self) -> dict[str, list[int]]:
+        """The live variant ids of each SKU (several where products share one), built on first use."""
+        index: dict[str, list[int]] = {}
+        for variant_id, sku in self.variant_skus.items():
+            index.setdefault(sku, []).append(variant_id)
+        return index
+
     # Full records.
 
     def _build_product(self, product_id: int) -> Product | None:
@@ -319,9 +327,10 @@ class Catalog:
             return "none"  # nothing to count for a download
         if not has_options:
             return drawn
-        by_product = self.special_kinds.get(product_id) == "inherited_price_product" \
-            or self._draws["tracking"].fraction(product_id) < TRACKED_BY_PRODUCT_SHARE
-        return "product" if by_product else "variant"
+        kind = self.special_kinds.get(product_id)
+        if kind in ("inherited_price_product", "product_30_variants"):  # one of each, in every store
+            return "product" if kind == "inherited_price_product" else "variant"
+        return "product" if self._draws["tracking"].fraction(product_id) < TRACKED_BY_PRODUCT_SHARE else "variant"
 
     def is_digital(self, product_id: int) -> bool:
         """Whether the product is a download (type "digital"), without building its record."""

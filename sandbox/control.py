@@ -127,6 +127,18 @@ def _cancel(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
     return 200, sandbox.store.order(int(order_id)).order
 
 
+def _adjust_inventory(sandbox: "SandboxServer", data: dict) -> Answer:
+    if not isinstance(data.get("items"), list):
+        raise _BadRequest("'items' must be a list of {variant_id | product_id | sku, location_id, quantity}")
+    adjustment = sandbox.store.adjust_inventory(data["items"], reason=str(data.get("reason", "Set by the control API")),
+                                                source="admin")
+    return 201, adjustment.to_json()
+
+
+def _inventory_history(sandbox: "SandboxServer", data: dict) -> Answer:
+    return 200, [adjustment.to_json() for adjustment in sandbox.store.inventory.history]
+
+
 def _rename_status(sandbox: "SandboxServer", data: dict, status_id: str) -> Answer:
     if not isinstance(data.get("label"), str):
         raise _BadRequest("'label' must be a string")
@@ -175,4 +187,6 @@ _ROUTES = (
     ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),
     ("GET", r"/_sandbox/credentials", _credentials),
     ("GET", r"/_sandbox/examples", _examples),
+    ("POST", r"/_sandbox/inventory/adjustments", _adjust_inventory),
+    ("GET", r"/_sandbox/inventory/adjustments", _inventory_history),
 )

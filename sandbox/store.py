@@ -11,6 +11,7 @@ from sandbox.accounts import Account, make_accounts, validate_scopes
 from sandbox.catalog import Catalog
 from sandbox.dates import now_timestamp
 from sandbox.faults import FaultInjector, FaultSpec
+from sandbox.inventory import Adjustment, InventoryLedger
 from sandbox.order_specs import EXCLUSIVE, FLAT_RATE_SHIPPING_CENTS, OrderSpec, Person, RenderedOrder
 from sandbox.orders import FIRST_ORDER_ID, OrderBook
 from sandbox.ratelimit import RateLimiter, RateLimitPlan
@@ -34,6 +35,7 @@ class SandboxStore:
         self.refunds = RefundBook(generated_count=orders, first_order_id=FIRST_ORDER_ID,
                                   original_status=self.orders.original_status,
                                   date_created=lambda order_id: self.orders.date_created[self.orders.position(order_id)])
+        self.inventory = InventoryLedger(self.catalog)
         self.accounts: dict[str, Account] = make_accounts(seed=seed, full_access_token=token)
         self.status_labels = {status.id: status.name for status in STANDARD_STATUSES}
         self.rate_limiter = RateLimiter(rate_limit)
@@ -73,7 +75,10 @@ class SandboxStore:
                                         payment_method=payment_method, shipping_cents=shipping_cents,
                                         coupon_codes=coupon_codes, billing_company=billing_company,
                                         billing_form_fields=billing_form_fields)
-            self.orders.add(spec, status_id=status_id, created_at=now_timestamp())
+            created = now_timestamp()
+            self.orders.add(spec, status_id=status_id, created_at=created)
+            self.inventory.sell([(line.product_id, line.variant_id, line.quantity) for line in spec.lines],
+                                order_id=spec.id, at=created)
             self._save()
             return spec.id
 
@@ -124,6 +129,16 @@ class SandboxStore:
             if self.orders.status_ids[self.orders.position(order_id)] == CANCELLED:
                 raise ValueError(f"Order {order_id} is already cancelled.")
             self._change_order(order_id, {"status_id": CANCELLED})
+
+    def adjust_inventory(self, items: list[dict], *, reason: str, source: str) -> Adjustment:
+        """Set stock levels absolutely (the API's absolute adjustment, an admin edit); all items or none.
+
+        Raises InventoryRefused listing every item refused, in the words of inventory.v3.yml.
+        """
+        with self._lock:
+            adjustment = self.inventory.adjust_absolute(items, reason=reason, source=source, at=now_timestamp())
+            self._save()
+            return adjustment
 
     def set_order_archived(self, order_id: int, archived: bool) -> None:
         """Archive an order (is_deleted) or restore it."""
@@ -215,6 +230,7 @@ class SandboxStore:
                                   for order_id, spec in self.orders.placed.items()],
                 "order_changes": {str(order_id): change for order_id, change in self._order_changes.items()},
                 "refunds": self.refunds.to_json(),
+                "inventory": self.inventory.to_json(),
                 "status_labels": {str(status_id): label for status_id, label in self.status_labels.items()},
                 "accounts": {name: {"scopes": list(account.scopes), "revoked": account.revoked}
                              for name, account in self.accounts.items()},
@@ -237,6 +253,7 @@ class SandboxStore:
             spec = OrderSpec.from_json(placed["spec"])
             self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
         self.refunds.restore(data.get("refunds", []))
+        self.inventory.restore(data.get("inventory", {}))
         for order_id, change in data["order_changes"].items():
             self._apply_order_change(int(order_id), change)
         self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})

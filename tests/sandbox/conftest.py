@@ -1,5 +1,6 @@
 """Fixtures for the sandbox store's tests: fresh small stores, API sessions and the official OpenAPI specs."""
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 
 from sandbox.server import SandboxServer
 
@@ -20,6 +21,7 @@ SPEC_FILES = {
     "products": "products_catalog.v3.yml",
     "variants": "product-variants_catalog.v3.yml",
     "orders_v3": "orders.v3.yml",
+    "inventory": "inventory.v3.yml",
 }
 
 
@@ -89,5 +91,7 @@ def specs() -> dict[str, OpenAPI]:
         document = _relax(yaml.safe_load(path.read_text(encoding="utf-8")), name)
         version = "v2" if name in ("orders", "store") else "v3"
         document["servers"] = [{"url": f"/stores/{{store_hash}}/{version}", "variables": {"store_hash": {"default": "sandbox1"}}}]
-        loaded[name] = OpenAPI.from_dict(document)
+        # inventory.v3's errors are application/problem+json, which is JSON.
+        loaded[name] = OpenAPI.from_dict(document, config=Config(extra_media_type_deserializers={
+            "application/problem+json": json.loads}))
     return loaded

@@ -120,6 +120,22 @@ def test_refunds_match_the_spec(specs, store, session):
         assert_valid(specs["orders_v3"], session.get(v3(store, f"/orders/payment_actions/refunds/{record['id']}")))
 
 
+def test_inventory_adjustments_and_items_match_the_spec(specs, store, session):
+    product = store.store.catalog.product(store.store.examples()["product_30_variants"])
+    adjusted = session.put(v3(store, "/inventory/adjustments/absolute"), json={"reason": "Count", "items": [
+        {"location_id": 1, "variant_id": variant.id, "quantity": 3} for variant in product.variants]})
+    assert adjusted.status_code == 200
+    assert_valid(specs["inventory"], adjusted)
+    refused = session.put(v3(store, "/inventory/adjustments/absolute"), json={"items": [
+        {"location_id": 1, "product_id": product.id, "quantity": 3}]})
+    assert refused.status_code == 422
+    assert_valid(specs["inventory"], refused)
+    for params in ({"limit": 1000}, {"product_id:in": product.id}, {"sku:in": product.variants[0].sku}):
+        items = session.get(v3(store, "/inventory/items"), params=params)
+        assert items.status_code == 200 and items.json()["data"]
+        assert_valid(specs["inventory"], items)
+
+
 def test_catalog_summary_matches_the_spec(specs, store, session):
     assert_valid(specs["products"], session.get(v3(store, "/catalog/summary")))
 
