@@ -1,4 +1,4 @@
-"""The admin page: orders (status, refund, cancel) and status labels; inventory has its own module.
+"""The admin page: orders (status, refund, cancel, ship) and status labels; inventory has its own module.
 
 Every action calls the same store method the control API calls, and redirects to a page saying what
 was done; bad input answers 400 with what is wrong.
@@ -56,6 +56,10 @@ def _order_action(sandbox: "SandboxServer", method: str, order_id: int, action: 
         if action == ["cancel"] and method == "POST":
             store.cancel_order(order_id)
             return redirect(back, f"Order {order_id} is cancelled.")
+        if action == ["shipments"] and method == "POST":
+            shipment = store.create_shipment(order_id, _shipment_body(store.order(order_id), form), source="admin")
+            return redirect(back, f"Shipment {shipment['id']} of order {order_id} created; the order is now "
+                                  f"{store.order(order_id).order['status']}.")
     except ValueError as error:
         return bad_request(str(error), back)
     return 404, layout("Not found", "<p>There is no such order action.</p>"), {}
@@ -74,22 +78,39 @@ def _number(form: dict[str, str], name: str, label: str) -> Decimal | None:
     return value
 
 
+def _units(form: dict[str, str], name: str, label: str) -> int | None:
+    quantity = _number(form, name, label)
+    if quantity is not None and quantity != quantity.to_integral_value():
+        raise ValueError(f"{label} must be a whole number; got {quantity}.")
+    return None if quantity is None else int(quantity)
+
+
 def _refund_request(rendered, form: dict[str, str]) -> RefundRequest:
     if form.get("action") == "everything":
         return RefundRequest(lines={}, shipping={}, everything=True, reason=form.get("reason", ""))
     lines = {}
     for line in rendered.lines:
-        quantity = _number(form, f"refund_line_{line['id']}", f"The quantity to refund of line {line['id']}")
+        quantity = _units(form, f"refund_line_{line['id']}", f"The quantity to refund of line {line['id']}")
         if quantity:
-            if quantity != quantity.to_integral_value():
-                raise ValueError(f"The quantity to refund of line {line['id']} must be a whole number; got {quantity}.")
-            lines[line["id"]] = int(quantity)
+            lines[line["id"]] = quantity
     shipping = {}
     for address in rendered.shipping_addresses:
         amount = _number(form, f"refund_shipping_{address['id']}", f"The shipping to refund of address {address['id']}")
         if amount:
             shipping[address["id"]] = amount.quantize(Decimal("0.01"))
     return RefundRequest(lines=lines, shipping=shipping, reason=form.get("reason", ""))
+
+
+def _shipment_body(rendered, form: dict[str, str]) -> dict:
+    items = []
+    for line in rendered.lines:
+        quantity = _units(form, f"ship_line_{line['id']}", f"The quantity to ship of line {line['id']}")
+        if quantity:
+            items.append({"order_product_id": line["id"], "quantity": quantity})
+    address = form.get("order_address_id", "")
+    return {"order_address_id": int(address) if address.isdigit() else address, "items": items,
+            "tracking_number": form.get("tracking_number", ""), "shipping_provider": form.get("shipping_provider", ""),
+            "tracking_carrier": form.get("tracking_carrier", ""), "comments": form.get("comments", "")}
 
 
 def _status_form(store, order_id: int, status_id: int, next_page: str) -> str:
@@ -114,7 +135,7 @@ def _orders(sandbox: "SandboxServer", query: dict[str, str]) -> str:
                      f"<input name='label' value='{escape(store.status_labels[status.id])}' aria-label='Label of {escape(status.name)}'> "
                      f"<button>Rename</button></form></td></tr>" for status in STANDARD_STATUSES)
     return layout("Orders", f"""{notice(query)}
-<p>Newest first. Open an order to refund or cancel it. Changing a status bumps the order's date_modified, as in
+<p>Newest first. Open an order to refund, cancel or ship it. Changing a status bumps the order's date_modified, as in
 BigCommerce. Last change: {rfc2822(max(store.orders.date_modified))}.</p>
 <table><tr><th>Order</th><th>Created</th><th>Customer</th><th>Total</th><th>Status</th></tr>{''.join(rows)}</table>
 <p><a href='?page={page + 1}'>Older orders</a></p>
@@ -130,16 +151,24 @@ def _order_page(sandbox: "SandboxServer", order_id: int, query: dict[str, str]) 
         f"<td class='number'>{line['quantity']}</td><td class='number'>{line['quantity_shipped']}</td>"
         f"<td class='number'>{line['quantity_refunded']}</td><td class='number'>{money(line['discounted_total_inc_tax'], currency)}</td>"
         f"<td><input type='number' min='0' max='{line['quantity']}' name='refund_line_{line['id']}' form='refund' "
-        f"aria-label='Units of line {line['id']} to refund'></td></tr>" for line in rendered.lines)
+        f"aria-label='Units of line {line['id']} to refund'></td>"
+        f"<td><input type='number' min='0' max='{line['quantity']}' name='ship_line_{line['id']}' form='ship' "
+        f"aria-label='Units of line {line['id']} to ship'></td></tr>" for line in rendered.lines)
     addresses = "".join(
         f"<tr><td>{address['id']}</td><td>{escape(address['first_name'])} {escape(address['last_name'])}, {escape(address['city'])}, "
         f"{escape(address['country_iso2'])}</td><td class='number'>{money(address['cost_inc_tax'], currency)}</td>"
         f"<td><input name='refund_shipping_{address['id']}' form='refund' inputmode='decimal' "
         f"aria-label='Shipping of address {address['id']} to refund'></td></tr>" for address in rendered.shipping_addresses)
+    address_options = "".join(f"<option value='{address['id']}'>{address['id']} — {escape(address['city'])}</option>"
+                              for address in rendered.shipping_addresses)
     refunds = "".join(f"<tr><td>{refund.id}</td><td>{rfc2822(refund.created)}</td><td class='number'>{money(refund.total_amount, currency)}</td>"
                       f"<td class='number'>{money(refund.total_tax, currency)}</td><td>{escape(refund.reason)}</td>"
                       f"<td>{', '.join(f'{item.item_type} {item.item_id}' + (f' × {item.quantity}' if item.quantity else '') for item in refund.items)}</td></tr>"
                       for refund in store.refunds_of(order_id))
+    shipments = "".join(f"<tr><td>{shipment['id']}</td><td>{escape(shipment['date_created'])}</td><td>{shipment['order_address_id']}</td>"
+                        f"<td>{escape(shipment['shipping_provider'] or shipment['tracking_carrier'])} {escape(shipment['tracking_number'])}</td>"
+                        f"<td>{_shipment_items(shipment)}</td></tr>"
+                        for shipment in store.shipments_of(order_id))
     return layout(f"Order {order_id}", f"""{notice(query)}
 <p>{escape(order['status'])} · created {escape(order['date_created'])} · modified {escape(order['date_modified'])}<br>
 Total {money(order['total_inc_tax'], currency)} (tax {money(order['total_tax'], currency)}) · refunded {money(order['refunded_amount'], currency)}
@@ -147,16 +176,28 @@ Total {money(order['total_inc_tax'], currency)} (tax {money(order['total_tax'], 
 {_status_form(store, order_id, order['status_id'], f'/admin/orders/{order_id}')}
 <form method='post' action='/admin/orders/{order_id}/cancel'><p><button>Cancel the order</button> (status Cancelled; no money moves)</p></form>
 <h2>Lines</h2>
-<table><tr><th>Line</th><th>Product</th><th>Qty</th><th>Shipped</th><th>Refunded</th><th>Paid</th><th>Refund units</th></tr>{lines}</table>
+<table><tr><th>Line</th><th>Product</th><th>Qty</th><th>Shipped</th><th>Refunded</th><th>Paid</th><th>Refund units</th><th>Ship units</th></tr>{lines}</table>
 <h2>Shipping</h2>
 <table><tr><th>Address</th><th>To</th><th>Shipping paid</th><th>Refund shipping</th></tr>{addresses or "<tr><td colspan=4>No shipping address (downloads only).</td></tr>"}</table>
 <form id='refund' method='post' action='/admin/orders/{order_id}/refund'>
 <p><label>Reason <input name='reason' placeholder='Customer returned the goods'></label>
 <button name='action' value='selected'>Refund the units and shipping entered</button>
 <button name='action' value='everything'>Refund everything left</button></p></form>
+<form id='ship' method='post' action='/admin/orders/{order_id}/shipments'>
+<p><label>Ship to <select name='order_address_id'>{address_options}</select></label>
+<label>Provider <select name='shipping_provider'><option value=''>(none)</option><option>usps</option><option>ups</option>
+<option>fedex</option><option>royalmail</option><option>auspost</option></select></label>
+<label>Tracking number <input name='tracking_number'></label>
+<button>Ship the units entered</button></p></form>
 <h2>Refunds</h2>
 <table><tr><th>Refund</th><th>Created</th><th>Amount</th><th>Tax</th><th>Reason</th><th>Items</th></tr>{refunds or "<tr><td colspan=6>None.</td></tr>"}</table>
+<h2>Shipments</h2>
+<table><tr><th>Shipment</th><th>Created</th><th>Address</th><th>Tracking</th><th>Items</th></tr>{shipments or "<tr><td colspan=5>None.</td></tr>"}</table>
 <p><a href='/admin/'>All orders</a></p>""")
+
+
+def _shipment_items(shipment: dict) -> str:
+    return ", ".join(f"{item['order_product_id']} × {item['quantity']}" for item in shipment["items"])
 
 
 def _rename_status(sandbox: "SandboxServer", status_id: str, form: dict[str, str]) -> Page:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from sandbox import api_inventory, api_refunds, api_v2, api_v3
+from sandbox import api_inventory, api_refunds, api_shipments, api_v2, api_v3
 from sandbox.accounts import INFORMATION, INVENTORY, ORDERS, PRODUCTS, TRANSACTIONS
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse, error_body
 from sandbox.ratelimit import RateLimitDecision
@@ -59,6 +59,10 @@ ROUTES = (
     # The order's own resource links say "shippingaddresses"; BigCommerce answers on both spellings.
     Route("GET", "v2", "/orders/{order_id}/shippingaddresses", ORDERS, api_v2.list_shipping_addresses),
     Route("GET", "v2", "/orders/{order_id}/coupons", ORDERS, api_v2.list_order_coupons),
+    Route("GET", "v2", "/orders/{order_id}/shipments", ORDERS, api_shipments.list_shipments),
+    Route("POST", "v2", "/orders/{order_id}/shipments", ORDERS, api_shipments.create_shipment),
+    Route("GET", "v2", "/orders/{order_id}/shipments/count", ORDERS, api_shipments.count_shipments),
+    Route("GET", "v2", "/orders/{order_id}/shipments/{shipment_id}", ORDERS, api_shipments.get_shipment),
     Route("GET", "v3", "/catalog/summary", PRODUCTS, api_v3.get_catalog_summary),
     Route("GET", "v3", "/catalog/products", PRODUCTS, api_v3.list_products),
     Route("GET", "v3", "/catalog/products/{product_id}", PRODUCTS, api_v3.get_product),

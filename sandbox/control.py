@@ -139,6 +139,19 @@ def _inventory_history(sandbox: "SandboxServer", data: dict) -> Answer:
     return 200, [adjustment.to_json() for adjustment in sandbox.store.inventory.history]
 
 
+def _create_shipment(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:
+    return 201, sandbox.store.create_shipment(int(order_id), data, source="control")
+
+
+def _shipment_requests(sandbox: "SandboxServer", data: dict) -> Answer:
+    return 200, sandbox.store.shipments.requests
+
+
+def _reset_shipment_requests(sandbox: "SandboxServer", data: dict) -> Answer:
+    sandbox.store.shipments.requests.clear()
+    return 200, []
+
+
 def _rename_status(sandbox: "SandboxServer", data: dict, status_id: str) -> Answer:
     if not isinstance(data.get("label"), str):
         raise _BadRequest("'label' must be a string")
@@ -182,6 +195,9 @@ _ROUTES = (
     ("POST", r"/_sandbox/orders/(\d+)/refunds", _refund),
     ("GET", r"/_sandbox/orders/(\d+)/refunds", _refunds),
     ("POST", r"/_sandbox/orders/(\d+)/cancel", _cancel),
+    ("POST", r"/_sandbox/orders/(\d+)/shipments", _create_shipment),
+    ("GET", r"/_sandbox/shipments/requests", _shipment_requests),
+    ("POST", r"/_sandbox/shipments/requests/reset", _reset_shipment_requests),
     ("POST", r"/_sandbox/statuses/(\d+)/label", _rename_status),
     ("POST", r"/_sandbox/accounts/([\w-]+)/revoke", _revoke),
     ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),

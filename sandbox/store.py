@@ -5,6 +5,7 @@ merchant's test order placed today is still there after a restart.
 """
 
 import threading
+import time
 from pathlib import Path
 
 from sandbox.accounts import Account, make_accounts, validate_scopes
@@ -17,7 +18,8 @@ from sandbox.orders import FIRST_ORDER_ID, OrderBook
 from sandbox.ratelimit import RateLimiter, RateLimitPlan
 from sandbox.state import load_state, save_state
 from sandbox.refunds import Refund, RefundBook, RefundRequest, apply_refunds, provider_for, refund_items, status_after
-from sandbox.statuses import AWAITING_FULFILLMENT, CANCELLED, STANDARD_STATUSES, STATUS_IDS
+from sandbox.shipments import ShipmentBook, ShipmentRefused, all_shipped, apply_shipments, new_shipment, shipment_json
+from sandbox.statuses import AWAITING_FULFILLMENT, CANCELLED, PARTIALLY_SHIPPED, SHIPPED, STANDARD_STATUSES, STATUS_IDS
 from sandbox.stats import RequestStats
 
 
@@ -35,6 +37,9 @@ class SandboxStore:
         self.refunds = RefundBook(generated_count=orders, first_order_id=FIRST_ORDER_ID,
                                   original_status=self.orders.original_status,
                                   date_created=lambda order_id: self.orders.date_created[self.orders.position(order_id)])
+        self.shipments = ShipmentBook(generated_count=orders, first_order_id=FIRST_ORDER_ID,
+                                      original_status=self.orders.original_status,
+                                      date_created=lambda order_id: self.orders.date_created[self.orders.position(order_id)])
         self.inventory = InventoryLedger(self.catalog)
         self.accounts: dict[str, Account] = make_accounts(seed=seed, full_access_token=token)
         self.status_labels = {status.id: status.name for status in STANDARD_STATUSES}
@@ -87,7 +92,9 @@ class SandboxStore:
         if not self.orders.exists(order_id):
             return None
         rendered = self.orders.render(order_id)
-        apply_refunds(rendered, self.refunds.of(rendered))
+        shipments, refunds = self.shipments.of(rendered), self.refunds.of(rendered)
+        apply_shipments(rendered, shipments)
+        apply_refunds(rendered, refunds)
         label = self.status_labels[rendered.order["status_id"]]
         rendered.order["status"] = rendered.order["custom_status"] = label
         return rendered
@@ -121,6 +128,34 @@ class SandboxStore:
             self.refunds.add(refund)
             self._change_order(order_id, {"status_id": status_after(self.order(order_id))})
             return refund
+
+    def shipments_of(self, order_id: int) -> list[dict]:
+        """The order's shipments in the v2 API's shape, oldest first; raises KeyError for an unknown order."""
+        self._require_order(order_id)
+        rendered = self.order(order_id)
+        return [shipment_json(shipment, rendered) for shipment in self.shipments.of(self.orders.render(order_id))]
+
+    def create_shipment(self, order_id: int, body: object, *, source: str = "api") -> dict:
+        """Ship units of an order's lines to one of its addresses (POST /orders/{id}/shipments); returns the shipment.
+
+        Updates quantity_shipped, items_shipped, the status (Shipped once every physical unit is shipped, else
+        Partially Shipped) and date_modified. Every request is recorded, refused ones too. Raises ShipmentRefused.
+        """
+        with self._lock:
+            self._require_order(order_id)
+            record = {"at": time.time(), "order_id": order_id, "source": source,
+                      "items": body.get("items") if isinstance(body, dict) else None,
+                      "tracking_number": body.get("tracking_number") if isinstance(body, dict) else None}
+            try:
+                shipment = new_shipment(self.order(order_id), self.shipments.of(self.orders.render(order_id)), body,
+                                        shipment_id=self.shipments.next_id(), created=now_timestamp())
+            except ShipmentRefused as error:
+                self.shipments.requests.append({**record, "status": 400, "shipment_id": None, "error": str(error)})
+                raise
+            self.shipments.add(shipment)
+            self.shipments.requests.append({**record, "status": 201, "shipment_id": shipment.id, "error": ""})
+            self._change_order(order_id, {"status_id": SHIPPED if all_shipped(self.order(order_id)) else PARTIALLY_SHIPPED})
+            return shipment_json(shipment, self.order(order_id))
 
     def cancel_order(self, order_id: int) -> None:
         """Cancel an order (status Cancelled, date_modified bumped); like BigCommerce, no money moves."""
@@ -230,6 +265,7 @@ class SandboxStore:
                                   for order_id, spec in self.orders.placed.items()],
                 "order_changes": {str(order_id): change for order_id, change in self._order_changes.items()},
                 "refunds": self.refunds.to_json(),
+                "shipments": self.shipments.to_json(),
                 "inventory": self.inventory.to_json(),
                 "status_labels": {str(status_id): label for status_id, label in self.status_labels.items()},
                 "accounts": {name: {"scopes": list(account.scopes), "revoked": account.revoked}
@@ -253,6 +289,7 @@ class SandboxStore:
             spec = OrderSpec.from_json(placed["spec"])
             self.orders.add(spec, status_id=spec.original_status, created_at=placed["date_created"])
         self.refunds.restore(data.get("refunds", []))
+        self.shipments.restore(data.get("shipments", []))
         self.inventory.restore(data.get("inventory", {}))
         for order_id, change in data["order_changes"].items():
             self._apply_order_change(int(order_id), change)
