@@ -1,4 +1,4 @@
-"""The admin page: orders (status, refund, cancel, ship) and status labels; inventory has its own module.
+"""The admin page: orders (status, refund, cancel, ship) and status labels; inventory and webhooks have their own modules.
 
 Every action calls the same store method the control API calls, and redirects to a page saying what
 was done; bad input answers 400 with what is wrong.
@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import TYPE_CHECKING
 
-from sandbox import admin_inventory
+from sandbox import admin_inventory, admin_webhooks
 from sandbox.dates import rfc2822
 from sandbox.pages import Page, bad_request, fields, layout, money, notice, redirect
 from sandbox.refunds import RefundRequest
@@ -28,6 +28,8 @@ def handle(sandbox: "SandboxServer", method: str, path: str, query_string: str, 
         return 200, _orders(sandbox, query), {}
     if parts[1:2] == ["inventory"]:
         return admin_inventory.handle(sandbox, method, parts[2:], query, form)
+    if parts[1:2] == ["webhooks"]:
+        return admin_webhooks.handle(sandbox, method, parts[2:], query)
     if len(parts) >= 3 and parts[1] == "orders" and parts[2].isdigit():
         return _order_action(sandbox, method, int(parts[2]), parts[3:], query, form)
     if len(parts) == 3 and parts[1] == "statuses" and method == "POST":

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from sandbox import api_inventory, api_refunds, api_shipments, api_v2, api_v3
-from sandbox.accounts import INFORMATION, INVENTORY, ORDERS, PRODUCTS, TRANSACTIONS
+from sandbox import api_hooks, api_inventory, api_refunds, api_shipments, api_v2, api_v3
+from sandbox.accounts import ANY, INFORMATION, INVENTORY, ORDERS, PRODUCTS, TRANSACTIONS
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse, error_body
 from sandbox.ratelimit import RateLimitDecision
 from sandbox.store import SandboxStore
@@ -74,6 +74,11 @@ ROUTES = (
     Route("GET", "v3", "/orders/payment_actions/refunds/{refund_id}", (ORDERS, TRANSACTIONS), api_refunds.get_refund),
     Route("PUT", "v3", "/inventory/adjustments/absolute", INVENTORY, api_inventory.adjust_absolute),
     Route("GET", "v3", "/inventory/items", INVENTORY, api_inventory.list_items),
+    Route("GET", "v3", "/hooks", ANY, api_hooks.list_hooks),
+    Route("POST", "v3", "/hooks", ANY, api_hooks.create_hook),
+    Route("GET", "v3", "/hooks/{webhook_id}", ANY, api_hooks.get_hook),
+    Route("PUT", "v3", "/hooks/{webhook_id}", ANY, api_hooks.update_hook),
+    Route("DELETE", "v3", "/hooks/{webhook_id}", ANY, api_hooks.delete_hook),
 )
 _COMPILED_ROUTES = [(route, route.pattern) for route in ROUTES]
 
@@ -128,7 +133,7 @@ def _answer(store: SandboxStore, store_hash: str, version: str, path: str, metho
     if not any(account.allows(resource, method) for resource in route.resources):
         return _error(version, 403, "You don't have a required scope to access the endpoint.", quota, endpoint)
     request = ApiRequest(method=method, version=version, path=path, query=dict(parse_qsl(query_string, keep_blank_values=True)),
-                         body=body, api_root=f"{base_url}/stores/{store.store_hash}")
+                         body=body, api_root=f"{base_url}/stores/{store.store_hash}", client_id=account.client_id)
     try:
         response = route.handler(store, request, **{name: int(value) for name, value in parameters.items()})
     except ApiError as error:

@@ -73,7 +73,7 @@ def get_store(store: SandboxStore, request: ApiRequest) -> ApiResponse:
         "industry": "Home & Garden",
         "logo": [],
         "is_price_entered_with_tax": store.orders.pricing != EXCLUSIVE,
-        "store_id": 1_000_000 + store.seed,
+        "store_id": store.store_id,
         "default_channel_id": 1,
         "default_site_id": 1000,
         "active_comparison_modules": [],

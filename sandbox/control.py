@@ -4,6 +4,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
 
 from sandbox.api_refunds import refund_json
 from sandbox.orders import OrderNotPlaceable
@@ -19,13 +20,14 @@ class _BadRequest(ValueError):
     """A control request that cannot be carried out; the message says why."""
 
 
-def handle(sandbox: "SandboxServer", method: str, path: str, body: bytes) -> Answer:
-    """Answer one /_sandbox/ request with (status, JSON payload)."""
+def handle(sandbox: "SandboxServer", method: str, path: str, query: str, body: bytes) -> Answer:
+    """Answer one /_sandbox/ request with (status, JSON payload); a GET's data is its query parameters."""
     for route_method, pattern, action in _ROUTES:
         match = re.fullmatch(pattern, path.rstrip("/"))
         if match and method == route_method:
             try:
-                return action(sandbox, _json_object(body) if method in ("POST", "PUT") else {}, *match.groups())
+                data = _json_object(body) if method in ("POST", "PUT") else dict(parse_qsl(query))
+                return action(sandbox, data, *match.groups())
             except (_BadRequest, OrderNotPlaceable, ValueError) as error:
                 return 400, {"error": str(error)}
             except KeyError as error:
@@ -152,6 +154,34 @@ def _reset_shipment_requests(sandbox: "SandboxServer", data: dict) -> Answer:
     return 200, []
 
 
+def _deliveries(sandbox: "SandboxServer", data: dict) -> Answer:
+    deliveries = sandbox.store.webhooks.dispatcher.listing()
+    for name in ("hook_id", "state", "scope"):
+        if name in data:
+            deliveries = [delivery for delivery in deliveries if str(delivery[name]) == data[name]]
+    return 200, deliveries
+
+
+def _reset_deliveries(sandbox: "SandboxServer", data: dict) -> Answer:
+    sandbox.store.webhooks.dispatcher.clear()
+    return 200, sandbox.store.webhooks.dispatcher.listing()
+
+
+def _hooks(sandbox: "SandboxServer", data: dict) -> Answer:
+    store = sandbox.store
+    return 200, [{**hook.to_json(store.store_hash), "failures": hook.failures} for hook in store.webhooks.registry.hooks.values()]
+
+
+def _set_hook_active(sandbox: "SandboxServer", data: dict, hook_id: str) -> Answer:
+    if not isinstance(data.get("is_active"), bool):
+        raise _BadRequest("'is_active' must be true or false")
+    try:
+        hook = sandbox.store.webhooks.set_active(int(hook_id), data["is_active"])
+    except KeyError:
+        raise KeyError(f"there is no webhook {hook_id}") from None
+    return 200, hook.to_json(sandbox.store.store_hash)
+
+
 def _rename_status(sandbox: "SandboxServer", data: dict, status_id: str) -> Answer:
     if not isinstance(data.get("label"), str):
         raise _BadRequest("'label' must be a string")
@@ -204,5 +234,9 @@ _ROUTES = (
     ("GET", r"/_sandbox/credentials", _credentials),
     ("GET", r"/_sandbox/examples", _examples),
     ("POST", r"/_sandbox/inventory/adjustments", _adjust_inventory),
+    ("GET", r"/_sandbox/webhooks", _hooks),
+    ("PUT", r"/_sandbox/webhooks/(\d+)", _set_hook_active),
+    ("GET", r"/_sandbox/webhooks/deliveries", _deliveries),
+    ("POST", r"/_sandbox/webhooks/deliveries/reset", _reset_deliveries),
     ("GET", r"/_sandbox/inventory/adjustments", _inventory_history),
 )

@@ -21,6 +21,10 @@ from sandbox.refunds import Refund, RefundBook, RefundRequest, apply_refunds, pr
 from sandbox.shipments import ShipmentBook, ShipmentRefused, all_shipped, apply_shipments, new_shipment, shipment_json
 from sandbox.statuses import AWAITING_FULFILLMENT, CANCELLED, PARTIALLY_SHIPPED, SHIPPED, STANDARD_STATUSES, STATUS_IDS
 from sandbox.stats import RequestStats
+from sandbox.store_webhooks import StoreWebhooks
+from sandbox.webhooks import (
+    ORDER_ARCHIVED, ORDER_CREATED, ORDER_REFUND_CREATED, ORDER_STATUS_UPDATED, ORDER_UPDATED, SHIPMENT_CREATED,
+)
 
 
 class SandboxStore:
@@ -28,7 +32,8 @@ class SandboxStore:
 
     def __init__(self, *, store_hash: str, seed: int, products: int, orders: int, plan_name: str,
                  rate_limit: RateLimitPlan | None, faults: str | None = None, state_file: Path | None = None,
-                 token: str | None = None, pricing: str = EXCLUSIVE) -> None:
+                 token: str | None = None, pricing: str = EXCLUSIVE, webhook_time_scale: float = 1.0,
+                 webhook_timeout: float = 10.0) -> None:
         self.store_hash = store_hash
         self.seed = seed
         self.plan_name = plan_name
@@ -48,6 +53,9 @@ class SandboxStore:
         self.request_stats = RequestStats()
         self.state_file = state_file
         self._lock = threading.RLock()
+        self.store_id = 1_000_000 + seed
+        self.webhooks = StoreWebhooks(store_hash=store_hash, store_id=self.store_id, secret_of=self._client_secret,
+                                      time_scale=webhook_time_scale, timeout=webhook_timeout, on_change=self._save)
         # Changes to orders, replayed from the state file at start: {order id: {"status_id", "date_modified", ...}}.
         self._order_changes: dict[int, dict[str, int | bool]] = {}
         if state_file:
@@ -85,6 +93,9 @@ class SandboxStore:
             self.inventory.sell([(line.product_id, line.variant_id, line.quantity) for line in spec.lines],
                                 order_id=spec.id, at=created)
             self._save()
+            self.webhooks.order_event(ORDER_CREATED, spec.id)
+            if status_id:  # a new order's status goes from Incomplete (0) to its own (webhooks-events.mdx example)
+                self.webhooks.order_event(ORDER_STATUS_UPDATED, spec.id, status={"previous_status_id": 0, "new_status_id": status_id})
             return spec.id
 
     def order(self, order_id: int) -> RenderedOrder | None:
@@ -126,6 +137,7 @@ class SandboxStore:
                             items=refund_items(as_created, earlier, request),
                             provider_id=provider_for(as_created.order["payment_method"]))
             self.refunds.add(refund)
+            self.webhooks.order_event(ORDER_REFUND_CREATED, order_id, refund={"refund_id": refund.id})
             self._change_order(order_id, {"status_id": status_after(self.order(order_id))})
             return refund
 
@@ -154,6 +166,7 @@ class SandboxStore:
                 raise
             self.shipments.add(shipment)
             self.shipments.requests.append({**record, "status": 201, "shipment_id": shipment.id, "error": ""})
+            self.webhooks.send(SHIPMENT_CREATED, {"type": "shipment", "id": shipment.id, "orderId": order_id})
             self._change_order(order_id, {"status_id": SHIPPED if all_shipped(self.order(order_id)) else PARTIALLY_SHIPPED})
             return shipment_json(shipment, self.order(order_id))
 
@@ -182,9 +195,17 @@ class SandboxStore:
     def _change_order(self, order_id: int, change: dict[str, int | bool]) -> None:
         with self._lock:
             self._require_order(order_id)
-            modified = max(now_timestamp(), self.orders.date_modified[self.orders.position(order_id)])
+            position = self.orders.position(order_id)
+            modified = max(now_timestamp(), self.orders.date_modified[position])
+            previous_status = self.orders.status_ids[position]
             self._apply_order_change(order_id, {**change, "date_modified": modified})
             self._save()
+            if change.get("is_deleted"):
+                self.webhooks.order_event(ORDER_ARCHIVED, order_id)
+            self.webhooks.order_event(ORDER_UPDATED, order_id)
+            if change.get("status_id", previous_status) != previous_status:
+                self.webhooks.order_event(ORDER_STATUS_UPDATED, order_id,
+                                          status={"previous_status_id": previous_status, "new_status_id": change["status_id"]})
 
     def _apply_order_change(self, order_id: int, change: dict[str, int | bool]) -> None:
         if "status_id" in change:
@@ -224,6 +245,9 @@ class SandboxStore:
             return self.accounts[name]
         except KeyError:
             raise KeyError(f"there is no account {name!r}; the sandbox has {sorted(self.accounts)}") from None
+
+    def _client_secret(self, client_id: str) -> str:
+        return next((account.client_secret for account in self.accounts.values() if account.client_id == client_id), "")
 
     def account_for_token(self, token: str) -> Account | None:
         """The unrevoked account with this access token, or None."""
@@ -267,6 +291,7 @@ class SandboxStore:
                 "refunds": self.refunds.to_json(),
                 "shipments": self.shipments.to_json(),
                 "inventory": self.inventory.to_json(),
+                "webhooks": self.webhooks.registry.to_json(),
                 "status_labels": {str(status_id): label for status_id, label in self.status_labels.items()},
                 "accounts": {name: {"scopes": list(account.scopes), "revoked": account.revoked}
                              for name, account in self.accounts.items()},
@@ -291,6 +316,7 @@ class SandboxStore:
         self.refunds.restore(data.get("refunds", []))
         self.shipments.restore(data.get("shipments", []))
         self.inventory.restore(data.get("inventory", {}))
+        self.webhooks.registry.restore(data.get("webhooks", []))
         for order_id, change in data["order_changes"].items():
             self._apply_order_change(int(order_id), change)
         self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})

@@ -157,6 +157,25 @@ def test_shipments_match_the_spec(specs, error_schemas, store, session):
         assert_valid(specs["orders"], response)
 
 
+def test_webhooks_match_the_spec(specs, store, session):
+    assert_valid(specs["webhooks"], session.get(v3(store, "/hooks")))  # none yet
+    created = session.post(v3(store, "/hooks"), json={"scope": "store/order/created", "destination": "https://example.com/hooks",
+                                                      "is_active": False, "headers": {"X-Secret": "1"}})
+    assert created.status_code == 200
+    assert_valid(specs["webhooks"], created)
+    hook_id = created.json()["data"]["id"]
+    refused = session.post(v3(store, "/hooks"), json={"scope": "store/order/created", "destination": "http://example.com/"})
+    assert refused.status_code == 422
+    assert_valid(specs["webhooks"], refused)
+    for response in (session.get(v3(store, "/hooks"), params={"scope": "store/order/created"}),
+                     session.get(v3(store, f"/hooks/{hook_id}")),
+                     session.put(v3(store, f"/hooks/{hook_id}"), json={"headers": None}),
+                     session.get(v3(store, "/hooks/999999")),
+                     session.delete(v3(store, f"/hooks/{hook_id}"))):
+        assert response.status_code in (200, 404)
+        assert_valid(specs["webhooks"], response)
+
+
 def test_catalog_summary_matches_the_spec(specs, store, session):
     assert_valid(specs["products"], session.get(v3(store, "/catalog/summary")))
 
