@@ -11,6 +11,7 @@ from sandbox.apitypes import ApiError, ApiRequest, ApiResponse
 from sandbox.dates import now_timestamp
 from sandbox.order_specs import EXCLUSIVE, RenderedOrder
 from sandbox.orders import FIRST_ORDER_ID, OrderNotPlaceable
+from sandbox.ratelimit import PLAN_NAMES
 from sandbox.statuses import PENDING, STANDARD_STATUSES, STATUS_IDS
 from sandbox.store import SandboxStore
 
@@ -19,7 +20,6 @@ _ORDER_FILTERS = {"status_id", "min_id", "max_id", "customer_id", "email", "min_
 _ORDER_SORTS = {"id", "customer_id", "date_created", "date_modified", "status_id", "channel_id", "external_id"}
 _INCLUDE_PARAMS = {"include", "consignment_structure"}
 _PAGE_PARAMS = {"page", "limit"}
-_PLAN_NAMES = {"standard": "Standard", "plus": "Plus", "pro": "Pro", "unlimited": "Enterprise"}
 
 
 def _response(status: int, body: object | None) -> ApiResponse:
@@ -35,7 +35,7 @@ def get_store(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     """GET /v2/store."""
     params.reject_unsupported(request.query, set())
     base_url = request.api_root.split("/stores/")[0]
-    plan = _PLAN_NAMES.get(store.plan_name, "Standard")
+    plan = PLAN_NAMES[store.plan_name]
     return _response(200, {
         "id": store.store_hash,
         "account_uuid": "8d4d492f-17a1-4d95-b396-e1c5720815a5",

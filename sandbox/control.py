@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from sandbox.api_refunds import refund_json
 from sandbox.orders import OrderNotPlaceable
+from sandbox.ratelimit import PLAN_NAMES
 from sandbox.refunds import RefundRequest
 
 if TYPE_CHECKING:  # the server imports this module
@@ -211,6 +212,12 @@ def _credentials(sandbox: "SandboxServer", data: dict) -> Answer:
     }
 
 
+def _plan(sandbox: "SandboxServer", data: dict) -> Answer:
+    plan = sandbox.store.rate_limiter.plan
+    return 200, {"plan": sandbox.store.plan_name, "plan_name": PLAN_NAMES[sandbox.store.plan_name],
+                 "quota": plan.quota if plan else None, "window_ms": plan.window_ms if plan else None}
+
+
 def _examples(sandbox: "SandboxServer", data: dict) -> Answer:
     return 200, sandbox.store.examples()
 
@@ -233,6 +240,7 @@ _ROUTES = (
     ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),
     ("GET", r"/_sandbox/credentials", _credentials),
     ("GET", r"/_sandbox/examples", _examples),
+    ("GET", r"/_sandbox/plan", _plan),
     ("POST", r"/_sandbox/inventory/adjustments", _adjust_inventory),
     ("GET", r"/_sandbox/webhooks", _hooks),
     ("PUT", r"/_sandbox/webhooks/(\d+)", _set_hook_active),
