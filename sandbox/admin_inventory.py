@@ -70,7 +70,7 @@ def _page(sandbox: "SandboxServer", query: dict[str, str]) -> str:
         f"<tr><td>{rfc2822(adjustment.at)}</td><td>{escape(adjustment.source)}</td><td>{escape(adjustment.reason)}</td>"
         f"<td>{'; '.join(f'{escape(change.sku or str(change.variant_id or change.product_id))}: {change.before} → {change.after}' for change in adjustment.changes[:20])}"
         f"{' …' if len(adjustment.changes) > 20 else ''}</td></tr>"
-        for adjustment in list(reversed(store.inventory.history))[:HISTORY_SHOWN])
+        for adjustment in store.inventory.snapshot()[::-1][:HISTORY_SHOWN])
     return layout("Inventory", f"""{notice(query)}
 <p>Stock at the store's one location. A sale lowers the levels of what it sold; an API absolute adjustment or a
 level set here replaces them. Products tracked by variant have a level per variant.</p>

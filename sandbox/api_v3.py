@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from sandbox import query as params
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse
-from sandbox.catalog import Catalog, Product, Variant
+from sandbox.catalog import Catalog
+from sandbox.catalog_records import Product, Variant
 from sandbox.dates import iso8601
 from sandbox.inventory import InventoryLedger
 from sandbox.money import v3_money

@@ -139,7 +139,7 @@ def _adjust_inventory(sandbox: "SandboxServer", data: dict) -> Answer:
 
 
 def _inventory_history(sandbox: "SandboxServer", data: dict) -> Answer:
-    return 200, [adjustment.to_json() for adjustment in sandbox.store.inventory.history]
+    return 200, [adjustment.to_json() for adjustment in sandbox.store.inventory.snapshot()]
 
 
 def _create_shipment(sandbox: "SandboxServer", data: dict, order_id: str) -> Answer:

@@ -11,7 +11,8 @@ import uuid
 from collections import deque
 from dataclasses import dataclass
 
-from sandbox.catalog import Catalog, Product, Variant
+from sandbox.catalog import Catalog
+from sandbox.catalog_records import Product, Variant
 
 DEFAULT_LOCATION_ID = 1  # the store's only location
 MAX_ADJUSTMENT_ITEMS = 2_000  # inventory.v3.yml: "Limit of 2000 items for payload length"
@@ -197,6 +198,10 @@ class InventoryLedger:
         adjustment = Adjustment(str(uuid.uuid4()), at, source, reason, tuple(changes))
         self.history.append(adjustment)
         return adjustment
+
+    def snapshot(self) -> list[Adjustment]:
+        """The history, oldest first, copied at once (other threads may be adding to it)."""
+        return list(self.history)
 
     def to_json(self) -> dict:
         """The levels changed and the history, for the state file."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sandbox import vocabulary
-from sandbox.catalog import Catalog, OptionValue
+from sandbox.catalog import Catalog
+from sandbox.catalog_records import OptionValue
 from sandbox.dates import rfc2822
 from sandbox.money import ZERO, allocate, from_cents, split_tax, to_cents, v2_money
 from sandbox.order_specs import CURRENCIES, GIFT_WRAP_CENTS, STORE_CURRENCY, Coupon, Currency, OrderSpec, RenderedOrder

@@ -241,7 +241,8 @@ class RefundBook:
         entries = [(refund_id, self._first_order_id + position, self._date_created(self._first_order_id + position) + 3_600)
                    for position in range(self._generated_count)
                    if (refund_id := self._generated_id(self._first_order_id + position))]
-        entries += [(refund.id, refund.order_id, refund.created) for refunds in self.made.values() for refund in refunds]
+        # list(): a snapshot, since API threads read while a refund is being added
+        entries += [(refund.id, refund.order_id, refund.created) for refunds in list(self.made.values()) for refund in refunds]
         return sorted(entries)
 
     def to_json(self) -> list[dict]:
