@@ -55,18 +55,18 @@ class Account:
 
 def make_accounts(*, seed: int, full_access_token: str | None = None) -> dict[str, Account]:
     """The sandbox's accounts, with ids and tokens derived from the seed (`full_access_token` overrides one)."""
-    accounts = {}
-    for name, scopes in ACCOUNT_SCOPES.items():
-        rng = record_random(seed, f"account/{name}", 0)
-        token = "".join(rng.choices(_TOKEN_ALPHABET, k=31))
-        accounts[name] = Account(
-            name=name,
-            client_id="".join(rng.choices(_TOKEN_ALPHABET, k=31)),
-            access_token=full_access_token if name == "full" and full_access_token else token,
-            client_secret=f"{rng.getrandbits(256):064x}",
-            scopes=scopes,
-        )
+    accounts = {name: make_account(seed=seed, name=name, scopes=scopes) for name, scopes in ACCOUNT_SCOPES.items()}
+    if full_access_token:
+        accounts["full"].access_token = full_access_token
     return accounts
+
+
+def make_account(*, seed: int, name: str, scopes: tuple[str, ...]) -> Account:
+    """One account, its client id, token and secret derived from the seed and its name."""
+    rng = record_random(seed, f"account/{name}", 0)
+    token = "".join(rng.choices(_TOKEN_ALPHABET, k=31))
+    return Account(name=name, client_id="".join(rng.choices(_TOKEN_ALPHABET, k=31)), access_token=token,
+                   client_secret=f"{rng.getrandbits(256):064x}", scopes=scopes)
 
 
 def validate_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -203,6 +203,13 @@ def _set_scopes(sandbox: "SandboxServer", data: dict, name: str) -> Answer:
     return 200, sandbox.store.accounts[name].to_json()
 
 
+def _add_account(sandbox: "SandboxServer", data: dict) -> Answer:
+    if not isinstance(data.get("name"), str) or not isinstance(data.get("scopes"), list):
+        raise _BadRequest("send {\"name\": \"cart-7\", \"scopes\": [...scope names]}")
+    account = sandbox.store.add_account(data["name"], data["scopes"])
+    return 201, {**account.to_json(), "api_key": sandbox.api_key(account.name), "credentials_text": sandbox.credentials_text(account.name)}
+
+
 def _credentials(sandbox: "SandboxServer", data: dict) -> Answer:
     return 200, {
         "api_path": sandbox.api_path,
@@ -239,6 +246,7 @@ _ROUTES = (
     ("POST", r"/_sandbox/accounts/([\w-]+)/revoke", _revoke),
     ("PUT", r"/_sandbox/accounts/([\w-]+)/scopes", _set_scopes),
     ("GET", r"/_sandbox/credentials", _credentials),
+    ("POST", r"/_sandbox/accounts", _add_account),
     ("GET", r"/_sandbox/examples", _examples),
     ("GET", r"/_sandbox/plan", _plan),
     ("POST", r"/_sandbox/inventory/adjustments", _adjust_inventory),

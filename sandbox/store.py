@@ -4,11 +4,12 @@ Every change goes through a method here, which also saves the state file when th
 merchant's test order placed today is still there after a restart.
 """
 
+import re
 import threading
 import time
 from pathlib import Path
 
-from sandbox.accounts import Account, make_accounts, validate_scopes
+from sandbox.accounts import Account, make_account, make_accounts, validate_scopes
 from sandbox.catalog import Catalog
 from sandbox.dates import now_timestamp
 from sandbox.faults import FaultInjector, FaultSpec
@@ -240,6 +241,17 @@ class SandboxStore:
             self._account(name).scopes = validate_scopes(scopes)
             self._save()
 
+    def add_account(self, name: str, scopes: list[str]) -> Account:
+        """Create another API account (e.g. one per cart, as merchants do); raises ValueError for a taken name or bad scopes."""
+        with self._lock:
+            if not re.fullmatch(r"[\w-]{1,64}", name):
+                raise ValueError("an account name is 1 to 64 letters, digits, '-' or '_'")
+            if name in self.accounts:
+                raise ValueError(f"there is an account {name!r} already")
+            self.accounts[name] = make_account(seed=self.seed, name=name, scopes=validate_scopes(scopes))
+            self._save()
+            return self.accounts[name]
+
     def _account(self, name: str) -> Account:
         try:
             return self.accounts[name]
@@ -321,7 +333,8 @@ class SandboxStore:
             self._apply_order_change(int(order_id), change)
         self.status_labels.update({int(status_id): label for status_id, label in data["status_labels"].items()})
         for name, saved in data["accounts"].items():
-            if name in self.accounts:
-                self.accounts[name].scopes = tuple(saved["scopes"])
-                self.accounts[name].revoked = saved["revoked"]
+            if name not in self.accounts:  # one added at run time
+                self.accounts[name] = make_account(seed=self.seed, name=name, scopes=tuple(saved["scopes"]))
+            self.accounts[name].scopes = tuple(saved["scopes"])
+            self.accounts[name].revoked = saved["revoked"]
 

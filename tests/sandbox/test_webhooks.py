@@ -260,3 +260,16 @@ def test_hooks_survive_a_restart(tmp_path, receiver):
         server.store.place_order(lines=[(server.store.examples()["simple_product"], None, 1)])
         wait_for(lambda: receiver.calls)
         assert receiver.payloads()[0]["data"]["id"] == 120
+
+
+def test_each_added_account_has_its_own_hooks_and_limits(sandbox, receiver):
+    for number in range(12):
+        added = requests.post(f"{sandbox.base_url}/_sandbox/accounts", json={"name": f"cart-{number}", "scopes": ["store_v2_orders"]})
+        assert added.status_code == 201
+        assert register(sandbox, "store/order/created", f"{receiver.url}/{number}", account=f"cart-{number}").status_code == 200
+    assert len(api_session(sandbox, "cart-3").get(v3(sandbox, "/hooks")).json()["data"]) == 1
+    sandbox.store.place_order(lines=[(sandbox.store.examples()["simple_product"], None, 1)])
+    wait_for(lambda: len(receiver.calls) == 12)
+    assert sorted(call["path"] for call in receiver.calls) == sorted(f"/hooks/bigcommerce/{number}" for number in range(12))
+    taken = requests.post(f"{sandbox.base_url}/_sandbox/accounts", json={"name": "cart-1", "scopes": []})
+    assert taken.status_code == 400 and "already" in taken.json()["error"]
