@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from sandbox import api_v2, api_v3
-from sandbox.accounts import INFORMATION, ORDERS, PRODUCTS
+from sandbox import api_hooks, api_inventory, api_refunds, api_shipments, api_v2, api_v3
+from sandbox.accounts import ANY, INFORMATION, INVENTORY, ORDERS, PRODUCTS, TRANSACTIONS
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse, error_body
 from sandbox.ratelimit import RateLimitDecision
 from sandbox.store import SandboxStore
@@ -24,13 +24,18 @@ Handler = Callable[..., ApiResponse]
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One endpoint: method, version, path template and the OAuth resource its scope belongs to."""
+    """One endpoint: method, version, path template and the OAuth resources whose scopes (any one) allow it."""
 
     method: str
     version: str
     template: str
-    resource: str
+    resource: str | tuple[str, ...]
     handler: Handler
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        """The resources any of whose scopes lets a request through."""
+        return self.resource if isinstance(self.resource, tuple) else (self.resource,)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -54,12 +59,26 @@ ROUTES = (
     # The order's own resource links say "shippingaddresses"; BigCommerce answers on both spellings.
     Route("GET", "v2", "/orders/{order_id}/shippingaddresses", ORDERS, api_v2.list_shipping_addresses),
     Route("GET", "v2", "/orders/{order_id}/coupons", ORDERS, api_v2.list_order_coupons),
+    Route("GET", "v2", "/orders/{order_id}/shipments", ORDERS, api_shipments.list_shipments),
+    Route("POST", "v2", "/orders/{order_id}/shipments", ORDERS, api_shipments.create_shipment),
+    Route("GET", "v2", "/orders/{order_id}/shipments/count", ORDERS, api_shipments.count_shipments),
+    Route("GET", "v2", "/orders/{order_id}/shipments/{shipment_id}", ORDERS, api_shipments.get_shipment),
     Route("GET", "v3", "/catalog/summary", PRODUCTS, api_v3.get_catalog_summary),
     Route("GET", "v3", "/catalog/products", PRODUCTS, api_v3.list_products),
     Route("GET", "v3", "/catalog/products/{product_id}", PRODUCTS, api_v3.get_product),
     Route("GET", "v3", "/catalog/products/{product_id}/variants", PRODUCTS, api_v3.list_product_variants),
     Route("GET", "v3", "/catalog/products/{product_id}/variants/{variant_id}", PRODUCTS, api_v3.get_product_variant),
     Route("GET", "v3", "/catalog/variants", PRODUCTS, api_v3.list_variants),
+    Route("GET", "v3", "/orders/{order_id}/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_order_refunds),
+    Route("GET", "v3", "/orders/payment_actions/refunds", (ORDERS, TRANSACTIONS), api_refunds.list_refunds),
+    Route("GET", "v3", "/orders/payment_actions/refunds/{refund_id}", (ORDERS, TRANSACTIONS), api_refunds.get_refund),
+    Route("PUT", "v3", "/inventory/adjustments/absolute", INVENTORY, api_inventory.adjust_absolute),
+    Route("GET", "v3", "/inventory/items", INVENTORY, api_inventory.list_items),
+    Route("GET", "v3", "/hooks", ANY, api_hooks.list_hooks),
+    Route("POST", "v3", "/hooks", ANY, api_hooks.create_hook),
+    Route("GET", "v3", "/hooks/{webhook_id}", ANY, api_hooks.get_hook),
+    Route("PUT", "v3", "/hooks/{webhook_id}", ANY, api_hooks.update_hook),
+    Route("DELETE", "v3", "/hooks/{webhook_id}", ANY, api_hooks.delete_hook),
 )
 _COMPILED_ROUTES = [(route, route.pattern) for route in ROUTES]
 
@@ -111,10 +130,10 @@ def _answer(store: SandboxStore, store_hash: str, version: str, path: str, metho
             return _error(version, 405, f"The method {method} is not supported on this resource.", quota, endpoint,
                           {"Allow": ", ".join(sorted(allowed_methods))})
         return _error(version, 404, "The requested resource was not found.", quota, endpoint)
-    if not account.allows(route.resource, method):
+    if not any(account.allows(resource, method) for resource in route.resources):
         return _error(version, 403, "You don't have a required scope to access the endpoint.", quota, endpoint)
     request = ApiRequest(method=method, version=version, path=path, query=dict(parse_qsl(query_string, keep_blank_values=True)),
-                         body=body, api_root=f"{base_url}/stores/{store.store_hash}")
+                         body=body, api_root=f"{base_url}/stores/{store.store_hash}", client_id=account.client_id)
     try:
         response = route.handler(store, request, **{name: int(value) for name, value in parameters.items()})
     except ApiError as error:

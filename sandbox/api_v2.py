@@ -9,7 +9,9 @@ from decimal import Decimal
 from sandbox import query as params
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse
 from sandbox.dates import now_timestamp
-from sandbox.orders import FIRST_ORDER_ID, OrderNotPlaceable, RenderedOrder
+from sandbox.order_specs import EXCLUSIVE, RenderedOrder
+from sandbox.orders import FIRST_ORDER_ID, OrderNotPlaceable
+from sandbox.ratelimit import PLAN_NAMES
 from sandbox.statuses import PENDING, STANDARD_STATUSES, STATUS_IDS
 from sandbox.store import SandboxStore
 
@@ -18,7 +20,6 @@ _ORDER_FILTERS = {"status_id", "min_id", "max_id", "customer_id", "email", "min_
 _ORDER_SORTS = {"id", "customer_id", "date_created", "date_modified", "status_id", "channel_id", "external_id"}
 _INCLUDE_PARAMS = {"include", "consignment_structure"}
 _PAGE_PARAMS = {"page", "limit"}
-_PLAN_NAMES = {"standard": "Standard", "plus": "Plus", "pro": "Pro", "unlimited": "Enterprise"}
 
 
 def _response(status: int, body: object | None) -> ApiResponse:
@@ -34,7 +35,7 @@ def get_store(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     """GET /v2/store."""
     params.reject_unsupported(request.query, set())
     base_url = request.api_root.split("/stores/")[0]
-    plan = _PLAN_NAMES.get(store.plan_name, "Standard")
+    plan = PLAN_NAMES[store.plan_name]
     return _response(200, {
         "id": store.store_hash,
         "account_uuid": "8d4d492f-17a1-4d95-b396-e1c5720815a5",
@@ -71,8 +72,8 @@ def get_store(store: SandboxStore, request: ApiRequest) -> ApiResponse:
         "plan_is_trial": False,
         "industry": "Home & Garden",
         "logo": [],
-        "is_price_entered_with_tax": False,
-        "store_id": 1_000_000 + store.seed,
+        "is_price_entered_with_tax": store.orders.pricing != EXCLUSIVE,
+        "store_id": store.store_id,
         "default_channel_id": 1,
         "default_site_id": 1000,
         "active_comparison_modules": [],
@@ -202,7 +203,8 @@ def create_order(store: SandboxStore, request: ApiRequest) -> ApiResponse:
             lines=lines, email=billing.get("email") or None, customer_id=_integer_field(body, "customer_id", 0),
             first_name=str(billing.get("first_name") or "Guest"), last_name=str(billing.get("last_name") or "Shopper"),
             status_id=status_id, customer_message=str(body.get("customer_message", "")), order_source="external",
-            payment_method=str(body.get("payment_method", "Manual")), shipping_cents=0)
+            payment_method=str(body.get("payment_method", "Manual")), shipping_cents=0,
+            billing_company=str(billing.get("company") or ""), billing_form_fields=_form_fields(billing))
     except OrderNotPlaceable as error:
         raise ApiError(400, str(error)) from None
     return _response(201, _order_json(store.order(order_id), request, _valid_includes(request.query)))
@@ -316,7 +318,11 @@ def _consignments(rendered: RenderedOrder, v2_root: str, *, with_lines: bool) ->
             "line_items": lines if with_lines else [_link(v2_root, f"/orders/{order_id}/products/{line['id']}") for line in lines],
             "shipping_quotes": _link(v2_root, f"/orders/{order_id}/consignments/shipping/{address['id']}/shipping_quotes"),
         })
-    return {"pickups": [], "shipping": shipping, "downloads": [], "email": {"gift_certificates": []}}
+    digital = [line for line in rendered.lines if line["type"] == "digital"]
+    downloads = [{"recipient_email": rendered.order["billing_address"]["email"],
+                  "line_items": digital if with_lines else [_link(v2_root, f"/orders/{order_id}/products/{line['id']}")
+                                                            for line in digital]}] if digital else []
+    return {"pickups": [], "shipping": shipping, "downloads": downloads, "email": {"gift_certificates": []}}
 
 
 def _reject_unsupported_fields(body: dict, supported: set[str]) -> None:
@@ -337,6 +343,13 @@ def _status_id(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value not in STATUS_IDS:
         raise ApiError(400, f"The field 'status_id' must be a status id from 0 to 14, got {value!r}.")
     return value
+
+
+def _form_fields(billing: dict) -> tuple[tuple[str, str], ...]:
+    entries = billing.get("form_fields", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) and "name" in entry for entry in entries):
+        raise ApiError(400, "The field 'billing_address.form_fields' must be a list of {name, value}.")
+    return tuple((str(entry["name"]), str(entry.get("value", ""))) for entry in entries)
 
 
 def _products_of(body: dict) -> list[dict]:

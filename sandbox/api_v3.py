@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 
 from sandbox import query as params
 from sandbox.apitypes import ApiError, ApiRequest, ApiResponse
-from sandbox.catalog import Catalog, Product, Variant
+from sandbox.catalog import Catalog
+from sandbox.catalog_records import Product, Variant
 from sandbox.dates import iso8601
+from sandbox.inventory import InventoryLedger
 from sandbox.money import v3_money
 from sandbox.store import SandboxStore
 from sandbox.vocabulary import CATEGORIES
@@ -53,15 +55,15 @@ def list_products(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     page, limit = params.paging(request.query)
     product_ids = _select_products(store.catalog, request.query)
     page_ids = product_ids[(page - 1) * limit:page * limit]
-    data = [_fields(_product_json(store.catalog.product(product_id), include), request.query) for product_id in page_ids]
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(product_ids), len(data), page, limit)})
+    data = [_fields(_product_json(store.catalog.product(product_id), include, store.inventory), request.query) for product_id in page_ids]
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(product_ids), len(data), page, limit)})
 
 
 def get_product(store: SandboxStore, request: ApiRequest, product_id: int) -> ApiResponse:
     """GET /v3/catalog/products/{product_id}."""
     params.reject_unsupported(request.query, {"include"} | _FIELD_PARAMS)
     product = _require_product(store.catalog, product_id)
-    return ApiResponse(200, {"data": _fields(_product_json(product, _product_includes(request.query)), request.query), "meta": {}})
+    return ApiResponse(200, {"data": _fields(_product_json(product, _product_includes(request.query), store.inventory), request.query), "meta": {}})
 
 
 def list_product_variants(store: SandboxStore, request: ApiRequest, product_id: int) -> ApiResponse:
@@ -69,8 +71,8 @@ def list_product_variants(store: SandboxStore, request: ApiRequest, product_id: 
     params.reject_unsupported(request.query, _PAGE_PARAMS | _FIELD_PARAMS)
     product = _require_product(store.catalog, product_id)
     page, limit = params.paging(request.query)
-    data = [_fields(_variant_json(variant, product), request.query) for variant in product.variants[(page - 1) * limit:page * limit]]
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(product.variants), len(data), page, limit)})
+    data = [_fields(_variant_json(variant, product, store.inventory), request.query) for variant in product.variants[(page - 1) * limit:page * limit]]
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(product.variants), len(data), page, limit)})
 
 
 def get_product_variant(store: SandboxStore, request: ApiRequest, product_id: int, variant_id: int) -> ApiResponse:
@@ -80,7 +82,7 @@ def get_product_variant(store: SandboxStore, request: ApiRequest, product_id: in
     variant = product.variant(variant_id)
     if variant is None:
         raise ApiError(404, _NOT_FOUND)
-    return ApiResponse(200, {"data": _fields(_variant_json(variant, product), request.query), "meta": {}})
+    return ApiResponse(200, {"data": _fields(_variant_json(variant, product, store.inventory), request.query), "meta": {}})
 
 
 def list_variants(store: SandboxStore, request: ApiRequest) -> ApiResponse:
@@ -92,8 +94,8 @@ def list_variants(store: SandboxStore, request: ApiRequest) -> ApiResponse:
     data = []
     for variant_id in variant_ids[(page - 1) * limit:page * limit]:
         product = catalog.product(catalog.product_of_variant(variant_id))
-        data.append(_fields(_variant_json(product.variant(variant_id), product), request.query))
-    return ApiResponse(200, {"data": data, "meta": _pagination(request.query, len(variant_ids), len(data), page, limit)})
+        data.append(_fields(_variant_json(product.variant(variant_id), product, store.inventory), request.query))
+    return ApiResponse(200, {"data": data, "meta": pagination(request.query, len(variant_ids), len(data), page, limit)})
 
 
 def _require_product(catalog: Catalog, product_id: int) -> Product:
@@ -173,7 +175,8 @@ def _select_variants(catalog: Catalog, query: dict[str, str]) -> list[int]:
     return variant_ids
 
 
-def _pagination(query: dict[str, str], total: int, count: int, page: int, limit: int) -> dict:
+def pagination(query: dict[str, str], total: int, count: int, page: int, limit: int) -> dict:
+    """The v3 `meta` of a page: totals and links that keep the other query parameters."""
     total_pages = math.ceil(total / limit)
     others = {name: value for name, value in query.items() if name not in _PAGE_PARAMS}
 
@@ -203,11 +206,11 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "product"
 
 
-def _product_json(product: Product, include: set[str]) -> dict:
+def _product_json(product: Product, include: set[str], inventory: InventoryLedger) -> dict:
     record = {
         "id": product.id,
         "name": product.name,
-        "type": "physical",
+        "type": product.type,
         "sku": product.sku,
         "description": product.description,
         "weight": float(product.weight),
@@ -224,7 +227,7 @@ def _product_json(product: Product, include: set[str]) -> dict:
         "calculated_price": v3_money(product.calculated_price),
         "categories": list(product.categories),
         "brand_id": product.brand_id,
-        "inventory_level": product.inventory_level,
+        "inventory_level": inventory.product_level(product),
         "inventory_warning_level": 0,
         "inventory_tracking": product.inventory_tracking,
         "reviews_rating_sum": 0,
@@ -273,13 +276,13 @@ def _product_json(product: Product, include: set[str]) -> dict:
         "open_graph_use_image": True,
     }
     if "variants" in include:
-        record["variants"] = [_variant_json(variant, product) for variant in product.variants]
+        record["variants"] = [_variant_json(variant, product, inventory) for variant in product.variants]
     for empty in include - {"variants"}:
         record[empty] = []  # the sandbox's products have no images, custom fields, pricing rules or videos
     return record
 
 
-def _variant_json(variant: Variant, product: Product) -> dict:
+def _variant_json(variant: Variant, product: Product, inventory: InventoryLedger) -> dict:
     return {
         "id": variant.id,
         "product_id": product.id,
@@ -303,7 +306,7 @@ def _variant_json(variant: Variant, product: Product) -> dict:
         "upc": "",
         "mpn": "",
         "gtin": "",
-        "inventory_level": variant.inventory_level,
+        "inventory_level": inventory.variant_level(product, variant),
         "inventory_warning_level": 0,
         "bin_picking_number": "",
         "option_values": [{"id": value.value_id, "label": value.label, "option_id": value.option_id,

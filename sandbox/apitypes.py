@@ -36,6 +36,7 @@ class ApiRequest:
     query: dict[str, str]
     body: bytes
     api_root: str  # "http://127.0.0.1:PORT/stores/HASH", for the URLs the API puts in its bodies
+    client_id: str = ""  # the API account's, for what belongs to an account (webhooks)
 
     def json_body(self) -> object:
         """The request body parsed as JSON; raises ApiError 400 when it is not JSON."""

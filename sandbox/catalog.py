@@ -4,14 +4,15 @@ Only small per-product arrays are built at start (variant counts, prices, visibi
 100,000-product store starts in well under a second; full records are made when served and cached.
 """
 
+import random
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import accumulate, product as cartesian_product
 
 from sandbox import vocabulary
+from sandbox.catalog_records import OptionValue, Product, Variant
 from sandbox.money import from_cents, to_cents
 from sandbox.seeded import FieldDraw, record_random
 
@@ -66,76 +67,10 @@ _SPECIAL_VARIANT_COUNTS = {
 
 
 # The product attributes drawn per id for the start-up indexes and the cheap name and SKU.
-_PRODUCT_FIELDS = ("adjective", "cents", "created", "inherits", "material", "modified", "noun", "price",
-                   "sale", "variant-count", "variants", "visible")
-
-
-@dataclass(frozen=True, slots=True)
-class OptionValue:
-    """One option choice of a variant, e.g. Size: XL."""
-
-    option_id: int
-    value_id: int
-    option_name: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """A purchasable SKU; a simple product has exactly one, its base variant, with no option values."""
-
-    id: int
-    product_id: int
-    sku: str
-    price: Decimal | None  # None: inherits the product's price, as BigCommerce reports it
-    sale_price: Decimal | None
-    calculated_price: Decimal
-    inventory_level: int
-    option_values: tuple[OptionValue, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Product:
-    """A catalog product with its variants, as the Catalog API describes it."""
-
-    id: int
-    name: str
-    sku: str
-    description: str
-    price: Decimal
-    sale_price: Decimal  # 0 when the product is not on sale
-    retail_price: Decimal
-    cost_price: Decimal
-    weight: Decimal
-    brand_id: int
-    brand_name: str
-    categories: tuple[int, ...]
-    is_visible: bool
-    is_featured: bool
-    is_deleted: bool
-    inventory_tracking: str
-    inventory_level: int
-    total_sold: int
-    upc: str
-    date_created: int
-    date_modified: int
-    variants: tuple[Variant, ...]
-
-    @property
-    def has_options(self) -> bool:
-        """Whether the product has option variants rather than only its base variant."""
-        return bool(self.variants[0].option_values)
-
-    @property
-    def calculated_price(self) -> Decimal:
-        """The price a shopper pays: the sale price when there is one."""
-        return self.sale_price if self.sale_price > 0 else self.price
-
-    def variant(self, variant_id: int | None) -> Variant | None:
-        """The variant with that id (the base variant when None), or None if it is not this product's."""
-        if variant_id is None:
-            return self.variants[0]
-        return next((variant for variant in self.variants if variant.id == variant_id), None)
+_PRODUCT_FIELDS = ("adjective", "cents", "created", "digital", "inherits", "material", "modified", "noun", "price",
+                   "sale", "tracking", "variant-count", "variants", "visible")
+DIGITAL_SHARE = 0.04  # of simple products: downloads, shipped to no address
+TRACKED_BY_PRODUCT_SHARE = 0.15  # of products with options: one stock level for all their variants
 
 
 class Catalog:
@@ -185,10 +120,23 @@ class Catalog:
             created = CATALOG_START + int(self._draws["created"].fraction(identifier) * (CATALOG_END - CATALOG_START))
             self.date_created[identifier] = created
             self.date_modified[identifier] = created + int(self._draws["modified"].fraction(identifier) * (CATALOG_END - created))
+        self._choose_digital_products()
         # Variant ids are one global sequence, as in BigCommerce; a simple product still has its base variant.
         slots = [max(1, count) for count in self.option_variant_count]
         slots[0] = 0
         self.first_variant_id = array("q", (FIRST_VARIANT_ID + offset for offset in accumulate(slots, initial=0)))
+
+    def _choose_digital_products(self) -> None:
+        # Some simple products are digital; the first ordinary simple product always is, so every store has one.
+        self.digital = bytearray(self.max_product_id + 1)
+        ordinary = [identifier for identifier in self.live_ids if identifier not in self.special_kinds]
+        simple = [identifier for identifier in ordinary if not self.option_variant_count[identifier]]
+        if not simple:  # a tiny catalog whose ordinary products all have options: one of them loses its options
+            simple = ordinary[:1]
+            self.option_variant_count[simple[0]] = 0
+        for identifier in simple:
+            self.digital[identifier] = self._draws["digital"].fraction(identifier) < DIGITAL_SHARE
+        self.digital[simple[0]] = 1
 
     def _draw_variant_count(self, identifier: int) -> int:
         draw = self._draws["variants"].fraction(identifier)
@@ -250,6 +198,14 @@ class Catalog:
         """Every live variant's SKU by variant id, built on the first variant SKU filter."""
         return {variant.id: variant.sku for identifier in self.live_ids for variant in self.product(identifier).variants}
 
+    @cached_property
+    def variant_ids_by_sku(self) -> dict[str, list[int]]:
+        """The live variant ids of each SKU (several where products share one), built on first use."""
+        index: dict[str, list[int]] = {}
+        for variant_id, sku in self.variant_skus.items():
+            index.setdefault(sku, []).append(variant_id)
+        return index
+
     # Full records.
 
     def _build_product(self, product_id: int) -> Product | None:
@@ -263,7 +219,8 @@ class Catalog:
         brand_id, brand_name = rng.choice(vocabulary.BRANDS)
         sku = self.sku_of(product_id)
         variants = self._variants(product_id, sku, price, sale_price)
-        tracking = "variant" if variants[0].option_values else rng.choice(("product", "none"))
+        tracking = self._tracking(product_id, has_options=bool(variants[0].option_values), drawn=rng.choice(("product", "none")))
+        digital = bool(self.digital[product_id])
         return Product(
             id=product_id,
             name=self.name_of(product_id),
@@ -274,13 +231,14 @@ class Catalog:
             sale_price=sale_price,
             retail_price=to_cents(price * Decimal("1.25")) if rng.random() < 0.3 else Decimal("0.00"),
             cost_price=to_cents(price * Decimal("0.45")),
-            weight=Decimal(rng.randint(1, 80)) / 4,
+            weight=_shipping_weight(rng, digital=digital),
             brand_id=brand_id,
             brand_name=brand_name,
             categories=(vocabulary.CATEGORIES[product_id % 5][0], 23) if product_id % 5 != 3 else (23,),
             is_visible=bool(self.visible[product_id]),
             is_featured=rng.random() < 0.05,
             is_deleted=bool(self.deleted[product_id]),
+            is_digital=digital,
             inventory_tracking=tracking,
             inventory_level=sum(variant.inventory_level for variant in variants) if tracking != "none" else 0,
             total_sold=rng.randint(0, 500),
@@ -289,6 +247,20 @@ class Catalog:
             date_modified=self.date_modified[product_id],
             variants=variants,
         )
+
+    def _tracking(self, product_id: int, *, has_options: bool, drawn: str) -> str:
+        if self.digital[product_id]:
+            return "none"  # nothing to count for a download
+        if not has_options:
+            return drawn
+        kind = self.special_kinds.get(product_id)
+        if kind in ("inherited_price_product", "product_30_variants"):  # one of each, in every store
+            return "product" if kind == "inherited_price_product" else "variant"
+        return "product" if self._draws["tracking"].fraction(product_id) < TRACKED_BY_PRODUCT_SHARE else "variant"
+
+    def is_digital(self, product_id: int) -> bool:
+        """Whether the product is a download (type "digital"), without building its record."""
+        return 0 < product_id <= self.max_product_id and bool(self.digital[product_id])
 
     def _variants(self, product_id: int, sku: str, price: Decimal, sale_price: Decimal) -> tuple[Variant, ...]:
         ids = self.variant_ids_of(product_id)
@@ -377,4 +349,11 @@ class Catalog:
         named = {kind: identifier for kind, identifier in by_kind.items() if not kind.startswith("duplicate_sku")}
         named["duplicate_sku_products"] = [by_kind["duplicate_sku_first"], by_kind["duplicate_sku_second"]]
         named["deleted_product"] = self.max_product_id
+        named["digital_product"] = self.digital.index(1)
+        named["product_tracked_by_product"] = by_kind["inherited_price_product"]
         return named
+
+
+def _shipping_weight(rng: random.Random, *, digital: bool) -> Decimal:
+    drawn = Decimal(rng.randint(1, 80)) / 4  # drawn for every product, so later draws do not depend on the type
+    return Decimal(0) if digital else drawn

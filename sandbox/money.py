@@ -39,11 +39,20 @@ def split_tax(amount: Decimal, rate: Decimal, *, tax_inclusive: bool) -> tuple[D
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """Split `total` over `weights` in proportion, in cents, the last share taking the rounding remainder."""
+    """Split `total` over `weights` in proportion, in whole cents that add up to it exactly.
+
+    Each share is the rounded running total minus the rounded running total before it, so no share is
+    negative and each is within a cent of its exact proportion; the last share absorbs what is left.
+    """
     weight_sum = sum(weights, ZERO)
     if not weights:
         return []
     if weight_sum == 0:
         return [ZERO] * (len(weights) - 1) + [total]
-    shares = [to_cents(total * weight / weight_sum) for weight in weights[:-1]]
-    return [*shares, total - sum(shares, ZERO)]
+    shares, running_weight, allocated = [], ZERO, ZERO
+    for weight in weights[:-1]:
+        running_weight += weight
+        share = to_cents(total * running_weight / weight_sum) - allocated
+        shares.append(share)
+        allocated += share
+    return [*shares, total - allocated]

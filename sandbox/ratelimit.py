@@ -21,6 +21,8 @@ PLANS: dict[str, RateLimitPlan | None] = {
     "pro": RateLimitPlan(quota=450, window_ms=30_000),
     "unlimited": None,
 }
+# What GET /v2/store calls each plan (plan_name, plan_level); the Unlimited Rate Plan is for Enterprise stores.
+PLAN_NAMES = {"standard": "Standard", "plus": "Plus", "pro": "Pro", "unlimited": "Enterprise"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sandbox import control, storefront
+from sandbox import admin, control, storefront
 from sandbox.accounts import Account
 from sandbox.api import api_version, endpoint_template, handle_api_request, is_api_path
 from sandbox.apitypes import ApiResponse, error_body
+from sandbox.order_specs import EXCLUSIVE
 from sandbox.faults import DROP, RATE_LIMIT_NO_HEADERS, SERVER_ERROR, SLOW, TRUNCATE
 from sandbox.ratelimit import PLANS, RateLimitPlan
 from sandbox.store import SandboxStore
@@ -32,7 +33,8 @@ class SandboxServer:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, store_hash: str = "sandbox1", seed: int = 1,
                  products: int = 40, orders: int = 30, plan: str = "unlimited", faults: str | None = None,
                  state_file: str | Path | None = None, token: str | None = None,
-                 rate_limit_quota: int | None = None, rate_limit_window_ms: int | None = None) -> None:
+                 rate_limit_quota: int | None = None, rate_limit_window_ms: int | None = None,
+                 pricing: str = EXCLUSIVE, webhook_time_scale: float = 1.0, webhook_timeout: float = 10.0) -> None:
         if plan not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}, got {plan!r}")
         rate_limit = PLANS[plan]
@@ -43,7 +45,8 @@ class SandboxServer:
         self.requested_port = port
         self.store = SandboxStore(store_hash=store_hash, seed=seed, products=products, orders=orders, plan_name=plan,
                                   rate_limit=rate_limit, faults=faults,
-                                  state_file=Path(state_file) if state_file else None, token=token)
+                                  state_file=Path(state_file) if state_file else None, token=token, pricing=pricing,
+                                  webhook_time_scale=webhook_time_scale, webhook_timeout=webhook_timeout)
         self._http: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -56,12 +59,14 @@ class SandboxServer:
         self._thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"sandbox-{self.port}", daemon=True)
         self._thread.start()
+        self.store.webhooks.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and release the port (requests still sleeping in a slow fault are abandoned)."""
         if self._http is None:
             return
+        self.store.webhooks.stop()
         self._http.shutdown()
         self._http.server_close()
         self._thread.join()
@@ -158,10 +163,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if is_api_path(url.path):
                 self._handle_api(sandbox, url.path, url.query, body)
             elif url.path.startswith("/_sandbox/"):
-                status, payload = control.handle(sandbox, self.command, url.path, body)
+                status, payload = control.handle(sandbox, self.command, url.path, url.query, body)
                 self._send_json(status, payload)
             else:
-                status, html, headers = storefront.handle(sandbox, self.command, url.path, url.query, body)
+                pages = admin if url.path.startswith("/admin/") else storefront
+                status, html, headers = pages.handle(sandbox, self.command, url.path, url.query, body)
                 self._send(status, html.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8", **headers})
         except (TimeoutError, ConnectionError):
             self.close_connection = True

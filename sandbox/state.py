@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: pricing set-ups, refunds, shipments, inventory, webhooks
 
 
 def load_state(path: Path) -> dict | None:
@@ -17,7 +17,8 @@ def load_state(path: Path) -> dict | None:
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not a sandbox state file: {error}") from None
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-        raise ValueError(f"{path} is not a version {STATE_VERSION} sandbox state file")
+        raise ValueError(f"{path} is not a version {STATE_VERSION} sandbox state file (an older sandbox saved it, or it is "
+                         "not one): delete it to start the store afresh, or give another --state file")
     return data
 
 

@@ -1,4 +1,4 @@
-"""The storefront (pick products, check out with a test card) and the admin page (order statuses).
+"""The storefront: pick products, check out with a test card.
 
 The local version of the guide's "Create a test order in BigCommerce": 4111 1111 1111 1111 approves
 as on BigCommerce's test gateway and places an order in Awaiting Fulfillment; a card ending 0002
@@ -7,11 +7,12 @@ is declined with a clear message. Any expiry, CVV and name are accepted.
 
 from html import escape
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
-from sandbox.dates import rfc2822
+from sandbox.order_specs import STORE_TAX
 from sandbox.orders import OrderNotPlaceable
-from sandbox.statuses import AWAITING_FULFILLMENT, STANDARD_STATUSES
+from sandbox.pages import Page, fields, layout, money
+from sandbox.statuses import AWAITING_FULFILLMENT
 
 if TYPE_CHECKING:  # the server imports this module
     from sandbox.server import SandboxServer
@@ -19,22 +20,10 @@ if TYPE_CHECKING:  # the server imports this module
 APPROVED_CARD = "4111111111111111"
 DECLINED_CARD_ENDING = "0002"
 PRODUCTS_PER_PAGE = 24
-ORDERS_PER_PAGE = 50
-
-Page = tuple[int, str, dict[str, str]]
-
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:64rem;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
-.notice{padding:.8rem;border-radius:.3rem;margin:1rem 0}.error{background:#fde8e8;color:#8a1f1f}
-.success{background:#e6f6ea;color:#1d5e2c}input[type=number]{width:4rem}nav a{margin-right:1rem}
-"""
-
 
 def handle(sandbox: "SandboxServer", method: str, path: str, query_string: str, body: bytes) -> Page:
-    """Answer one storefront or admin request with (status, HTML, extra headers)."""
-    query = {name: values[-1] for name, values in parse_qs(query_string).items()}
-    form = {name: values[-1] for name, values in parse_qs(body.decode("utf-8", "replace")).items()}
+    """Answer one storefront request with (status, HTML, extra headers)."""
+    query, form = fields(query_string), fields(body.decode("utf-8", "replace"))
     if path in ("", "/"):
         return 302, "", {"Location": "/storefront/"}
     if path == "/storefront/" and method == "GET":
@@ -43,23 +32,7 @@ def handle(sandbox: "SandboxServer", method: str, path: str, query_string: str, 
         return _checkout(sandbox, form)
     if path == "/storefront/pay" and method == "POST":
         return _pay(sandbox, form)
-    if path == "/admin/" and method == "GET":
-        return 200, _admin(sandbox, query), {}
-    if path.startswith("/admin/orders/") and path.endswith("/status") and method == "POST":
-        return _admin_set_status(sandbox, path.split("/")[3], form)
-    if path.startswith("/admin/statuses/") and method == "POST":
-        return _admin_rename_status(sandbox, path.split("/")[3], form)
-    return 404, _layout("Not found", "<p>There is no such page. Try the <a href='/storefront/'>storefront</a>.</p>"), {}
-
-
-def _layout(title: str, content: str) -> str:
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)} — Sandbox store</title>"
-            f"<style>{_STYLE}</style></head><body><nav><a href='/storefront/'>Storefront</a><a href='/admin/'>Admin: orders</a></nav>"
-            f"<h1>{escape(title)}</h1>{content}</body></html>")
-
-
-def _money(amount: object, currency: str = "USD") -> str:
-    return f"{currency} {float(amount):,.2f}"
+    return 404, layout("Not found", "<p>There is no such page. Try the <a href='/storefront/'>storefront</a>.</p>"), {}
 
 
 def _product_list(sandbox: "SandboxServer", query: dict[str, str]) -> str:
@@ -73,16 +46,16 @@ def _product_list(sandbox: "SandboxServer", query: dict[str, str]) -> str:
         product = catalog.product(product_id)
         if product.has_options:
             options = "".join(f"<option value='{variant.id}'>{escape(' / '.join(value.label for value in variant.option_values))}"
-                              f" — {_money(variant.calculated_price)}</option>" for variant in product.variants)
+                              f" — {money(variant.calculated_price)}</option>" for variant in product.variants)
             choice = f"<select name='variant_{product.id}'>{options}</select>"
         else:
-            choice = f"<input type='hidden' name='variant_{product.id}' value='{product.variants[0].id}'>{_money(product.calculated_price)}"
+            choice = f"<input type='hidden' name='variant_{product.id}' value='{product.variants[0].id}'>{money(product.calculated_price)}"
         rows.append(f"<tr><td>{escape(product.name)}<br><small>SKU {escape(product.sku) or '(none)'}</small></td><td>{choice}</td>"
                     f"<td><input type='number' min='0' max='99' value='0' name='quantity_{product.id}' "
                     f"aria-label='Quantity of {escape(product.name)}'></td></tr>")
     pages = "".join(f"<a href='?{urlencode({'q': query.get('q', ''), 'page': number})}'>{number}</a> "
                     for number in range(max(1, page - 3), min(page + 3, (len(ids) - 1) // PRODUCTS_PER_PAGE + 1) + 1))
-    return _layout("Storefront", f"""
+    return layout("Storefront", f"""
 <form method='get'><input name='q' value='{escape(query.get('q', ''))}' placeholder='Search by name or SKU'>
 <button>Search</button></form>
 <form method='post' action='/storefront/checkout'><table><tr><th>Product</th><th>Option and price</th><th>Quantity</th></tr>
@@ -103,23 +76,31 @@ def _chosen_lines(sandbox: "SandboxServer", form: dict[str, str]) -> list[tuple[
 def _checkout(sandbox: "SandboxServer", form: dict[str, str], error: str = "") -> Page:
     lines = _chosen_lines(sandbox, form)
     if not lines:
-        return 200, _layout("Your cart is empty", "<p class='notice error'>Choose a quantity for at least one product.</p>"
+        return 200, layout("Your cart is empty", "<p class='notice error'>Choose a quantity for at least one product.</p>"
                                                   "<p><a href='/storefront/'>Back to the storefront</a></p>"), {}
     catalog = sandbox.store.catalog
     summary = "".join(f"<li>{quantity} × {escape(catalog.product(product_id).name)}</li>" for product_id, _, quantity in lines)
     carried = "".join(f"<input type='hidden' name='{escape(name)}' value='{escape(value)}'>"
                       for name, value in form.items() if name.startswith(("quantity_", "variant_")))
     message = f"<p class='notice error' role='alert'>{escape(error)}</p>" if error else ""
-    return (402 if error else 200), _layout("Checkout", f"""{message}
-<ul>{summary}</ul><p>Flat-rate shipping {_money(10)}; tax at the store's rate.</p>
+    return (402 if error else 200), layout("Checkout", f"""{message}
+<ul>{summary}</ul><p>Flat-rate shipping {money(10)}; {_tax_note(sandbox)}.</p>
 <form method='post' action='/storefront/pay'>{carried}
 <p><label>Name <input name='name' required value='{escape(form.get('name', 'Test Shopper'))}'></label></p>
 <p><label>Email <input name='email' type='email' required value='{escape(form.get('email', 'test.shopper@example.com'))}'></label></p>
+<p><label>Coupon code <input name='coupon' value='{escape(form.get('coupon', ''))}' placeholder='SAVE10'></label>
+<small>Optional: SAVE10, WELCOME5 or S2549JM0Y.</small></p>
 <p><label>Card number <input name='card_number' required inputmode='numeric' placeholder='4111 1111 1111 1111'></label></p>
 <p><label>Expiry <input name='expiry' placeholder='12/30'></label> <label>CVV <input name='cvv' size='4'></label>
 <label>Name on card <input name='card_name'></label></p>
 <p><small>Test cards: 4111 1111 1111 1111 is approved; a card ending 0002 is declined.</small></p>
 <button>Place order</button></form>"""), {}
+
+
+def _tax_note(sandbox: "SandboxServer") -> str:
+    rate, inclusive = STORE_TAX[sandbox.store.orders.pricing]
+    percent = f"{(rate * 100).normalize():f}%"
+    return f"prices include {percent} VAT" if inclusive else f"{percent} tax on top, after any coupon"
 
 
 def _pay(sandbox: "SandboxServer", form: dict[str, str]) -> Page:
@@ -134,55 +115,12 @@ def _pay(sandbox: "SandboxServer", form: dict[str, str]) -> Page:
     try:
         order_id = sandbox.store.place_order(lines=_chosen_lines(sandbox, form), email=form.get("email") or None,
                                              first_name=first_name or "Test", last_name=last_name or "Shopper",
-                                             status_id=AWAITING_FULFILLMENT)
+                                             status_id=AWAITING_FULFILLMENT,
+                                             coupon_codes=tuple(filter(None, [form.get("coupon", "").strip()])))
     except OrderNotPlaceable as error:
         return _checkout(sandbox, form, str(error))
     order = sandbox.store.order(order_id).order
-    return 200, _layout("Thank you for your order", f"""
+    return 200, layout("Thank you for your order", f"""
 <p class='notice success' role='status'>Payment approved. Your order number is <strong>{order_id}</strong>
-({escape(order['status'])}), total {_money(order['total_inc_tax'], order['currency_code'])}.</p>
+({escape(order['status'])}), total {money(order['total_inc_tax'], order['currency_code'])}.</p>
 <p><a href='/storefront/'>Continue shopping</a> · <a href='/admin/'>See it in the admin</a></p>"""), {}
-
-
-def _admin(sandbox: "SandboxServer", query: dict[str, str]) -> str:
-    store = sandbox.store
-    page = int(query["page"]) if query.get("page", "").isdigit() and int(query["page"]) > 0 else 1
-    newest = store.orders.max_order_id - (page - 1) * ORDERS_PER_PAGE
-    rows = []
-    for order_id in range(newest, max(newest - ORDERS_PER_PAGE, store.orders.max_order_id - len(store.orders.status_ids)), -1):
-        order = store.order(order_id).order
-        options = "".join(f"<option value='{status.id}'{' selected' if status.id == order['status_id'] else ''}>"
-                          f"{escape(store.status_labels[status.id])}</option>" for status in STANDARD_STATUSES)
-        rows.append(f"<tr><td>{order_id}</td><td>{escape(order['date_created'])}</td><td>{escape(order['billing_address']['email'])}</td>"
-                    f"<td>{_money(order['total_inc_tax'], order['currency_code'])}</td>"
-                    f"<td><form method='post' action='/admin/orders/{order_id}/status'><select name='status_id' "
-                    f"aria-label='Status of order {order_id}'>{options}</select> <button>Save</button></form></td></tr>")
-    labels = "".join(f"<tr><td>{status.id}</td><td>{escape(status.name)}</td><td><form method='post' action='/admin/statuses/{status.id}'>"
-                     f"<input name='label' value='{escape(store.status_labels[status.id])}' aria-label='Label of {escape(status.name)}'> "
-                     f"<button>Rename</button></form></td></tr>" for status in STANDARD_STATUSES)
-    notice = f"<p class='notice success' role='status'>{escape(query['done'])}</p>" if query.get("done") else ""
-    return _layout("Orders", f"""{notice}
-<p>Newest first. Changing a status bumps the order's date_modified, as in BigCommerce. Last change: {rfc2822(max(store.orders.date_modified))}.</p>
-<table><tr><th>Order</th><th>Created</th><th>Customer</th><th>Total</th><th>Status</th></tr>{''.join(rows)}</table>
-<p><a href='?page={page + 1}'>Older orders</a></p>
-<h2>Order status labels</h2><table><tr><th>Id</th><th>System label</th><th>Label shown</th></tr>{labels}</table>""")
-
-
-def _admin_set_status(sandbox: "SandboxServer", order_id: str, form: dict[str, str]) -> Page:
-    if not order_id.isdigit() or not form.get("status_id", "").isdigit():
-        return 400, _layout("Bad request", "<p>Choose a status for an existing order.</p>"), {}
-    try:
-        sandbox.store.set_order_status(int(order_id), int(form["status_id"]))
-    except (KeyError, ValueError) as error:
-        return 400, _layout("Bad request", f"<p>{escape(str(error))}</p>"), {}
-    return 303, "", {"Location": "/admin/?" + urlencode({"done": f"Order {order_id} is now {sandbox.store.order(int(order_id)).order['status']}."})}
-
-
-def _admin_rename_status(sandbox: "SandboxServer", status_id: str, form: dict[str, str]) -> Page:
-    if not status_id.isdigit():
-        return 400, _layout("Bad request", "<p>Unknown status.</p>"), {}
-    try:
-        sandbox.store.rename_status(int(status_id), form.get("label", ""))
-    except ValueError as error:
-        return 400, _layout("Bad request", f"<p>{escape(str(error))}</p>"), {}
-    return 303, "", {"Location": "/admin/?" + urlencode({"done": f"Status {status_id} is now labelled {sandbox.store.status_labels[int(status_id)]}."})}

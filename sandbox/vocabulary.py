@@ -52,3 +52,7 @@ HTML_DESCRIPTION = (
     "<ul><li>Dishwasher safe</li><li>Holds 350&nbsp;ml</li></ul>"
     "<p>Care: <em>rinse before first use</em> &amp; avoid <a href=\"https://example.com/care\">abrasives</a>.</p>"
 )
+
+# Businesses that buy from the store (billing company; those abroad give a VAT number).
+COMPANY_NAMES = ("Müller Handels GmbH", "Acme Supplies Ltd", "Café du Coin SARL", "Northwind Traders", "Ólafsson ehf.",
+                 "Tanaka Shōji K.K.", "Silva & Filhos Lda", "Patel Wholesale Inc.")

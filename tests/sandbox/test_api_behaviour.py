@@ -104,6 +104,19 @@ def test_post_orders_creates_a_catalog_order(sandbox):
     assert missing_variant.status_code == 400 and "variant_id" in missing_variant.json()[0]["message"]
 
 
+def test_post_orders_keeps_the_billing_company_and_form_fields(sandbox):
+    created = api_session(sandbox).post(v2(sandbox, "/orders"), json={
+        "billing_address": {"first_name": "Lena", "last_name": "Graf", "zip": "10115", "email": "lena@example.com",
+                            "company": "Graf GmbH", "form_fields": [{"name": "VAT number", "value": "DE811907980"}]},
+        "products": [{"product_id": sandbox.store.examples()["simple_product"], "quantity": 1}]}).json()
+    assert created["billing_address"]["company"] == "Graf GmbH"
+    assert created["billing_address"]["form_fields"] == [{"name": "VAT number", "value": "DE811907980"}]
+    assert created["payment_provider_id"] == "" and created["payment_method"] == "Manual"
+    refused = api_session(sandbox).post(v2(sandbox, "/orders"), json={
+        "billing_address": {"zip": "10115", "form_fields": "VAT"}, "products": [{"product_id": 1, "quantity": 1}]})
+    assert refused.status_code == 400 and "form_fields" in refused.json()[0]["message"]
+
+
 def test_v3_pagination_meta_and_links(sandbox):
     body = api_session(sandbox).get(v3(sandbox, "/catalog/products"), params={"limit": 15, "page": 2, "keyword": ""}).json()
     pagination = body["meta"]["pagination"]

@@ -13,6 +13,7 @@ ALLOWED = {
     "no-orders": {"information", "products"},
     "orders-read-only": {"information", "orders", "products"},
     "no-information": {"orders", "products"},
+    "no-inventory": {"information", "orders", "products"},
 }
 
 

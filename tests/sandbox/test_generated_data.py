@@ -1,6 +1,7 @@
 """The generated store contains what real stores contain, findable by name, and is the same for the same seed."""
 
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -43,7 +44,6 @@ def test_awkward_orders_exist_even_in_the_smallest_store(smallest):
     assert order(smallest, "guest_order")["customer_id"] == 0
     assert order(smallest, "registered_customer_order")["customer_id"] > 0
     assert len(lines(smallest, "order_120_lines")) == 120
-    assert order(smallest, "tax_inclusive_order")["is_tax_inclusive_pricing"] is True
     assert order(smallest, "tax_exclusive_order")["is_tax_inclusive_pricing"] is False
     assert order(smallest, "zero_tax_order")["total_tax"] == "0.0000"
     other = order(smallest, "other_currency_order")
@@ -58,6 +58,71 @@ def test_awkward_orders_exist_even_in_the_smallest_store(smallest):
     assert order(smallest, "multiple_addresses_order")["shipping_address_count"] == 2
     assert order(smallest, "gift_certificate_order")["gift_certificate_amount"] != "0.0000"
     assert order(smallest, "archived_order")["is_deleted"] is True
+
+
+@pytest.mark.parametrize(("pricing", "present", "absent"), [("exclusive", "tax_exclusive_order", "tax_inclusive_order"),
+                                                            ("inclusive", "tax_inclusive_order", "tax_exclusive_order")])
+def test_a_store_names_only_the_tax_kind_its_set_up_has(pricing, present, absent):
+    with SandboxServer(products=20, orders=20, pricing=pricing) as server:
+        assert absent not in server.store.examples()
+        assert order(server, present)["is_tax_inclusive_pricing"] is (pricing == "inclusive")
+
+
+def test_a_switched_store_has_an_older_exclusive_and_a_newer_inclusive_example():
+    with SandboxServer(products=20, orders=20, pricing="switched") as server:
+        exclusive, inclusive = order(server, "tax_exclusive_order"), order(server, "tax_inclusive_order")
+        assert exclusive["is_tax_inclusive_pricing"] is False and inclusive["is_tax_inclusive_pricing"] is True
+        assert parsedate_to_datetime(exclusive["date_created"]) < parsedate_to_datetime(inclusive["date_created"])
+        placed = server.store.place_order(lines=[(server.store.examples()["simple_product"], None, 1)])
+        assert server.store.order(placed).order["is_tax_inclusive_pricing"] is True
+
+
+def test_discount_examples_carry_each_kind_of_discount(smallest):
+    manual = [entry for line in lines(smallest, "manual_discount_order") for entry in line["applied_discounts"]]
+    assert {(entry["id"], entry["name"], entry["code"]) for entry in manual} >= {("manual-discount", "Manual Discount", None)}
+    both = [entry for line in lines(smallest, "coupon_and_promotion_order") for entry in line["applied_discounts"]]
+    assert any(entry["code"] for entry in both) and any(entry["code"] is None and entry["name"] for entry in both)
+    two = lines(smallest, "two_coupons_order")
+    assert len({entry["code"] for line in two for entry in line["applied_discounts"] if entry["code"]}) == 2
+    coupons = api_session(smallest).get(v2(smallest, f"/orders/{smallest.store.examples()['two_coupons_order']}/coupons"))
+    assert len(coupons.json()) == 2
+
+
+def test_the_books_fields_are_on_every_order(smallest):
+    session = api_session(smallest)
+    orders = session.get(v2(smallest, "/orders"), params={"limit": 250}).json()
+    for entry in orders:
+        assert entry["payment_method"] and entry["store_default_currency_code"] == "USD"
+        assert Decimal(entry["store_default_to_transactional_exchange_rate"]) > 0
+        paid = entry["payment_status"] not in ("", "pending", "declined")
+        if entry["payment_method"] in ("Test Payment Gateway", "Credit Card", "PayPal") and paid:
+            assert entry["payment_provider_id"], entry["id"]
+        elif entry["payment_method"] in ("Manual", "Cash on Delivery"):
+            assert entry["payment_provider_id"] == ""
+    business = order(smallest, "business_vat_order")["billing_address"]
+    assert business["company"] and business["form_fields"][0]["name"] == "VAT number" and business["form_fields"][0]["value"]
+
+
+def test_a_foreign_currency_order_is_the_catalog_price_at_the_stores_rate(smallest):
+    other = order(smallest, "other_currency_order")
+    rate = Decimal(other["store_default_to_transactional_exchange_rate"])
+    for line in lines(smallest, "other_currency_order"):
+        price = smallest.store.catalog.product(line["product_id"]).variant(line["variant_id"]).calculated_price
+        assert Decimal(line["base_price"]) == (price * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_a_guest_can_use_a_registered_customers_email(smallest):
+    guest = order(smallest, "guest_with_customer_email_order")
+    assert guest["customer_id"] == 0
+    same_email = api_session(smallest).get(v2(smallest, "/orders"), params={"email": guest["billing_address"]["email"]}).json()
+    assert any(entry["customer_id"] for entry in same_email)
+
+
+def test_digital_products_are_in_the_catalog_and_ship_to_no_address(smallest):
+    assert product(smallest, "digital_product")["type"] == "digital"
+    digital = [line for line in lines(smallest, "digital_order") if line["type"] == "digital"]
+    assert digital and all(line["order_address_id"] == 0 for line in digital)
+    assert product(smallest, "digital_product")["inventory_tracking"] == "none"
 
 
 def test_modified_order_was_modified_days_after_creation(smallest):
@@ -127,3 +192,14 @@ def test_a_store_of_100_000_products_and_orders_starts_in_seconds_and_serves_pag
     assert products.json()["meta"]["pagination"]["total"] == 100_000 and len(orders.json()) == 250
     assert startup < timedelta(seconds=10), startup  # about 1.5 s on the 2-core CI machine
     assert serving < timedelta(seconds=2), serving
+
+
+def test_an_order_of_downloads_only_has_no_shipping(sandbox):
+    order_id = sandbox.store.place_order(lines=[(sandbox.store.examples()["digital_product"], None, 2)])
+    session = api_session(sandbox)
+    order = session.get(v2(sandbox, f"/orders/{order_id}"), params={"include": "consignments.line_items",
+                                                                    "consignment_structure": "object"}).json()
+    assert order["order_is_digital"] is True and order["shipping_address_count"] == 0
+    assert order["shipping_cost_inc_tax"] == "0.0000" and order["consignments"]["shipping"] == []
+    assert [line["type"] for line in order["consignments"]["downloads"][0]["line_items"]] == ["digital"]
+    assert session.get(v2(sandbox, f"/orders/{order_id}/shipping_addresses")).status_code == 204

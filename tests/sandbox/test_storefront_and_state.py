@@ -106,3 +106,10 @@ def test_a_state_file_from_another_store_is_refused(tmp_path):
     with pytest.raises(ValueError, match="--seed"):
         SandboxServer(products=20, orders=20, seed=2, state_file=state)
     assert json.loads(state.read_text())["status_labels"]["1"] == "Waiting"
+
+
+def test_a_state_file_of_an_older_sandbox_is_refused_saying_what_to_do(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 1, "store_hash": "sandbox1", "placed_orders": []}))
+    with pytest.raises(ValueError, match="delete it to start the store afresh"):
+        SandboxServer(products=20, orders=20, state_file=state)
