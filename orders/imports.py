@@ -17,24 +17,13 @@ from carts.models import Cart, CartLog
 from carts.platforms import platform_named
 from carts.platforms.base import OrderRecord, StoreAccess
 from carts.runs import cart_log_progress, run_stops_on_failure
-from companies.models import Company
 from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
 from items.models import DESCRIPTION_MAX_LENGTH, Item
 from items.selectors import in_batches
 from orders.mapping import OrderMappingError, StoreOrder
-from orders.models import (
-    NUMBER_PREFIXES,
-    Customer,
-    OrderRefusal,
-    SalesTransaction,
-    TransactionCharge,
-    TransactionDiscount,
-    TransactionLine,
-    TransactionNumberSequence,
-    TransactionPayment,
-    TransactionType,
-)
+from orders.booking import sale_book
+from orders.models import Customer, OrderRefusal, SalesTransaction
 from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
 from orders.selectors import customers_by_email, transactions_by_cart_order
 from orders.window import cart_orders_outside_window, cart_orders_window
@@ -168,7 +157,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         with transaction.atomic():
             created_skus = _create_missing_items(cart, order, line_items)
             customer = _customer_for(cart, order, batch)
-            record = _write_transaction(cart, order, customer, line_items)
+            record = sale_book(cart=cart, order=order, customer=customer, line_items=line_items)
     except OperationalError as error:  # e.g. a lock not granted in time: this order only, the rest go on
         logger.warning("Order %s of cart %s: %s", order.order_id, cart.pk, error)
         return OrderOutcome(order.order_id, Outcome.REFUSED,
@@ -247,59 +236,3 @@ def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
         },
     )
     return customer
-
-
-def _next_number(company: Company, transaction_type: str) -> str:
-    """Take the type's next number; the row lock makes concurrent imports wait, so none skip or repeat."""
-    sequence, _ = TransactionNumberSequence.objects.select_for_update().get_or_create(
-        company=company, transaction_type=transaction_type
-    )
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{NUMBER_PREFIXES[transaction_type]}-{sequence.last_number:06d}"
-
-
-# What a transaction takes from the store's order as it is.
-ORDER_FIELDS = ("currency", "prices_include_tax", "customer_message", "subtotal", "charges_total", "discounts_total",
-                "tax_total", "total", "payments_total")
-
-
-def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer,
-                       line_items: dict[int, Item | None]) -> SalesTransaction:
-    transaction_type = TransactionType(cart.import_as)
-    company_id = cart.company_id
-    record = SalesTransaction.objects.create(
-        company_id=company_id, transaction_type=transaction_type, number=_next_number(cart.company, transaction_type),
-        customer=customer, transaction_date=order.created_at,
-        cart=cart, cart_name=cart.name, cart_order_id=order.order_id, cart_status_id=order.status_id,
-        cart_status_label=order.status_label, customer_email=order.customer.email,
-        billing_address=order.customer.billing_address, shipping_addresses=list(order.shipping_addresses),
-        **{name: getattr(order, name) for name in ORDER_FIELDS},
-    )
-    TransactionLine.objects.bulk_create(
-        TransactionLine(
-            company_id=company_id, transaction=record, position=position, item=line_items[line.cart_line_id],
-            sku=line.sku, description=line.name[:255], options=line.options, quantity=line.quantity,
-            unit_price=line.unit_price, discount=line.discount, amount_ex_tax=line.amount_ex_tax, tax=line.tax,
-            amount_inc_tax=line.amount_inc_tax, cart_line_id=line.cart_line_id, cart_product_id=line.product_id,
-            cart_variant_id=line.variant_id,
-        )
-        for position, line in enumerate(order.lines, start=1)
-    )
-    TransactionCharge.objects.bulk_create(
-        TransactionCharge(company_id=company_id, transaction=record, kind=charge.kind, description=charge.description[:255],
-                          amount_ex_tax=charge.amount_ex_tax, tax=charge.tax, amount_inc_tax=charge.amount_inc_tax)
-        for charge in order.charges
-    )
-    TransactionDiscount.objects.bulk_create(
-        TransactionDiscount(company_id=company_id, transaction=record, kind=discount.kind,
-                            description=discount.description[:255], amount_ex_tax=discount.amount_ex_tax,
-                            tax=discount.tax, amount_inc_tax=discount.amount_inc_tax)
-        for discount in order.discounts
-    )
-    TransactionPayment.objects.bulk_create(
-        TransactionPayment(company_id=company_id, transaction=record, kind=payment.kind,
-                           description=payment.description, amount=payment.amount)
-        for payment in order.payments
-    )
-    return record

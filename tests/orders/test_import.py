@@ -65,7 +65,7 @@ def test_every_awkward_order_imports_with_the_store_total_to_the_cent(cart, stor
     for kind, order_id in named.items():
         if order_id in refused:
             continue
-        record = SalesTransaction.objects.get(cart=cart, cart_order_id=order_id)
+        record = SalesTransaction.objects.sales().get(cart=cart, cart_order_id=order_id)
         assert record.total == store_total(store, order_id), kind
         assert record.subtotal + record.charges_total - record.discounts_total == record.total, kind
         assert record.lines.count() == len(store.store.order(order_id).lines), kind
@@ -73,6 +73,11 @@ def test_every_awkward_order_imports_with_the_store_total_to_the_cent(cart, stor
     assert SalesTransaction.objects.get(cart_order_id=named["order_120_lines"]).lines.count() == 120
     assert SalesTransaction.objects.get(cart_order_id=named["other_currency_order"]).currency == "EUR"
     assert SalesTransaction.objects.get(cart_order_id=named["gift_certificate_order"]).payments.count() == 2
+    for kind in ("refunded_order", "partially_refunded_order"):  # the sale, and a credit note for what was refunded
+        sale = SalesTransaction.objects.sales().get(cart_order_id=named[kind])
+        [credit_note] = sale.credit_notes.all()
+        refunded = Decimal(store.store.order(named[kind]).order["refunded_amount"])
+        assert (credit_note.total, sale.refunded_total) == (refunded, refunded), kind
 
 
 def test_a_line_without_sku_or_linked_item_refuses_the_order_naming_the_product(cart, store) -> None:
