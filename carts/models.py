@@ -77,6 +77,11 @@ class Cart(CompanyRecord):
         return reverse("carts:detail", args=[self.pk])
 
     @property
+    def store_identity(self) -> str:
+        """The store the cart reaches, whatever its row or API path: a store's order is imported once per company."""
+        return f"{self.platform}:{self.store_hash}"
+
+    @property
     def api_key_masked(self) -> str:
         return f"{self.client_id_hint}:••••" if self.client_id_hint else ""
 

@@ -34,6 +34,7 @@ SALE_FIELDS_ON_CREDIT_NOTES = (
     "customer_id", "cart_id", "cart_name", "cart_order_id", "cart_status_id", "cart_status_label", "currency",
     "prices_include_tax", "customer_email", "billing_address", "store_currency", "exchange_rate", "payment_method",
     "payment_status", "payment_transaction_id", "billing_name", "billing_form_fields", "cart_customer_id", "guest",
+    "store_identity",
 )
 
 
@@ -63,7 +64,8 @@ def sale_book(*, cart: Cart, order: StoreOrder, customer: Customer, line_items: 
         company_id=cart.company_id, transaction_type=transaction_type,
         number=transaction_number_next(company=cart.company, transaction_type=transaction_type),
         customer=customer, transaction_date=order.created_at,
-        cart=cart, cart_name=cart.name, cart_order_id=order.order_id, cart_status_id=order.status_id,
+        cart=cart, cart_name=cart.name, store_identity=cart.store_identity, cart_order_id=order.order_id,
+        cart_status_id=order.status_id,
         cart_status_label=order.status_label, currency=order.currency, prices_include_tax=order.prices_include_tax,
         customer_email=details.email, customer_message=order.customer_message,
         billing_address=details.billing_address, shipping_addresses=list(order.shipping_addresses),

@@ -25,7 +25,7 @@ from orders.mapping import OrderMappingError, StoreOrder
 from orders.booking import sale_book
 from orders.models import Customer, OrderRefusal, SalesTransaction
 from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
-from orders.selectors import customers_by_email, transactions_by_cart_order
+from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order
 from orders.window import cart_orders_outside_window, cart_orders_window
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
                                    "of it was saved. Import it again.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
-        existing = SalesTransaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
+        existing = store_sales(cart=cart).filter(cart_order_id=order.order_id).only("pk", "number").first()
         if existing is None:
             logger.exception("Order %s of cart %s failed to import", order.order_id, cart.pk)
             return OrderOutcome(order.order_id, Outcome.REFUSED,
@@ -217,11 +217,23 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
     return created
 
 
+def _web_customer(cart: Cart) -> Customer:
+    """The cart's web customer, matched regardless of case as its unique constraint compares names."""
+    named = Customer.objects.for_company(cart.company).filter(email="", name__iexact=cart.web_customer_name)
+    existing = named.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(company=cart.company, email="", name=cart.web_customer_name)
+    except IntegrityError:  # another import created it meanwhile
+        return named.get()
+
+
 def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
     details = order.customer
     if not details.email:
-        customer, _ = Customer.objects.get_or_create(company=cart.company, email="", name=cart.web_customer_name)
-        return customer
+        return _web_customer(cart)
     cached = batch.customers.get(details.email)
     if cached is not None:
         return cached

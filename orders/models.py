@@ -82,11 +82,11 @@ class TransactionNumberSequence(CompanyOwned):
 
 class SalesTransactionQuerySet(CompanyOwnedQuerySet):
     def sales(self) -> SalesTransactionQuerySet:
-        """Cash sales, sales orders and invoices: one per imported order."""
-        return self.exclude(transaction_type=TransactionType.CREDIT_NOTE)
+        """Cash sales, sales orders and invoices: one per imported order (credit notes carry a refund key)."""
+        return self.filter(refund_key="")
 
     def credit_notes(self) -> SalesTransactionQuerySet:
-        return self.filter(transaction_type=TransactionType.CREDIT_NOTE)
+        return self.exclude(refund_key="")
 
 
 class SalesTransaction(CompanyRecord):
@@ -147,6 +147,9 @@ class SalesTransaction(CompanyRecord):
                                              related_name="credit_notes")
     refund_key = models.CharField(max_length=100, blank=True)
     refund_reason = models.TextField(blank=True)
+    # The store the order came from (Cart.store_identity), kept when the cart is deleted: with the
+    # company and order id it keeps an order single however carts are deleted, re-added or doubled.
+    store_identity = models.CharField(max_length=64, blank=True)
 
     objects = SalesTransactionQuerySet.as_manager()
 
@@ -154,12 +157,19 @@ class SalesTransaction(CompanyRecord):
         ordering = ["-transaction_date", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["company", "transaction_type", "number"], name="transaction_number_unique"),
-            # An order is imported once: a second import, even a concurrent one, fails here.
-            models.UniqueConstraint(fields=["cart", "cart_order_id"], condition=Q(refund_key=""),
-                                    name="transaction_cart_order_imported_once"),
+            # A store's order is imported once per company, by whichever of its carts: a second import, even a
+            # concurrent one or through a re-added cart, fails here.
+            models.UniqueConstraint(fields=["company", "store_identity", "cart_order_id"],
+                                    condition=Q(refund_key="") & ~Q(store_identity=""),
+                                    name="transaction_store_order_imported_once"),
             # And each of its refunds becomes one credit note.
-            models.UniqueConstraint(fields=["credited_transaction", "refund_key"], condition=~Q(refund_key=""),
+            models.UniqueConstraint(fields=["company", "store_identity", "cart_order_id", "refund_key"],
+                                    condition=~Q(refund_key="") & ~Q(store_identity=""),
                                     name="credit_note_once_per_refund"),
+            models.CheckConstraint(
+                condition=Q(transaction_type=TransactionType.CREDIT_NOTE, credited_transaction__isnull=False)
+                & ~Q(refund_key="") | ~Q(transaction_type=TransactionType.CREDIT_NOTE) & Q(refund_key=""),
+                name="credit_notes_and_only_they_credit_a_refund"),
         ]
         indexes = [models.Index(fields=["company", "status", "-transaction_date"])]
 

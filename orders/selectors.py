@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -54,12 +54,21 @@ def transactions_pending(*, company: Company, filters: PendingFilter | None = No
     return transactions
 
 
-def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, SalesTransaction]:
-    """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
+def store_sales(*, cart: Cart) -> QuerySet[SalesTransaction]:
+    """The sales imported from the cart's store by any of the company's carts, deleted ones included."""
+    return SalesTransaction.objects.for_company(cart.company).sales().filter(store_identity=cart.store_identity)
+
+
+def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int],
+                               fields: Sequence[str] = ("pk", "number", "cart_order_id")) -> dict[int, SalesTransaction]:
+    """The sales of the cart's store for these order ids, by order id (orders not imported are absent).
+
+    By store, not by cart row: an order a deleted or another cart of the same store imported counts.
+    """
     ids = sorted(set(order_ids))
     found: dict[int, SalesTransaction] = {}
     for batch in in_batches(ids):
-        for transaction in SalesTransaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
+        for transaction in store_sales(cart=cart).filter(cart_order_id__in=batch).only(*fields):
             found[transaction.cart_order_id] = transaction
     return found
 
