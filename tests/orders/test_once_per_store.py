@@ -5,10 +5,7 @@ whose API path changed but names the same store hash all find the orders already
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from carts.setup import cart_delete
 from carts.stores import cart_store_open
@@ -18,7 +15,7 @@ from orders.models import Customer, SalesTransaction
 from orders.results import Outcome
 from orders.store_imports import orders_import_selected
 from sandbox.server import SandboxServer
-from tests.orders.conftest import STORE_OPTIONS, make_items, order_skus, sandbox_cart
+from tests.orders.conftest import STORE_OPTIONS, make_items, order_skus, run_together, sandbox_cart
 
 KINDS = ("coupon_order", "wrapping_order", "guest_order", "refunded_order", "partially_refunded_order")
 
@@ -85,27 +82,11 @@ def test_two_carts_on_one_store_importing_at_once_book_each_order_and_refund_onc
     with cart_store_open(cart=carts[0]) as session:
         records = list(session.orders_by_id(ids))
     importers_per_cart = 2
-    start = threading.Barrier(len(carts) * importers_per_cart)
-    results, errors = [], []
-
-    def importer(cart) -> None:
-        try:
-            start.wait()
-            results.append(orders_import(cart=cart, orders=records))
-        except Exception as error:  # surfaced below: a thread's exception would otherwise be lost
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=importer, args=(cart,)) for cart in carts for _ in range(importers_per_cart)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    calls = [lambda cart=cart: orders_import(cart=cart, orders=records) for cart in carts] * importers_per_cart
+    results = run_together(calls)
     outcomes = [entry.outcome for result in results for entry in result.outcomes]
     assert outcomes.count(Outcome.IMPORTED) == len(ids)
-    assert outcomes.count(Outcome.ALREADY_IMPORTED) == len(ids) * (len(threads) - 1)
+    assert outcomes.count(Outcome.ALREADY_IMPORTED) == len(ids) * (len(calls) - 1)
     sales = SalesTransaction.objects.sales()
     assert sorted(sales.values_list("cart_order_id", flat=True)) == ids
     assert sorted(sales.values_list("number", flat=True)) == [f"CS-{n:06d}" for n in range(1, len(ids) + 1)]
