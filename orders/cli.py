@@ -58,6 +58,7 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
             "total": str(row.summary.total),
             "currency": row.summary.currency,
             "imported_as": row.transaction.number if row.transaction else None,
+            "not_a_sale_reason": row.summary.not_a_sale_reason or None,
         }
         for row in listing.rows
     ]
@@ -68,7 +69,8 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
     for row in rows:
         command.stdout.write(
             f"#{row['order_id']:<8} {(row['date'] or '')[:16]:<17} {row['customer'][:30]:<31} {row['status'][:22]:<23} "
-            f"{row['items']:>4} {row['total']:>12} {row['currency']:<4} {row['imported_as'] or 'not imported'}"
+            f"{row['items']:>4} {row['total']:>12} {row['currency']:<4} "
+            f"{row['imported_as'] or ('never booked: ' + row['not_a_sale_reason'] if row['not_a_sale_reason'] else 'not imported')}"
         )
     if listing.older_than:
         command.stdout.write(f"More: --older-than {listing.older_than}")

@@ -6,6 +6,7 @@ time: their existing transactions, items and customers are looked up once per pa
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -15,13 +16,13 @@ from django.utils import timezone
 
 from carts.models import Cart, CartLog
 from carts.platforms import platform_named
-from carts.platforms.base import OrderRecord, StoreAccess
+from carts.platforms.base import OrderRecord, StoreAccess, StoreSession
 from carts.runs import cart_log_progress, run_stops_on_failure
 from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
 from items.models import DESCRIPTION_MAX_LENGTH, Item
 from items.selectors import in_batches
-from orders.mapping import OrderMappingError, StoreOrder
+from orders.mapping import MappingOptions, OrderMappingError, StoreOrder
 from orders.booking import sale_book
 from orders.models import Customer, OrderRefusal, SalesTransaction
 from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
@@ -47,12 +48,20 @@ class _Batch:
 class OrdersImport:
     """One import's progress through order records; its `result` holds an outcome per order taken so far."""
 
-    def __init__(self, *, cart: Cart, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(self, *, cart: Cart, progress: Callable[[int], None] | None = None,
+                 store: Callable[[], StoreSession] | None = None, skip_outside_statuses: bool = False) -> None:
         self.cart = cart
         self.result = ImportResult()
         self.progress = progress
+        # Reaches the store (opening the session only when first needed) to read refunds; without it only the
+        # orders' own figures tell them.
+        self.store = store
+        # An auto-sync pass reads every changed order: those not yet imported outside the cart's statuses are
+        # passed over, not refused.
+        self.skip_outside_statuses = skip_outside_statuses
         self.platform = platform_named(cart.platform)
         self.status_ids, self.created_from = cart_orders_window(cart=cart)
+        self.options = cart_mapping_options(cart=cart)
 
     def take(self, orders: Iterable[OrderRecord]) -> None:
         """Import the records a page at a time; a store error while they are read propagates to the caller."""
@@ -65,20 +74,25 @@ class OrdersImport:
 
     def _import_batch(self, records: list[OrderRecord]) -> None:
         cart, result = self.cart, self.result
+        first = len(result.outcomes)
         imported = transactions_by_cart_order(cart=cart, order_ids=[record.order_id for record in records])
+        if self.skip_outside_statuses:
+            records = [record for record in records
+                       if record.order_id in imported or record.status_id in self.status_ids]
+        records = self._with_refunds(records, imported)
         mapped: list[StoreOrder] = []
         for record in records:
             if record.order_id in imported:
                 result.outcomes.append(_already_imported(record.order_id, imported[record.order_id]))
                 continue
             try:
-                order = self.platform.store_order(record)
+                order = self.platform.store_order(record, options=self.options)
             except OrderMappingError as error:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=str(error)))
                 continue
             refusal = cart_orders_outside_window(cart=cart, status_id=order.status_id, status_label=order.status_label,
                                                  created_at=order.created_at, status_ids=self.status_ids,
-                                                 created_from=self.created_from)
+                                                 created_from=self.created_from) or _not_a_sale(order)
             if refusal:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=refusal))
             else:
@@ -96,20 +110,44 @@ class OrdersImport:
         for order in mapped:
             result.outcomes.append(_import_one(cart, order, batch, result))
         position = {record.order_id: index for index, record in enumerate(records)}
-        first = len(result.outcomes) - len(records)
         result.outcomes[first:] = sorted(result.outcomes[first:], key=lambda entry: position[entry.order_id])
 
+    def _with_refunds(self, records: list[OrderRecord], imported: dict[int, SalesTransaction]) -> list[OrderRecord]:
+        """The records, those to import that show a refund with their refunds: one request for the whole batch."""
+        wanted = [record.order_id for record in records
+                  if record.order_id not in imported and self.platform.order_shows_refund(record)]
+        if self.store is None or not wanted:
+            return records
+        refunds = self.store().refunds_of(wanted)
+        return [dataclasses.replace(record, refunds=refunds[record.order_id]) if record.order_id in refunds else record
+                for record in records]
 
-def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None) -> ImportResult:
+
+def cart_mapping_options(*, cart: Cart) -> MappingOptions:
+    """How the cart's orders are mapped: differences posted up to its limit only when it names the account too."""
+    limit = cart.post_differences_up_to if cart.differences_account_id is not None else None
+    return MappingOptions(post_differences_up_to=limit)
+
+
+def _not_a_sale(order: StoreOrder) -> str:
+    if not order.not_a_sale_reason:
+        return ""
+    return (f"{order.not_a_sale_reason}, so it is not a sale to book: such orders are listed, never imported. "
+            "Untick its status in 'Import Orders with Status' on the cart's Settings tab to stop listing them.")
+
+
+def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None,
+                  store: StoreSession | None = None) -> ImportResult:
     """Import order records (fetched with their lines) as pending transactions; never raises for one order.
 
     Each order is imported atomically and exactly once; one that cannot be is refused with its
     reason, and the others still import. A store error while `orders` is being read, or a database
     connection lost between two orders, stops the import and is reported in `stopped_reason`.
-    With `log`, progress is recorded on it.
+    With `log`, progress is recorded on it; with `store`, the refunds of orders that show one are
+    read from it (one request per batch), else the orders' own figures tell them.
     """
     progress = (lambda done: cart_log_progress(log=log, done=done)) if log is not None else None
-    importer = OrdersImport(cart=cart, progress=progress)
+    importer = OrdersImport(cart=cart, progress=progress, store=(lambda: store) if store is not None else None)
     importer.result.log_id = log.pk if log else None
     with run_stops_on_failure(cart=cart, need=StoreAccess.ORDERS_READ, connection_lost=CONNECTION_LOST) as stop:
         importer.take(orders)
@@ -157,7 +195,8 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         with transaction.atomic():
             created_skus = _create_missing_items(cart, order, line_items)
             customer = _customer_for(cart, order, batch)
-            record = sale_book(cart=cart, order=order, customer=customer, line_items=line_items)
+            record = sale_book(cart=cart, order=order, customer=customer, line_items=line_items,
+                               difference_account=cart.differences_account)
     except OperationalError as error:  # e.g. a lock not granted in time: this order only, the rest go on
         logger.warning("Order %s of cart %s: %s", order.order_id, cart.pk, error)
         return OrderOutcome(order.order_id, Outcome.REFUSED,

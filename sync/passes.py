@@ -150,7 +150,8 @@ def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
     reader = _PassReader(cart=cart, token=token, status_ids=status_ids)
     with cart_run(cart=cart, kind=CartLogKind.SYNC, need=StoreAccess.ORDERS_READ,
                   connection_lost=CONNECTION_LOST) as run:
-        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done))
+        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done),
+                                store=lambda: run.store)
         cart_sync_require_settings(cart=cart)
         importer.take(reader.orders_to_import(_store_orders(run.store, cart, state.cursor, status_ids)))
     if isinstance(run.stop.error, CartNotReady):

@@ -9,7 +9,7 @@ from typing import TypeVar
 import pytest
 from django.db import connection
 
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.constants import NOT_A_SALE_STATUSES, STANDARD_ORDER_STATUSES
 from carts.models import AutoSync, Cart
 from companies.models import Company
 from items.models import Item
@@ -27,9 +27,22 @@ STORE_OPTIONS = {"seed": 7, "products": 40, "orders": 20}
 
 @pytest.fixture(scope="module")
 def shared_store() -> Iterator[SandboxServer]:
-    """One sandbox store for a test module's read-only tests (tests that place orders use `fresh_store`)."""
+    """One sandbox store for a test module's read-only tests (tests that place orders use `fresh_store`).
+
+    Its named example orders are all sales: the few the seed left Incomplete, Cancelled or Declined (never
+    booked) are moved to Awaiting Fulfillment, which changes none of their figures.
+    """
     with SandboxServer(**STORE_OPTIONS) as server:
+        examples_as_sales(server)
         yield server
+
+
+def examples_as_sales(server: SandboxServer) -> None:
+    """Move the store's named example orders that were never a sale to Awaiting Fulfillment (no money moves)."""
+    for kind, order_id in server.store.examples().items():
+        rendered = server.store.order(order_id) if kind.endswith("order") or kind == "order_120_lines" else None
+        if rendered is not None and rendered.order["status_id"] in NOT_A_SALE_STATUSES:
+            server.store.set_order_status(order_id, AWAITING_FULFILLMENT)
 
 
 @pytest.fixture
