@@ -77,7 +77,7 @@ def sale_book(*, cart: Cart, order: StoreOrder, customer: Customer, line_items: 
         payment_transaction_id=order.payment.transaction_id[:255], billing_name=details.name[:200],
         billing_form_fields=dict(details.form_fields),
         cart_customer_id=None if details.is_guest else details.cart_customer_id, guest=details.is_guest,
-        refunded_total=refunded_total(order),
+        refunded_total=refunded_total(order), cart_date_modified=order.date_modified,
     )
     company_id = cart.company_id
     TransactionLine.objects.bulk_create(

@@ -20,11 +20,12 @@ from carts.platforms.base import OrderRecord, StoreAccess, StoreSession
 from carts.runs import cart_log_progress, run_stops_on_failure
 from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
-from items.models import DESCRIPTION_MAX_LENGTH, Item
+from items.models import DESCRIPTION_MAX_LENGTH, Item, ItemType
 from items.selectors import in_batches
 from orders.mapping import MappingOptions, OrderMappingError, StoreOrder
 from orders.booking import sale_book
 from orders.models import Customer, OrderRefusal, SalesTransaction
+from orders.rereads import order_changed_since_read, sale_reread
 from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
 from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order
 from orders.window import cart_orders_outside_window, cart_orders_window
@@ -75,15 +76,21 @@ class OrdersImport:
     def _import_batch(self, records: list[OrderRecord]) -> None:
         cart, result = self.cart, self.result
         first = len(result.outcomes)
-        imported = transactions_by_cart_order(cart=cart, order_ids=[record.order_id for record in records])
+        imported = transactions_by_cart_order(cart=cart, order_ids=[record.order_id for record in records],
+                                              fields=("pk", "number", "cart_order_id", "cart_date_modified",
+                                                      "cart_status_id"))
         if self.skip_outside_statuses:
             records = [record for record in records
                        if record.order_id in imported or record.status_id in self.status_ids]
-        records = self._with_refunds(records, imported)
+        changed = {record.order_id for record in records if record.order_id in imported
+                   and order_changed_since_read(sale=imported[record.order_id], record=record)}
+        records = self._with_refunds(records, imported, changed)
         mapped: list[StoreOrder] = []
         for record in records:
             if record.order_id in imported:
-                result.outcomes.append(_already_imported(record.order_id, imported[record.order_id]))
+                sale = imported[record.order_id]
+                result.outcomes.append(self._reread(record, sale) if record.order_id in changed
+                                       else _already_imported(record.order_id, sale))
                 continue
             try:
                 order = self.platform.store_order(record, options=self.options)
@@ -112,15 +119,36 @@ class OrdersImport:
         position = {record.order_id: index for index, record in enumerate(records)}
         result.outcomes[first:] = sorted(result.outcomes[first:], key=lambda entry: position[entry.order_id])
 
-    def _with_refunds(self, records: list[OrderRecord], imported: dict[int, SalesTransaction]) -> list[OrderRecord]:
-        """The records, those to import that show a refund with their refunds: one request for the whole batch."""
+    def _with_refunds(self, records: list[OrderRecord], imported: dict[int, SalesTransaction],
+                      changed: set[int]) -> list[OrderRecord]:
+        """The records, those to import or re-read that show a refund with their refunds: one request per batch."""
         wanted = [record.order_id for record in records
-                  if record.order_id not in imported and self.platform.order_shows_refund(record)]
+                  if (record.order_id not in imported or record.order_id in changed)
+                  and self.platform.order_shows_refund(record)]
         if self.store is None or not wanted:
             return records
         refunds = self.store().refunds_of(wanted)
         return [dataclasses.replace(record, refunds=refunds[record.order_id]) if record.order_id in refunds else record
                 for record in records]
+
+
+    def _reread(self, record: OrderRecord, sale: SalesTransaction) -> OrderOutcome:
+        """An imported order the store changed since: flag a new status, book new refunds; the money stays as booked."""
+        order, refusal = None, ""
+        if self.platform.order_shows_refund(record):
+            try:
+                order = self.platform.store_order(record, options=self.options)
+            except OrderMappingError as error:
+                refusal = str(error)
+        try:
+            reread = sale_reread(cart=self.cart, sale_id=sale.pk, record=record, order=order, refund_refusal=refusal)
+        except OperationalError as error:  # e.g. a lock not granted in time: the next read records it
+            logger.warning("Order %s of cart %s not re-read: %s", record.order_id, self.cart.pk, error)
+            return _already_imported(record.order_id, sale)
+        if reread.text:
+            self.result.changes[record.order_id] = reread.text
+            self.result.credit_note_numbers.extend(reread.credit_notes)
+        return _already_imported(record.order_id, sale, change=reread.text)
 
 
 def cart_mapping_options(*, cart: Cart) -> MappingOptions:
@@ -216,13 +244,15 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         if line.sku in created_skus:
             batch.items.remember(line_items[line.cart_line_id])
     result.created_item_skus.extend(created_skus)
+    if order.credit_notes:
+        result.credit_note_numbers.extend(record.credit_notes.values_list("number", flat=True))
     batch.imported[order.order_id] = record
     return OrderOutcome(order.order_id, Outcome.IMPORTED, transaction_id=record.pk, transaction_number=record.number)
 
 
-def _already_imported(order_id: int, existing: SalesTransaction) -> OrderOutcome:
+def _already_imported(order_id: int, existing: SalesTransaction, change: str = "") -> OrderOutcome:
     return OrderOutcome(order_id, Outcome.ALREADY_IMPORTED, transaction_id=existing.pk,
-                        transaction_number=existing.number, reason="already imported")
+                        transaction_number=existing.number, reason="already imported", change=change)
 
 
 def _missing_items_reason(missing: tuple[MissingItem, ...]) -> str:
@@ -241,7 +271,8 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
     for line in sorted(order.lines, key=lambda line: line.sku):
         if line_items[line.cart_line_id] is not None:
             continue
-        item = item_new(company=cart.company, sku=line.sku)
+        item = item_new(company=cart.company, sku=line.sku,
+                        item_type=ItemType.NON_STOCK if line.is_digital else ItemType.STOCK)
         item.description = line.name[:DESCRIPTION_MAX_LENGTH]
         item.unit_price = line.base_price
         try:

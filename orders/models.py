@@ -150,6 +150,8 @@ class SalesTransaction(CompanyRecord):
     # The store the order came from (Cart.store_identity), kept when the cart is deleted: with the
     # company and order id it keeps an order single however carts are deleted, re-added or doubled.
     store_identity = models.CharField(max_length=64, blank=True)
+    # The order's date_modified in the store when it was last read: a re-read that finds it unchanged does nothing.
+    cart_date_modified = models.DateTimeField(null=True, blank=True)
 
     objects = SalesTransactionQuerySet.as_manager()
 

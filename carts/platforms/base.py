@@ -177,6 +177,7 @@ class CatalogVariant:
     description: str  # the product name, plus option labels for a variant with options
     unit_price: Decimal | None  # None when the store sent no usable price
     product_name: str
+    is_digital: bool = False  # a download: becomes a non-stock item
 
     @property
     def reference(self) -> str:

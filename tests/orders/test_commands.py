@@ -63,7 +63,7 @@ def test_import_orders_by_id_prints_each_outcome_and_exits_nonzero_on_a_refusal(
     result = json.loads(out)
     assert status == 0 and result["orders"] == [
         {"order_id": good, "outcome": "already_imported", "transaction": "CS-000001", "reason": "already imported",
-         "missing_skus": []}]
+         "missing_skus": [], "change": None}]
 
 
 def test_import_orders_all_imports_every_listed_order(company, store) -> None:

@@ -17,6 +17,7 @@ def product_variants(product: dict[str, Any]) -> list[CatalogVariant]:
     product_id = int(product["id"])
     name = str(product.get("name") or "").strip()
     product_price = price(product.get("price"))
+    is_digital = str(product.get("type") or "").strip().lower() == "digital"  # products_catalog.v3.yml: physical or digital
     variants = []
     for variant in product.get("variants") or []:
         variant_price = price(variant.get("price"))
@@ -28,6 +29,7 @@ def product_variants(product: dict[str, Any]) -> list[CatalogVariant]:
                 description=variant_description(name, variant.get("option_values") or []),
                 unit_price=variant_price if variant_price is not None else product_price,
                 product_name=name,
+                is_digital=is_digital,
             )
         )
     return variants

@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
-CATALOG_PRODUCT_FIELDS = "name,sku,price"
+# The type (physical or digital) makes a digital product a non-stock item.
+CATALOG_PRODUCT_FIELDS = "name,sku,price,type"
 
 
 def order_query_params(query: OrderQuery) -> dict[str, Any]:
