@@ -5,6 +5,7 @@ Each step saves a numbered screenshot in test-artifacts/screenshots/ (README.md 
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -38,6 +39,22 @@ def open_cart_tab(page: Page, base_url: str, tab: str) -> None:
     menu(page, "Setup", "Shopping Carts")
     page.get_by_role("link", name="Store BC").click()
     page.get_by_role("link", name=tab, exact=True).click()
+
+
+# How en-GB (the product's LANGUAGE_CODE) marks each currency, from CLDR's English (United Kingdom) data.
+EN_GB_CURRENCY_SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£", "CAD": "CA$"}
+
+
+def expect_transaction_total(page: Page, order: dict) -> None:
+    """The transaction's total is the store's total_inc_tax: exact in its data value, to the cent on screen.
+
+    On screen: the currency's symbol, comma thousands and two decimals (ISO 4217 minor unit of these
+    currencies), rounded half up as the store rounds.
+    """
+    store_total = order["total_inc_tax"]
+    expect(page.locator("#transaction-total data")).to_have_attribute("value", store_total)
+    cents = Decimal(store_total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    expect(page.locator("#transaction-total")).to_have_text(f"{EN_GB_CURRENCY_SYMBOLS[order['currency_code']]}{cents:,}")
 
 
 def storefront_order(page: Page, store, sku: str, quantity: int) -> int:
@@ -154,7 +171,7 @@ def test_the_merchant_guide_end_to_end(
     expect(pending).to_contain_text("CS-000001")
     screenshot("list-pending-orders")
     page.get_by_role("link", name="CS-000001").click()
-    expect(page.locator("#transaction-total")).to_have_text(store.store.order(first_order).order["total_inc_tax"])
+    expect_transaction_total(page, store.store.order(first_order).order)
     screenshot("pending-cash-sale")
 
     # --- Auto-sync: Running, another test order arrives by itself ----------------------------------
