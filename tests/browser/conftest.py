@@ -1,10 +1,20 @@
 """Browser tests: Playwright driving Debian's Chromium against a live server of the product."""
 from __future__ import annotations
 
+import datetime
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from carts.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.models import Cart
+from carts.services import cart_test_connection
+from items.models import Item
+from orders.models import Transaction
+from orders.services import orders_import_listed
+from tests.carts.factories import make_sandbox_cart
 
 # pytest-django's live_server runs in threads of this process; Playwright's sync API runs an event
 # loop here too, so Django's async-safety guard must be relaxed for the test process only.
@@ -44,3 +54,44 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@dataclass(frozen=True)
+class GuideScreens:
+    """A company whose cart passed Test Connection and imported the store's orders (creating their items)."""
+
+    cart: Cart
+    item: Item
+    transaction: Transaction
+
+    def urls(self) -> list[tuple[str, str]]:
+        """Every screen the merchant's guide visits, by name, with the state that fills it."""
+        cart = f"/setup/carts/{self.cart.pk}"
+        return [
+            ("cart list", "/setup/carts/"),
+            ("new cart form", "/setup/carts/new/bigcommerce/"),
+            ("cart settings", f"{cart}/"),
+            ("items (cart)", f"{cart}/items/?list=1"),
+            ("orders (cart)", f"{cart}/orders/?list=1"),
+            ("auto-sync", f"{cart}/sync/"),
+            ("log", f"{cart}/log/"),
+            ("items list", "/setup/items/"),
+            ("item page", f"/setup/items/{self.item.pk}/"),
+            ("accounting defaults", "/setup/accounting-defaults/"),
+            ("import data", "/setup/import-data/items/"),
+            ("list pending orders", "/sales/orders/"),
+            ("transaction", self.transaction.get_absolute_url()),
+        ]
+
+
+@pytest.fixture
+def guide_screens(sandbox_allowed, user) -> GuideScreens:
+    """The guide's screens with content: a tested cart, its orders imported in every status, their items created."""
+    cart = make_sandbox_cart(user.company, sandbox_allowed, name="Store BC",
+                             import_status_ids=tuple(sorted(STANDARD_ORDER_STATUSES)),
+                             import_orders_from=datetime.date(2000, 1, 1), create_missing_items=True)
+    assert cart_test_connection(cart=cart).passed
+    assert orders_import_listed(cart=cart).imported
+    cart.refresh_from_db()
+    return GuideScreens(cart=cart, item=Item.objects.filter(company=user.company).order_by("sku").first(),
+                        transaction=Transaction.objects.filter(company=user.company).order_by("number").first())
