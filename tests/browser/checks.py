@@ -9,7 +9,7 @@ every id an attribute points at exists, keyboard focus is visible.
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -73,3 +73,14 @@ def focused_element_outline(page: Page) -> str:
         return style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 ? 'none'
             : `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}`;
     }""")
+
+
+def tab_to(page: Page, target: Locator, *, most: int = 80) -> None:
+    """Press Tab until the target has the focus (as a keyboard user would), and check the focus is visible."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            outline = focused_element_outline(page)
+            assert outline != "none", f"{target} has the focus but shows no focus outline"
+            return
+    raise AssertionError(f"{most} presses of Tab never reached {target} on {page.url}")
