@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# README.md shows screenshots the browser tests take; UPDATE_README_SCREENSHOTS=1 copies them into the repository.
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -42,15 +46,21 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture
 def screenshot(page, request):
-    """Save a numbered full-page screenshot of the current step, in a folder named after the test."""
-    folder = SCREENSHOTS / request.node.originalname
+    """Save a numbered screenshot of the current step, in a folder named after the test.
+
+    take(name) saves the full page; full_page=False the window only. readme=True marks a screenshot
+    README.md shows: with UPDATE_README_SCREENSHOTS=1 it is also copied to docs/screenshots/.
+    """
+    folder = SCREENSHOTS / request.node.name.replace("[", "-").rstrip("]")
     folder.mkdir(parents=True, exist_ok=True)
     counter = {"step": 0}
 
-    def take(name: str) -> Path:
+    def take(name: str, *, full_page: bool = True, readme: bool = False) -> Path:
         counter["step"] += 1
         path = folder / f"{counter['step']:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
+        if readme and os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
+            shutil.copyfile(path, README_SCREENSHOTS / path.name)
         return path
 
     return take

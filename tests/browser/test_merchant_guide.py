@@ -99,7 +99,7 @@ def test_the_merchant_guide_end_to_end(
     expect(page.locator("#field-api_key .error")).to_have_text(
         "Insert a colon between the Client ID and the Access Token, with no spaces (CLIENT ID:ACCESS TOKEN)."
     )
-    screenshot("wrong-key-message")
+    screenshot("wrong-key-message", readme=True)
 
     page.get_by_label("Cart Connect URL").fill("")
     page.get_by_text("Paste or upload BigCommerce's credentials file instead").click()
@@ -112,7 +112,7 @@ def test_the_merchant_guide_end_to_end(
 
     page.get_by_role("button", name="Test Connection").click()
     expect(page.locator(".message.success")).to_contain_text("TEST PASSED: SUCCESSFULLY CONNECTED TO CART")
-    screenshot("test-passed")
+    screenshot("test-passed", readme=True)
 
     # --- Items matching: search, 1 to 5 items first, then check them in Setup > Items ---------------
     open_cart_tab(page, live_server.url, "Items (Cart)")
@@ -124,7 +124,7 @@ def test_the_merchant_guide_end_to_end(
     screenshot("cart-items-selected")
     page.get_by_role("button", name="Import Selected Items").click()
     expect(page.locator(".message.success")).to_have_text("Items import: 3 created, 0 updated, 0 unchanged, 0 skipped.")
-    screenshot("three-items-imported")
+    screenshot("three-items-imported", readme=True)
 
     menu(page, "Setup", "Items")
     page.get_by_label("Search by SKU or description").fill("APRON-00002")
@@ -169,10 +169,10 @@ def test_the_merchant_guide_end_to_end(
     pending = page.locator("#pending-orders tbody tr", has_text=f"#{first_order}")
     expect(pending).to_contain_text("Pending Cash Sale")
     expect(pending).to_contain_text("CS-000001")
-    screenshot("list-pending-orders")
+    screenshot("list-pending-orders", readme=True)
     page.get_by_role("link", name="CS-000001").click()
     expect_transaction_total(page, store.store.order(first_order).order)
-    screenshot("pending-cash-sale")
+    screenshot("pending-cash-sale", readme=True)
 
     # --- Auto-sync: Running, another test order arrives by itself ----------------------------------
     open_cart_tab(page, live_server.url, "Settings")
@@ -196,5 +196,5 @@ def test_the_merchant_guide_end_to_end(
     screenshot("auto-sync-order-arrived")
     open_cart_tab(page, live_server.url, "Auto-sync")
     expect(page.locator("#sync-status")).to_contain_text("Last sync")
-    screenshot("auto-sync-tab")
+    screenshot("auto-sync-tab", readme=True)
     assert Transaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2
