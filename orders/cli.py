@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_company
-from carts.platforms.base import StoreAccess, StoreError
+from carts.models import Cart
+from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from orders.listing import orders_list
 from orders.models import SalesTransaction, TransactionType
+from orders.preview import order_preview, preview_text
 from orders.results import ImportResult
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
 from orders.store_imports import orders_import_listed, orders_import_selected
@@ -36,16 +40,18 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
     importing.set_defaults(handler=handle_import_orders)
 
+    preview = subcommands.add_parser("preview-order", help="Preview: an order as an import would book it; nothing "
+                                                          "is written. Exit 1 if it would not be imported.")
+    add_cart_arguments(preview)
+    preview.add_argument("--id", dest="order_id", type=int, required=True, metavar="N", help="The order number.")
+    preview.add_argument("--json", action="store_true", help="Print the preview as JSON.")
+    preview.set_defaults(handler=handle_preview_order)
+
 
 def handle_orders(command: BaseCommand, options: dict) -> int:
     cart = command_cart(options)
-    try:
+    with _exit_on_failure(cart, "The store's orders could not be listed"):
         listing = orders_list(cart=cart, older_than=options["older_than"])
-    except CartNotReady as refusal:
-        raise CommandError(str(refusal), returncode=FAILED) from None
-    except StoreError as error:
-        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.ORDERS_READ)
-        raise CommandError("The store's orders could not be listed: " + reason, returncode=FAILED) from None
     rows = [
         {
             "order_id": row.summary.order_id,
@@ -91,6 +97,31 @@ def handle_import_orders(command: BaseCommand, options: dict) -> int:
         result = orders_import_selected(cart=cart, order_ids=options["ids"])
     _print_result(command, result, as_json=options["json"])
     return 0 if result.succeeded else FAILED
+
+
+def handle_preview_order(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    if options["order_id"] <= 0:
+        raise CommandError("Order numbers are positive whole numbers.", returncode=INVALID_INPUT)
+    with _exit_on_failure(cart, "The order could not be read"):
+        preview = order_preview(cart=cart, order_id=options["order_id"])
+    if options["json"]:
+        command.stdout.write(json.dumps(preview.to_json(), indent=2, ensure_ascii=False))
+    else:
+        command.stdout.write(preview_text(preview))
+    return FAILED if preview.refusal and preview.existing is None else 0
+
+
+@contextmanager
+def _exit_on_failure(cart: Cart, doing: str) -> Iterator[None]:
+    """A refusal (a setting missing, an order the store lacks) or a store that fails ends the command: exit 1."""
+    try:
+        yield
+    except (CartNotReady, InvalidInput) as refusal:
+        raise CommandError(str(refusal), returncode=FAILED) from None
+    except StoreError as error:
+        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.ORDERS_READ)
+        raise CommandError(f"{doing}: {reason}", returncode=FAILED) from None
 
 
 def _print_result(command: BaseCommand, result: ImportResult, *, as_json: bool) -> None:

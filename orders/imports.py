@@ -26,9 +26,10 @@ from orders.mapping import MappingOptions, OrderMappingError, StoreOrder
 from orders.booking import sale_book
 from orders.models import Customer, OrderRefusal, SalesTransaction
 from orders.rereads import order_changed_since_read, sale_reread
-from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
-from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order
-from orders.window import cart_orders_outside_window, cart_orders_window
+from orders.results import ImportResult, OrderOutcome, Outcome
+from orders.rules import order_items_refusal, order_outside_rules
+from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order, web_customer
+from orders.window import cart_orders_window
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +98,8 @@ class OrdersImport:
             except OrderMappingError as error:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=str(error)))
                 continue
-            refusal = cart_orders_outside_window(cart=cart, status_id=order.status_id, status_label=order.status_label,
-                                                 created_at=order.created_at, status_ids=self.status_ids,
-                                                 created_from=self.created_from) or _not_a_sale(order)
+            refusal = order_outside_rules(cart=cart, order=order, status_ids=self.status_ids,
+                                          created_from=self.created_from)
             if refusal:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=refusal))
             else:
@@ -157,13 +157,6 @@ def cart_mapping_options(*, cart: Cart) -> MappingOptions:
     return MappingOptions(post_differences_up_to=limit)
 
 
-def _not_a_sale(order: StoreOrder) -> str:
-    if not order.not_a_sale_reason:
-        return ""
-    return (f"{order.not_a_sale_reason}, so it is not a sale to book: such orders are listed, never imported. "
-            "Untick its status in 'Import Orders with Status' on the cart's Settings tab to stop listing them.")
-
-
 def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None,
                   store: StoreSession | None = None) -> ImportResult:
     """Import order records (fetched with their lines) as pending transactions; never raises for one order.
@@ -206,19 +199,9 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         return _already_imported(order.order_id, batch.imported[order.order_id])
     line_items = {line.cart_line_id: batch.items.item_for(product_id=line.product_id, variant_id=line.variant_id,
                                                           sku=line.sku) for line in order.lines}
-    unmatched = [line for line in order.lines if line_items[line.cart_line_id] is None]
-    without_sku = [line for line in unmatched if not line.sku]
-    if without_sku:
-        names = ", ".join(line.name for line in without_sku)
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
-            f"its line for {names} has no SKU and no item is linked to that product, so no item can match it. "
-            "Give the product a SKU in BigCommerce and import it from the Items (Cart) tab, then import the order again."
-        ))
-    missing = tuple({line.sku: MissingItem(line.sku, line.name, line.product_id, line.variant_id)
-                     for line in unmatched}.values())
-    if missing and not cart.create_missing_items:
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=_missing_items_reason(missing),
-                            missing_items=missing)
+    refusal, missing = order_items_refusal(cart=cart, order=order, line_items=line_items)
+    if refusal:
+        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=refusal, missing_items=missing)
     try:
         with transaction.atomic():
             created_skus = _create_missing_items(cart, order, line_items)
@@ -255,15 +238,6 @@ def _already_imported(order_id: int, existing: SalesTransaction, change: str = "
                         transaction_number=existing.number, reason="already imported", change=change)
 
 
-def _missing_items_reason(missing: tuple[MissingItem, ...]) -> str:
-    skus = ", ".join(item.sku for item in missing)
-    noun = "SKU" if len(missing) == 1 else "SKUs"
-    return (
-        f"no item matches its {noun} {skus}. Import {'it' if len(missing) == 1 else 'them'} from the cart's "
-        "Items (Cart) tab, or switch on 'Create missing items' in the cart's settings, then import the order again."
-    )
-
-
 def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, Item | None]) -> list[str]:
     """Create items with the company's accounting defaults for lines no item matches; returns their SKUs."""
     created: list[str] = []
@@ -288,16 +262,15 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
 
 
 def _web_customer(cart: Cart) -> Customer:
-    """The cart's web customer, matched regardless of case as its unique constraint compares names."""
-    named = Customer.objects.for_company(cart.company).filter(email="", name__iexact=cart.web_customer_name)
-    existing = named.first()
+    """The cart's web customer, made on first use."""
+    existing = web_customer(cart=cart)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             return Customer.objects.create(company=cart.company, email="", name=cart.web_customer_name)
     except IntegrityError:  # another import created it meanwhile
-        return named.get()
+        return web_customer(cart=cart)
 
 
 def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:

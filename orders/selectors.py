@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from companies.models import Company
 from items.selectors import in_batches
+from orders.booking import BookedTransaction
 from orders.models import Customer, SalesTransaction, TransactionStatus
 
 
@@ -73,12 +74,30 @@ def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int],
     return found
 
 
+def transaction_parts(*, record: SalesTransaction) -> BookedTransaction:
+    """A transaction's lines (with their items), charges, discounts, adjustments (with their accounts) and payments."""
+    return BookedTransaction(
+        record=record,
+        lines=list(record.lines.select_related("item")),
+        charges=list(record.charges.all()),
+        discounts=list(record.discounts.all()),
+        adjustments=list(record.adjustments.select_related("ledger_account")),
+        payments=list(record.payments.all()),
+    )
+
+
 def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:
     """The company's customers with these (lower-cased) e-mail addresses."""
     found: dict[str, Customer] = {}
     for batch in in_batches(sorted({email for email in emails if email})):
         found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=batch))
     return found
+
+
+def web_customer(*, cart: Cart) -> Customer | None:
+    """The customer for the cart's orders without an e-mail address, matched regardless of case as its constraint is."""
+    return (Customer.objects.for_company(cart.company).filter(email="", name__iexact=cart.web_customer_name)
+            .order_by("pk").first())
 
 
 def customers_for_company(*, company: Company, search: str = "") -> QuerySet[Customer]:
