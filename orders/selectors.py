@@ -28,7 +28,7 @@ class PendingFilter:
 
 def transactions_for_company(*, company: Company) -> QuerySet[SalesTransaction]:
     """The company's transactions with what their lists show."""
-    return SalesTransaction.objects.for_company(company).select_related("customer", "cart")
+    return SalesTransaction.objects.for_company(company).select_related("customer", "cart", "credited_transaction")
 
 
 def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[SalesTransaction]:

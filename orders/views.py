@@ -123,6 +123,7 @@ def transaction_detail(request: HttpRequest, transaction_id: int) -> HttpRespons
     return render(request, "orders/transaction_detail.html", {
         "record": record,
         "parts": transaction_parts(record=record),
+        "credit_notes": record.credit_notes.order_by("number"),
         "store_url": cart_order_admin_url(cart=record.cart, order_id=record.cart_order_id),
     })
 

@@ -41,7 +41,7 @@ def with_differences(cart, amount: str | None, account=None):
 
 
 def test_a_difference_is_refused_until_the_cart_posts_differences_to_an_account_then_shows_on_the_sale(
-        company, store) -> None:
+        company, store, merchant_client) -> None:
     cart = sandbox_cart(company, store)
     payload = order_with_fee(fees=FEES_LINK)  # the store's 10.00 fee (1.50 tax) is not among the parts read
     make_items(company, ["SKU-1"])
@@ -59,6 +59,9 @@ def test_a_difference_is_refused_until_the_cart_posts_differences_to_an_account_
         "order_difference", Decimal("10.00"), Decimal("1.50"), account)
     assert sale.total == Decimal(payload["total_inc_tax"]) and sale.tax_total == Decimal(payload["total_tax"])
     assert sale.subtotal + sale.charges_total - sale.discounts_total + sale.adjustments_total == sale.total
+    page = merchant_client.get(sale.get_absolute_url()).content.decode()
+    assert ('<tr class="adjustment"><th scope="row">Difference to the store&#x27;s total <span class="muted">posted to '
+            'Rounding and differences</span></th><td class="number">US$8.50</td>') in page  # ex tax: 10.00 − 1.50
 
 
 def test_a_limit_without_an_account_posts_nothing(company, store) -> None:
