@@ -169,7 +169,10 @@ def handle_order_list(command: BaseCommand, options: dict) -> int:
 
 
 def transaction_json(record: SalesTransaction) -> dict[str, Any]:
-    """A transaction for `order list --json`: money as decimal strings, line totals including tax."""
+    """A transaction for `order list --json`: money as decimal strings, line totals and discounts including tax.
+
+    A credit note has the type "credit-note", its order's cart_order_id and the number of the sale it credits.
+    """
     return {
         "number": record.number,
         "type": record.transaction_type,
@@ -189,4 +192,13 @@ def transaction_json(record: SalesTransaction) -> dict[str, Any]:
         "tax": str(record.tax_total),
         "total": str(record.total),
         "payments": str(record.payments_total),
+        "cart_status_id": record.cart_status_id,
+        "change_note": record.cart_change_note,
+        "refunded": str(record.refunded_total),
+        "exchange_rate": format(record.exchange_rate.normalize(), "f") if record.exchange_rate is not None else None,
+        "payment_method": record.payment_method,
+        "guest": record.guest,
+        "discount_lines": [{"label": discount.description, "amount": str(discount.amount_inc_tax)}
+                           for discount in record.discounts.all()],
+        "credits": record.credited_transaction.number if record.credited_transaction else None,
     }
