@@ -158,17 +158,21 @@ def cart_mapping_options(*, cart: Cart) -> MappingOptions:
 
 
 def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None,
-                  store: StoreSession | None = None) -> ImportResult:
+                  store: StoreSession | None = None, skip_outside_statuses: bool = False) -> ImportResult:
     """Import order records (fetched with their lines) as pending transactions; never raises for one order.
 
     Each order is imported atomically and exactly once; one that cannot be is refused with its
     reason, and the others still import. A store error while `orders` is being read, or a database
     connection lost between two orders, stops the import and is reported in `stopped_reason`.
     With `log`, progress is recorded on it; with `store`, the refunds of orders that show one are
-    read from it (one request per batch), else the orders' own figures tell them.
+    read from it (one request per batch), else the orders' own figures tell them. An order already
+    imported that the store changed since is re-read (orders/rereads.py). With
+    `skip_outside_statuses`, orders not imported yet whose status the cart does not import are passed
+    over rather than refused (a re-read of whatever order the store says changed).
     """
     progress = (lambda done: cart_log_progress(log=log, done=done)) if log is not None else None
-    importer = OrdersImport(cart=cart, progress=progress, store=(lambda: store) if store is not None else None)
+    importer = OrdersImport(cart=cart, progress=progress, store=(lambda: store) if store is not None else None,
+                            skip_outside_statuses=skip_outside_statuses)
     importer.result.log_id = log.pk if log else None
     with run_stops_on_failure(cart=cart, need=StoreAccess.ORDERS_READ, connection_lost=CONNECTION_LOST) as stop:
         importer.take(orders)

@@ -116,3 +116,17 @@ def test_two_reads_of_a_refunded_order_at_once_book_its_credit_note_once(company
     results = run_together([lambda cart=cart: read_again(cart) for cart in carts] * 2)
     assert SalesTransaction.objects.credit_notes().count() == 1
     assert sum(len(result.credit_note_numbers) for result in results) == 1
+
+
+def test_a_re_read_of_one_order_by_id_books_its_refund_and_passes_over_orders_the_cart_does_not_import(
+        company, fresh_store) -> None:
+    cart = running_cart(company, fresh_store)  # imports Awaiting Fulfillment only
+    order_id, elsewhere = place(fresh_store), place(fresh_store, status_id=SHIPPED)
+    cart_sync_pass(cart_id=cart.pk)
+    refund = refund_one_unit(fresh_store, order_id)
+    with cart_store_open(cart=cart) as store:
+        result = orders_import(cart=cart, orders=store.orders_by_id([order_id, elsewhere]), store=store,
+                               skip_outside_statuses=True)
+    assert [entry.order_id for entry in result.outcomes] == [order_id]  # the Shipped order: passed over, not refused
+    [note] = SalesTransaction.objects.credit_notes()
+    assert note.refund_key == f"v3-{refund.id}" and result.credit_note_numbers == [note.number]
