@@ -1,4 +1,4 @@
-"""`cart add`, `cart test` and `cart rotate-keys`, plus the lookups every app's cart actions share."""
+"""`cart add`, `cart test`, `cart delete` and `cart rotate-keys`, plus the lookups every app's cart actions share."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.forms import BigCommerceCartForm
 from carts.models import AutoSync, Cart, ImportOrdersAs
 from carts.connection_test import cart_test_connection
-from carts.setup import cart_create, cart_get_by_name, cart_rotate_credentials_keys
+from carts.setup import cart_create, cart_delete, cart_get_by_name, cart_rotate_credentials_keys
 from companies.models import Company
 from companies.services import company_get_by_account_number
 
@@ -61,6 +61,12 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     test = subcommands.add_parser("test", help="Test Connection; exit 0 on pass, 1 on fail.")
     add_cart_arguments(test)
     test.set_defaults(handler=handle_test)
+
+    delete = subcommands.add_parser(
+        "delete", help="Delete the cart with its log, as the screen's Delete does; imported items and transactions stay."
+    )
+    add_cart_arguments(delete)
+    delete.set_defaults(handler=handle_delete)
 
     rotate = subcommands.add_parser(
         "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
@@ -125,6 +131,14 @@ def handle_test(command: BaseCommand, options: dict) -> int:
     if result.detail:
         command.stdout.write(result.detail)
     return 0 if result.passed else 1
+
+
+def handle_delete(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    name, account_number = cart.name, cart.company.account_number
+    cart_delete(cart=cart)
+    command.stdout.write(f"Deleted cart '{name}' of {account_number}; its imported items and transactions stay.")
+    return 0
 
 
 def handle_rotate_keys(command: BaseCommand, options: dict) -> int:
