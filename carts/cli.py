@@ -8,11 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
 from carts.platforms.base import PortalError
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.forms import BigCommerceCartForm
 from carts.models import AutoSync, Cart, ImportOrdersAs
 from carts.connection_test import cart_test_connection
-from carts.setup import cart_create, cart_delete, cart_get_by_name, cart_rotate_credentials_keys
+from carts.setup import cart_create, cart_delete, cart_get_by_name, cart_order_status_ids, cart_rotate_credentials_keys
 from companies.models import Company
 from companies.services import company_get_by_account_number
 
@@ -81,20 +80,6 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.") from None
 
 
-def _status_ids(names: list[str]) -> list[str]:
-    by_name = {label.casefold(): status_id for status_id, label in STANDARD_ORDER_STATUSES.items()}
-    ids = []
-    for name in names:
-        if name.strip().isdigit() and int(name) in STANDARD_ORDER_STATUSES:
-            ids.append(name.strip())
-        elif name.strip().casefold() in by_name:
-            ids.append(str(by_name[name.strip().casefold()]))
-        else:
-            known = ", ".join(STANDARD_ORDER_STATUSES.values())
-            raise CommandError(f"Unknown order status {name!r}; use one of: {known}.", returncode=INVALID_INPUT)
-    return ids
-
-
 def handle_add(command: BaseCommand, options: dict) -> int:
     company = command_company(options)
     data = QueryDict(mutable=True)
@@ -111,7 +96,11 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             "web_customer_name": "Web customer",
         }
     )
-    data.setlist("import_status_ids", _status_ids(options["status"]))
+    try:
+        status_ids = cart_order_status_ids(cart=None, wanted=options["status"])
+    except PortalError as error:
+        raise CommandError(str(error), returncode=INVALID_INPUT) from None
+    data.setlist("import_status_ids", [str(status_id) for status_id in status_ids])
     form = BigCommerceCartForm(data, company=company)
     if not form.is_valid():
         lines = [

@@ -87,7 +87,7 @@ class Cart(CompanyRecord):
 
     @property
     def import_status_labels(self) -> list[str]:
-        return [self.status_label(status_id) for status_id in self.import_status_ids]
+        return [self.status_label(status_id) for status_id in dict.fromkeys(map(int, self.import_status_ids))]
 
     @staticmethod
     def hint_for(client_id: str) -> str:

@@ -7,6 +7,7 @@ matters to it (a changed status list or cut-off makes the next pass read the ord
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,7 +56,7 @@ class CartSettings:
             api_path=parse_api_path(cart.api_path, allowed_hosts=bigcommerce_allowed_hosts()),
             api_key=None,
             import_as=cart.import_as,
-            import_status_ids=tuple(int(status_id) for status_id in cart.import_status_ids),
+            import_status_ids=order_status_ids_distinct(cart.import_status_ids),
             import_orders_from=cart.import_orders_from,
             auto_sync=cart.auto_sync,
             sync_interval_minutes=cart.sync_interval_minutes,
@@ -116,7 +117,7 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     cart.api_path = str(values.api_path)
     cart.store_hash = values.api_path.store_hash
     cart.import_as = values.import_as
-    cart.import_status_ids = list(values.import_status_ids)
+    cart.import_status_ids = list(order_status_ids_distinct(values.import_status_ids))
     cart.import_orders_from = values.import_orders_from
     cart.auto_sync = values.auto_sync
     cart.sync_interval_minutes = values.sync_interval_minutes
@@ -165,6 +166,34 @@ def cart_order_status_choices(cart: Cart | None) -> list[tuple[int, str]]:
     if cart is not None:
         labels.update({int(status_id): label for status_id, label in cart.status_labels.items()})
     return sorted(labels.items())
+
+
+def order_status_ids_distinct(status_ids: Iterable[int | str]) -> tuple[int, ...]:
+    """The status ids as whole numbers, each once, in the order first given."""
+    return tuple(dict.fromkeys(int(status_id) for status_id in status_ids))
+
+
+def cart_order_status_ids(*, cart: Cart | None, wanted: Iterable[str]) -> tuple[int, ...]:
+    """Statuses given by id or by name (the store's label or the standard name, any case) as distinct ids.
+
+    "Awaiting Fulfillment" and "11" name one status and give one id. InvalidInput names an unknown one.
+    """
+    platform = platform_named(cart.platform if cart is not None else CartPlatform.BIGCOMMERCE)
+    choices = cart_order_status_choices(cart)
+    by_name = {label.casefold(): status_id for status_id, label in platform.standard_order_statuses.items()}
+    by_name.update((label.casefold(), status_id) for status_id, label in choices)
+    known_ids = {status_id for status_id, _ in choices}
+    ids = []
+    for text in wanted:
+        name = text.strip()
+        if name.isdigit() and int(name) in known_ids:
+            ids.append(int(name))
+        elif name.casefold() in by_name:
+            ids.append(by_name[name.casefold()])
+        else:
+            known = ", ".join(label for _, label in choices)
+            raise InvalidInput(f"Unknown order status {text!r}; use one of: {known}, or their ids.")
+    return order_status_ids_distinct(ids)
 
 
 def cart_rotate_credentials_keys() -> int:

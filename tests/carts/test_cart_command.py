@@ -36,6 +36,13 @@ def test_cart_add_creates_the_cart_with_its_settings(company) -> None:
     assert GUIDE_TOKEN not in output
 
 
+@pytest.mark.parametrize("statuses", [
+    ["Awaiting Fulfillment", "11"], [" awaiting fulfillment ", "AWAITING FULFILLMENT"], ["11", "11"]])
+def test_a_status_given_by_name_and_by_id_is_stored_once(company, statuses: list[str]) -> None:
+    add(company, *[argument for status in statuses for argument in ("--status", status)])
+    assert Cart.objects.get(company=company).import_status_ids == [11]
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -41,6 +41,12 @@ def new_cart_data(**overrides) -> dict:
     }
 
 
+def test_a_status_ticked_twice_is_stored_once(merchant_client, company) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(import_status_ids=["11", "9", "11"]))
+    assert response.status_code == 302
+    assert Cart.objects.get(company=company).import_status_ids == [11, 9]
+
+
 def test_login_is_required_everywhere(client) -> None:
     for url in (reverse("carts:list"), reverse("carts:new"), reverse("home"), "/setup/carts/1/"):
         response = client.get(url)
