@@ -109,7 +109,10 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             for message in messages
         ]
         raise CommandError("The cart was not saved:\n  " + "\n  ".join(lines), returncode=INVALID_INPUT)
-    cart = cart_create(company=company, values=form.to_settings())
+    try:
+        cart = cart_create(company=company, values=form.to_settings())
+    except PortalError as refusal:
+        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
     command.stdout.write(f"Created cart '{cart.name}' for {company.account_number} (store {cart.store_hash}).")
     return 0
 

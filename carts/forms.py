@@ -12,8 +12,17 @@ from carts.platforms.bigcommerce.credentials import (
     parse_api_path,
     parse_credentials_file,
 )
-from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs
-from carts.setup import CartSettings, bigcommerce_allowed_hosts, cart_auto_sync_refusal, cart_order_status_choices
+from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs, validate_single_line
+from carts.platforms.base import PortalError
+from carts.setup import (
+    AutoSyncNotReady,
+    CartNameRefused,
+    CartSettings,
+    bigcommerce_allowed_hosts,
+    cart_auto_sync_refusal,
+    cart_name_taken_message,
+    cart_order_status_choices,
+)
 from companies.models import Company
 from salesorder.widgets import DateInput, SecretTextarea
 
@@ -24,6 +33,7 @@ class BigCommerceCartForm(forms.Form):
     name = forms.CharField(
         label="Cart Name",
         max_length=100,
+        validators=[validate_single_line],
         help_text="Use the same name you gave the store's API account in BigCommerce.",
     )
     api_path = forms.CharField(
@@ -116,7 +126,7 @@ class BigCommerceCartForm(forms.Form):
         if self.cart is not None:
             others = others.exclude(pk=self.cart.pk)
         if others.exists():
-            raise ValidationError(f"You already have a cart named '{name}': choose another name.")
+            raise ValidationError(cart_name_taken_message(name))
         return name
 
     def clean_credentials_file(self) -> str:
@@ -175,6 +185,11 @@ class BigCommerceCartForm(forms.Form):
         except InvalidCredentials as error:
             self.add_error("api_key", str(error))
             return None
+
+    def add_refusal(self, error: PortalError) -> None:
+        """Show a refusal from the settings service (e.g. a name another save just took) on the field it concerns."""
+        field = "name" if isinstance(error, CartNameRefused) else "auto_sync" if isinstance(error, AutoSyncNotReady) else None
+        self.add_error(field, str(error))
 
     def to_settings(self) -> CartSettings:
         """The validated values, for cart_create / cart_update."""

@@ -1,6 +1,9 @@
 """Shopping carts (a merchant's connection to a BigCommerce store) and the log of what ran on them."""
 from __future__ import annotations
 
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -8,6 +11,13 @@ from django.urls import reverse
 from carts.platforms import platform_named
 from carts.platforms.bigcommerce.credentials import mask_client_id
 from companies.models import CompanyOwned, CompanyRecord
+
+
+def validate_single_line(value: str) -> None:
+    """Refuse a line break or another control character: a cart name heads e-mails and one-line lists."""
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
+        raise ValidationError("Write the name on one line: it contains a line break (or a tab or another control "
+                              "character).", code="not_single_line")
 
 
 class CartPlatform(models.TextChoices):
@@ -32,7 +42,7 @@ class AutoSync(models.TextChoices):
 class Cart(CompanyRecord):
     """One store connection with its import settings; the API key is stored encrypted."""
 
-    name = models.CharField("Cart Name", max_length=100)
+    name = models.CharField("Cart Name", max_length=100, validators=[validate_single_line])
     platform = models.CharField(max_length=20, choices=CartPlatform.choices, default=CartPlatform.BIGCOMMERCE)
     api_path = models.CharField("Cart Connect URL", max_length=255)
     store_hash = models.CharField(max_length=32)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
 from carts.credential_storage import api_key_decrypt, api_key_encrypt, api_key_reencrypt
-from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs
+from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs, validate_single_line
 from carts.platforms import platform_named
 from carts.platforms.base import InvalidInput, NotReady
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
@@ -31,6 +32,15 @@ cart_settings_saved = Signal()
 
 class AutoSyncNotReady(NotReady):
     """Auto-sync cannot be Running with these settings; the message lists what to do first."""
+
+
+class CartNameRefused(InvalidInput):
+    """The cart's name cannot be used: on more than one line, or another cart of the company has it."""
+
+
+def cart_name_taken_message(name: str) -> str:
+    """What to do when another cart of the company already has the name."""
+    return f"You already have a cart named '{name}': choose another name."
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,10 @@ class _SettingsChange:
 
 
 def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
+    try:
+        validate_single_line(values.name)
+    except ValidationError as error:
+        raise CartNameRefused(f"Cart name {values.name!r}: {error.messages[0]}") from None
     refusal = cart_auto_sync_refusal(cart=cart if cart.pk else None, values=values)
     if refusal:
         raise AutoSyncNotReady(refusal)
@@ -136,7 +150,7 @@ def cart_create(*, company: Company, values: CartSettings) -> Cart:
         raise InvalidInput("A new cart needs an API key.")
     cart = Cart(company=company)
     change = _apply_settings(cart, values)
-    cart.save()
+    _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
 
@@ -150,9 +164,20 @@ def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
         cart.last_test_at = None
         cart.last_test_passed = None
         cart.last_test_message = ""
-    cart.save()
+    _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
+
+
+def _save(cart: Cart) -> None:
+    """Save the cart; a name another save took a moment ago (after the form checked it) is CartNameRefused."""
+    try:
+        with transaction.atomic():
+            cart.save()
+    except IntegrityError:
+        if Cart.objects.filter(company_id=cart.company_id, name=cart.name).exclude(pk=cart.pk).exists():
+            raise CartNameRefused(cart_name_taken_message(cart.name)) from None
+        raise
 
 
 def cart_delete(*, cart: Cart) -> None:

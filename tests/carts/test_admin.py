@@ -73,3 +73,12 @@ def test_the_admin_refuses_statuses_that_do_not_exist_saying_how_to_give_them(co
     assert response.status_code == 200
     assert "Give the status ids as a list of numbers, e.g. [11, 9]." in response.content.decode()
     assert Cart.objects.get(pk=cart.pk).import_status_ids == [11]
+
+
+def test_the_admin_refuses_a_cart_name_on_two_lines(company, operator_client) -> None:
+    cart = make_cart(company)
+    response = operator_client.post(reverse("admin:carts_cart_change", args=[cart.pk]),
+                                    admin_form(cart, name="Store\r\nBC"))
+    assert response.status_code == 200
+    assert "Write the name on one line" in response.content.decode()
+    assert Cart.objects.get(pk=cart.pk).name == "Store BC"

@@ -61,6 +61,14 @@ def test_cart_add_refuses_bad_input_with_exit_status_2(company, extra, message) 
     assert not Cart.objects.exists()
 
 
+def test_cart_add_refuses_a_name_on_two_lines(company) -> None:
+    with pytest.raises(CommandError, match="Write the name on one line") as raised:
+        call_command("cart", "add", "Store\nBC", "--company", company.account_number, "--api-path", GUIDE_API_PATH,
+                     "--api-key", GUIDE_API_KEY)
+    assert raised.value.returncode == 2
+    assert not Cart.objects.exists()
+
+
 def test_cart_add_for_an_unknown_company_exits_2(db) -> None:
     with pytest.raises(CommandError, match="No company has the account number 'SOA000000'") as raised:
         call_command("cart", "add", "X", "--company", "SOA000000", "--api-path", GUIDE_API_PATH, "--api-key", GUIDE_API_KEY)
