@@ -136,6 +136,8 @@ class CartLog(CompanyOwned):
     failures = models.JSONField(default=list, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(null=True, blank=True)
+    # When the run last showed it was alive (started, or recorded progress): a periodic sweep closes runs silent too long.
+    last_progress_at = models.DateTimeField(null=True, blank=True)
     api_requests = models.PositiveIntegerField(default=0)
     rate_limit_waits = models.PositiveIntegerField(default=0)
 
