@@ -96,6 +96,7 @@ def log_closed_on_error(log: CartLog) -> Iterator[None]:
     try:
         yield
     except BaseException as error:
+        logger.exception("A run on cart %s (log entry %s) was stopped by an error", log.cart_id, log.pk)
         try:
             cart_logs_interrupt(logs=CartLog.objects.filter(pk=log.pk), reason=interruption_reason(error))
         except DatabaseError:  # the database is gone too: the periodic sweep closes the entry later

@@ -36,6 +36,11 @@ from carts.platforms.bigcommerce.transport import PublicAddressAdapter
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# No answer the integration reads comes near this (a page of 250 orders with their lines is a few MB);
+# anything larger is refused rather than held in memory.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# Page counts and totals above this are not a store's (BigCommerce caps a catalog far below it).
+LARGEST_COUNT = 10**9
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
 CATALOG_PRODUCT_FIELDS = "name,sku,price"
 
@@ -199,10 +204,10 @@ class BigCommerceClient(ClosedOnExit):
         statuses = body.get("statuses")
         if not isinstance(statuses, list):
             raise InvalidResponse("BigCommerce's order count lacked the statuses list.", path="/orders/count")
-        try:
-            return {int(row["id"]): int(row.get("count", 0)) for row in statuses if isinstance(row, dict)}
-        except (KeyError, TypeError, ValueError):
-            raise InvalidResponse("BigCommerce's order count was not numeric.", path="/orders/count") from None
+        if not all(isinstance(row, dict) for row in statuses):
+            raise InvalidResponse("BigCommerce's order count held a status that is not an object.", path="/orders/count")
+        return {_answer_count(row.get("id"), "a status id", "/orders/count"):
+                _answer_count(row.get("count", 0), "an order count", "/orders/count") for row in statuses}
 
     @staticmethod
     def _order_params(query: OrderQuery, sort: str, with_lines: bool) -> dict[str, Any]:
@@ -211,34 +216,39 @@ class BigCommerceClient(ClosedOnExit):
     # --- paging ------------------------------------------------------------------------------
 
     def get_v3_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> V3Page:
-        """One page of a v3 collection."""
+        """One page of a v3 collection; meta.pagination's figures must be counts (absent ones are taken from the page)."""
         body = self._expect_object(
             self.request("GET", "v3", path, params={**(params or {}), "page": page, "limit": limit}), path
         )
         data = body.get("data")
-        pagination = (body.get("meta") or {}).get("pagination") or {}
+        meta = body.get("meta") if body.get("meta") is not None else {}
+        pagination = meta.get("pagination") if isinstance(meta, dict) and meta.get("pagination") is not None else {}
         if not isinstance(data, list) or not isinstance(pagination, dict):
             raise InvalidResponse("BigCommerce's answer lacked the data list or meta.pagination.", path=path)
-        try:
-            return V3Page(
-                items=data,
-                current_page=int(pagination.get("current_page", page)),
-                total_pages=int(pagination.get("total_pages", 0)),
-                total=int(pagination.get("total", len(data))),
-            )
-        except (TypeError, ValueError):
-            raise InvalidResponse("BigCommerce's meta.pagination was not numeric.", path=path) from None
+        if not all(isinstance(item, dict) for item in data):
+            raise InvalidResponse("BigCommerce's data list held something other than objects.", path=path)
+        return V3Page(
+            items=data,
+            current_page=_answer_count(pagination.get("current_page", page), "meta.pagination.current_page", path),
+            total_pages=_answer_count(pagination.get("total_pages", 0), "meta.pagination.total_pages", path),
+            total=_answer_count(pagination.get("total", len(data)), "meta.pagination.total", path),
+        )
 
     def iter_v3_pages(self, path: str, params: dict[str, Any] | None = None, *,
                       page_size: int = MAX_PAGE_SIZE) -> Iterator[V3Page]:
-        """Every page of a v3 collection, each fetched as the caller consumes the last (meta.pagination ends it)."""
-        page_number = 1
+        """Every page of a v3 collection, each fetched as the caller consumes the last (meta.pagination ends it).
+
+        Pages are asked for in turn whatever the answer's current_page says, and a page sent again
+        where the next was asked is refused, so no answer can keep the loop going for ever.
+        """
+        page_number, previous = 1, None
         while True:
             page = self.get_v3_page(path, params, page=page_number, limit=page_size)
+            _refuse_repeated_page(page.items, previous, page_number, path)
             yield page
-            if not page.items or page.current_page >= page.total_pages:
+            if not page.items or page_number >= page.total_pages:
                 return
-            page_number = page.current_page + 1
+            page_number, previous = page_number + 1, page.items
 
     def get_v2_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> list[dict[str, Any]]:
         """One page of a v2 collection; past the last page BigCommerce answers 204 (an empty list here)."""
@@ -246,14 +256,18 @@ class BigCommerceClient(ClosedOnExit):
         return [] if body is None else self._expect_list(body, path)
 
     def iter_v2(self, path: str, params: dict[str, Any] | None = None, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[dict[str, Any]]:
-        """Every item of a v2 collection (bare arrays); a short page is the last, saving a request."""
-        page_number = 1
+        """Every item of a v2 collection (bare arrays); a short page is the last, saving a request.
+
+        A page sent again where the next was asked is refused, so no answer can keep the loop going for ever.
+        """
+        page_number, previous = 1, None
         while True:
             items = self.get_v2_page(path, params, page=page_number, limit=page_size)
+            _refuse_repeated_page(items, previous, page_number, path)
             yield from items
             if len(items) < page_size:
                 return
-            page_number += 1
+            page_number, previous = page_number + 1, items
 
     # --- one request, with retries ------------------------------------------------------------
 
@@ -307,7 +321,9 @@ class BigCommerceClient(ClosedOnExit):
                 data=None if json_body is None else json.dumps(json_body),
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=True,  # the body is read below, up to MAX_ANSWER_BYTES
             )
+            _read_body(response, path)
         except requests.Timeout:
             raise NetworkError("BigCommerce did not answer in time.", path=path) from None
         except requests.RequestException as error:
@@ -345,10 +361,11 @@ class BigCommerceClient(ClosedOnExit):
         """Slow down before the quota runs out, instead of running into 429s."""
         left = _int_header(response, HEADER_RATE_LIMIT_LEFT)
         reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
-        if left is None or reset_ms is None or left >= self.retry.low_quota_threshold:
+        if left is None or reset_ms is None or reset_ms <= 0 or left >= self.retry.low_quota_threshold:
             return
         self.stats.throttle_waits += 1
-        self._wait(reset_ms / 1000 / (left + 1))
+        # Headers are the store's word: never wait longer than one backoff on what they say.
+        self._wait(min(reset_ms / 1000 / (max(left, 0) + 1), self.retry.max_backoff_seconds))
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -374,6 +391,44 @@ class _RateLimitedWithReset(Exception):
     def __init__(self, reset_seconds: float) -> None:
         super().__init__(reset_seconds)
         self.reset_seconds = max(reset_seconds, 0.0)
+
+
+def _read_body(response: requests.Response, path: str) -> None:
+    """Read the streamed body into the response, refusing one larger than MAX_ANSWER_BYTES."""
+    try:
+        announced = int(response.headers.get("Content-Length") or 0)
+    except ValueError:
+        announced = 0
+    body = bytearray()
+    if announced <= MAX_ANSWER_BYTES:
+        for chunk in response.iter_content(chunk_size=256 * 1024):
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                break
+    if announced > MAX_ANSWER_BYTES or len(body) > MAX_ANSWER_BYTES:
+        response.close()
+        raise InvalidResponse(f"BigCommerce's answer was larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB, far more "
+                              "than any answer the integration reads; it was not read.", status=response.status_code,
+                              path=path)
+    response._content = bytes(body)  # as requests itself keeps a body it has read, for .content and .json()
+
+
+def _answer_count(value: object, what: str, path: str) -> int:
+    """A count or id from an answer: a whole JSON number (12 or 12.0) from 0 to LARGEST_COUNT."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST_COUNT:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise InvalidResponse(f"BigCommerce's {what} was {shown}, not a whole number from 0 to {LARGEST_COUNT:,}.",
+                              path=path)
+    return value
+
+
+def _refuse_repeated_page(items: list[dict[str, Any]], previous: list[dict[str, Any]] | None, page_number: int,
+                          path: str) -> None:
+    if items and items == previous:
+        raise InvalidResponse(f"BigCommerce sent page {page_number - 1} again when page {page_number} was asked for; "
+                              "reading stopped there.", path=path)
 
 
 def _int_header(response: requests.Response, name: str) -> int | None:
