@@ -68,7 +68,7 @@ def test_every_screen_satisfies_the_policy(page: Page, live_server, sandbox_allo
     merchant.force_login(user)
     urls = [route.url(owned) for route in product_routes() if route.name not in ("logout", "login")]
     urls += [reverse(name, args=[store_cart.pk]) + query for name in ("carts:detail", "items:cart_items",
-             "orders:cart_orders", "orders:cart_sync", "carts:log") for query in ("", "?list=1")]
+             "orders:cart_orders", "sync:cart_sync", "carts:log") for query in ("", "?list=1")]
     screens = html_pages(merchant, urls)
     assert len(screens) > 25
 

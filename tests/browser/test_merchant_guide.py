@@ -5,6 +5,7 @@ Each step saves a numbered screenshot in test-artifacts/screenshots/ (README.md 
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -39,6 +40,22 @@ def open_cart_tab(page: Page, base_url: str, tab: str) -> None:
     menu(page, "Setup", "Shopping Carts")
     page.get_by_role("link", name="Store BC").click()
     page.get_by_role("link", name=tab, exact=True).click()
+
+
+# How en-GB (the product's LANGUAGE_CODE) marks each currency, from CLDR's English (United Kingdom) data.
+EN_GB_CURRENCY_SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£", "CAD": "CA$"}
+
+
+def expect_transaction_total(page: Page, order: dict) -> None:
+    """The transaction's total is the store's total_inc_tax: exact in its data value, to the cent on screen.
+
+    On screen: the currency's symbol, comma thousands and two decimals (ISO 4217 minor unit of these
+    currencies), rounded half up as the store rounds.
+    """
+    store_total = order["total_inc_tax"]
+    expect(page.locator("#transaction-total data")).to_have_attribute("value", store_total)
+    cents = Decimal(store_total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    expect(page.locator("#transaction-total")).to_have_text(f"{EN_GB_CURRENCY_SYMBOLS[order['currency_code']]}{cents:,}")
 
 
 def storefront_order(page: Page, store, sku: str, quantity: int) -> int:
@@ -83,7 +100,7 @@ def test_the_merchant_guide_end_to_end(
     expect(page.locator("#field-api_key .error")).to_have_text(
         "Insert a colon between the Client ID and the Access Token, with no spaces (CLIENT ID:ACCESS TOKEN)."
     )
-    screenshot("wrong-key-message")
+    screenshot("wrong-key-message", readme=True)
 
     page.get_by_label("Cart Connect URL").fill("")
     page.get_by_text("Paste or upload BigCommerce's credentials file instead").click()
@@ -96,7 +113,7 @@ def test_the_merchant_guide_end_to_end(
 
     page.get_by_role("button", name="Test Connection").click()
     expect(page.locator(".message.success")).to_contain_text("TEST PASSED: SUCCESSFULLY CONNECTED TO CART")
-    screenshot("test-passed")
+    screenshot("test-passed", readme=True)
 
     # --- Items matching: search, 1 to 5 items first, then check them in Setup > Items ---------------
     open_cart_tab(page, live_server.url, "Items (Cart)")
@@ -108,7 +125,7 @@ def test_the_merchant_guide_end_to_end(
     screenshot("cart-items-selected")
     page.get_by_role("button", name="Import Selected Items").click()
     expect(page.locator(".message.success")).to_have_text("Items import: 3 created, 0 updated, 0 unchanged, 0 skipped.")
-    screenshot("three-items-imported")
+    screenshot("three-items-imported", readme=True)
 
     menu(page, "Setup", "Items")
     page.get_by_label("Search by SKU or description").fill("APRON-00002")
@@ -153,10 +170,10 @@ def test_the_merchant_guide_end_to_end(
     pending = page.locator("#pending-orders tbody tr", has_text=f"#{first_order}")
     expect(pending).to_contain_text("Pending Cash Sale")
     expect(pending).to_contain_text("CS-000001")
-    screenshot("list-pending-orders")
+    screenshot("list-pending-orders", readme=True)
     page.get_by_role("link", name="CS-000001").click()
-    expect(page.locator("#transaction-total")).to_have_text(store.store.order(first_order).order["total_inc_tax"])
-    screenshot("pending-cash-sale")
+    expect_transaction_total(page, store.store.order(first_order).order)
+    screenshot("pending-cash-sale", readme=True)
 
     # --- Auto-sync: Running, another test order arrives by itself ----------------------------------
     open_cart_tab(page, live_server.url, "Settings")
@@ -181,5 +198,5 @@ def test_the_merchant_guide_end_to_end(
     screenshot("auto-sync-order-arrived")
     open_cart_tab(page, live_server.url, "Auto-sync")
     expect(page.locator("#sync-status")).to_contain_text("Last sync")
-    screenshot("auto-sync-tab")
+    screenshot("auto-sync-tab", readme=True)
     assert SalesTransaction.objects.filter(cart_order_id__in=[first_order, second_order]).count() == 2

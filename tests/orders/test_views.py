@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
@@ -152,20 +152,32 @@ def test_list_pending_orders_shows_every_type_and_filters(merchant_client, compa
     assert "'To' is before 'From'" in page_text(merchant_client.get(url, {"date_from": "2026-02-01", "date_to": "2026-01-01"}))
 
 
+def us_dollars(amount: object) -> str:
+    """US dollars as en-GB (the product's LANGUAGE_CODE) writes them per CLDR: 'US$1,234.56', rounded half up to cents."""
+    cents = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"-US${-cents:,}" if cents < 0 else f"US${cents:,}"
+
+
 def test_the_transaction_page_shows_lines_charges_discounts_payments_totals_and_the_cart_link(merchant_client, cart, store) -> None:
     record = imported(cart, store, "gift_certificate_order")
     order = store.store.order(record.cart_order_id)
     text = page_text(merchant_client.get(record.get_absolute_url()))
     assert f"Pending Cash Sale {record.number}" in text
+    assert order.order["currency_code"] == "USD"
+    # The store's order screen shows amounts on the basis its prices are entered in, and tax once.
+    basis = "total_inc_tax" if order.order["is_tax_inclusive_pricing"] else "total_ex_tax"
     for line in order.lines:
-        assert line["sku"] in text and line["total_inc_tax"] in text
+        assert line["sku"] in text and us_dollars(line[basis]) in text
     assert record.charges.exists()
     for charge in record.charges.all():
-        assert f"{charge.description}</th><td class=\"number\">{charge.amount_inc_tax}" in text
+        amount = charge.amount_inc_tax if record.prices_include_tax else charge.amount_ex_tax
+        assert f"{charge.description}</th><td class=\"number\">{us_dollars(amount)}" in text
     for discount in record.discounts.all():
-        assert f"{discount.description}</th><td class=\"number\">−{discount.amount_inc_tax}" in text
+        amount = discount.amount_inc_tax if record.prices_include_tax else discount.amount_ex_tax
+        assert f"{discount.description}</th><td class=\"number\">{us_dollars(-amount)}" in text
     assert "Paid by gift certificate" in text and "Paid by store credit" in text
-    assert order.order["total_inc_tax"] in text
+    assert f'<data value="{order.order["total_inc_tax"]}">{us_dollars(order.order["total_inc_tax"])}</data>' in text
+    assert f'id="transaction-tax">{us_dollars(order.order["total_tax"])}<' in text
     assert record.balance_due == Decimal(order.order["total_inc_tax"]) - Decimal("30.0000")
     assert f'href="{store.base_url}/admin/"' in text
 

@@ -1,0 +1,38 @@
+"""The screenshots README.md shows side by side: the same screens on a desktop (1280×800) and a phone (390×844).
+
+Run with UPDATE_README_SCREENSHOTS=1 to refresh docs/screenshots/; otherwise they land in test-artifacts/.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from orders.models import SalesTransaction
+from tests.browser.checks import DESKTOP, PHONE, assert_fits_viewport
+from tests.browser.test_merchant_guide import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_desktop_and_phone_screenshots_for_the_readme(page: Page, live_server, guide_screens, user, screenshot) -> None:
+    # The transaction with the most to show: charges and a discount when the store has one.
+    record = (SalesTransaction.objects.filter(company=user.company, discounts__isnull=False).order_by("number").first()
+              or guide_screens.transaction)
+    page.goto(f"{live_server.url}/login/")
+    log_in(page, user)
+    for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/setup/carts/{guide_screens.cart.pk}/orders/?list=1")
+        expect(page.locator("#cart-orders tbody tr").first).to_be_visible()
+        page.locator("#import-orders").evaluate("form => form.scrollIntoView({block: 'start'})")
+        assert_fits_viewport(page)
+        screenshot(f"{device}-orders-cart", full_page=False, readme=True)
+
+        page.goto(live_server.url + record.get_absolute_url())
+        page.locator("#transaction-lines").evaluate("table => table.closest('.card').scrollIntoView({block: 'start'})")
+        screenshot(f"{device}-transaction", full_page=False, readme=True)
+
+    page.goto(f"{live_server.url}/setup/carts/{guide_screens.cart.pk}/")
+    page.get_by_role("button", name="Menu").click()
+    page.locator("summary", has_text="Setup").click()
+    screenshot("phone-menu", full_page=False, readme=True)
