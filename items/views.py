@@ -232,7 +232,7 @@ def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
         for message in form.errors.get("__all__", []) or ["The import was not started: the request was incomplete."]:
             messages.error(request, message)
         return redirect(back)
-    if cart_items_import_in_background(cart=cart, selection=form.selection()):
+    if cart_items_import_in_background(selection=form.selection()):
         cart_items_import_start(cart=cart, selection=form.selection())
         messages.info(request, "The import is running in the background; its progress shows below.")
         return redirect(back)

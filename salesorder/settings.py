@@ -163,6 +163,9 @@ STORAGES = {
 # Uploads (the credentials .txt, item CSVs) are small; anything bigger is refused by the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The forms cap their own rows with a message saying what to do (5,000 ticked items, 1,000 orders); this is
+# above those caps, so only an absurd post meets Django's plain refusal.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Any request body over this is refused with 413 before it is read; the items CSV upload has its own 10 MB.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
