@@ -70,6 +70,12 @@ def cart_log_finish(
     return log
 
 
+def cart_log_running(*, log_id: int) -> CartLog | None:
+    """The entry a background task was given, while it still runs (None: its cart was deleted, or the entry was
+    closed: a redelivered task, or one the sweep gave up on)."""
+    return CartLog.objects.select_related("cart", "cart__company").filter(pk=log_id, status=CartLogStatus.RUNNING).first()
+
+
 def cart_logs_interrupt(*, logs: QuerySet[CartLog], reason: str) -> int:
     """Close the entries among `logs` still running as failed, with the reason; how many were closed."""
     return logs.filter(status=CartLogStatus.RUNNING).update(status=CartLogStatus.FAILED, finished_at=timezone.now(),
