@@ -111,6 +111,7 @@ class CartLogKind(models.TextChoices):
     ITEMS_IMPORT = "items_import", "Items import"
     ORDERS_IMPORT = "orders_import", "Orders import"
     SYNC = "sync", "Auto-sync pass"
+    RECONCILIATION = "reconciliation", "Reconciliation"
 
 
 class CartLogStatus(models.TextChoices):

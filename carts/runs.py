@@ -76,6 +76,12 @@ def cart_log_running(*, log_id: int) -> CartLog | None:
     return CartLog.objects.select_related("cart", "cart__company").filter(pk=log_id, status=CartLogStatus.RUNNING).first()
 
 
+def cart_runs_of_kind(*, cart: Cart, kind: str) -> tuple[list[CartLog], CartLog | None]:
+    """The cart's runs of one kind still running (for progress bars) and the latest finished one."""
+    runs = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=kind)
+    return list(runs.filter(status=CartLogStatus.RUNNING)), runs.exclude(status=CartLogStatus.RUNNING).first()
+
+
 def cart_logs_interrupt(*, logs: QuerySet[CartLog], reason: str) -> int:
     """Close the entries among `logs` still running as failed, with the reason; how many were closed."""
     return logs.filter(status=CartLogStatus.RUNNING).update(status=CartLogStatus.FAILED, finished_at=timezone.now(),

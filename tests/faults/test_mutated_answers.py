@@ -25,6 +25,7 @@ from orders.listing import orders_list
 from orders.models import OrderRefusal, SalesTransaction
 from orders.store_imports import orders_import_listed, orders_import_selected
 from sync.passes import PassOutcome, cart_sync_pass
+from sync.reconciliation import cart_sync_reconcile
 from tests.carts.factories import make_cart
 from tests.carts.platforms.bigcommerce.conftest import V2, V3, fixture_json, resolve_to  # noqa: F401 - the fixture
 from tests.carts.platforms.bigcommerce.test_mutated_answers import orders_answer, orders_count_answer, variants_answer
@@ -102,6 +103,7 @@ RUNS: dict[str, tuple[Callable[[Cart], str], tuple[str, ...]]] = {
                                ("orders",)),
     "import listed orders": (orders_import(lambda cart: orders_import_listed(cart=cart)), ("orders", "count")),
     "auto-sync pass": (sync_pass, ("orders",)),
+    "reconciliation": (lambda cart: cart_sync_reconcile(cart=cart).status, ("orders", "count")),
 }
 
 
