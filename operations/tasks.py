@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from carts.runs import cart_runs_close_stale
+from items.csv_import import items_csv_uploads_close_stale
 
 from operations.heartbeats import heartbeat_record
 from operations.models import HeartbeatSource
@@ -32,9 +33,11 @@ def retention_prune_task() -> None:
 
 @shared_task(ignore_result=True)
 def stale_runs_close_task() -> None:
-    """Close the log entries of runs whose worker died (README.md, Runs that stop)."""
-    closed = cart_runs_close_stale(now=timezone.now(),
-                                   stale_after=datetime.timedelta(minutes=settings.RUN_STALE_AFTER_MINUTES))
-    if closed:
-        logger.warning("Closed %s cart runs that had made no progress for %s minutes.", closed,
-                       settings.RUN_STALE_AFTER_MINUTES)
+    """Close the log entries of runs whose worker died, and put back items CSVs whose check or import it left
+    (README.md, Runs that stop)."""
+    now, stale_after = timezone.now(), datetime.timedelta(minutes=settings.RUN_STALE_AFTER_MINUTES)
+    closed = cart_runs_close_stale(now=now, stale_after=stale_after)
+    put_back = items_csv_uploads_close_stale(now=now, stale_after=stale_after)
+    if closed or put_back:
+        logger.warning("Closed %s cart runs and put back %s items CSVs that had made no progress for %s minutes.",
+                       closed, put_back, settings.RUN_STALE_AFTER_MINUTES)
