@@ -60,6 +60,9 @@ class BigCommerceCartForm(forms.Form):
     credentials_text = forms.CharField(
         label="Or paste the credentials file",
         required=False,
+        max_length=CREDENTIALS_FILE_MAX_BYTES,
+        error_messages={"max_length": "That is far longer than BigCommerce's credentials file (at most "
+                                      f"{CREDENTIALS_FILE_MAX_BYTES:,} characters): paste only the file's text."},
         widget=SecretTextarea(attrs={"rows": 4, "autocomplete": "off"}),
         help_text="The whole .txt BigCommerce downloaded (ACCESS TOKEN, CLIENT ID, API PATH lines) fills the "
         "key and the URL. The client secret in it is not stored.",

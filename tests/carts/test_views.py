@@ -55,6 +55,13 @@ def test_a_cart_name_on_more_than_one_line_is_refused_with_what_to_do(merchant_c
     assert not Cart.objects.exists()
 
 
+def test_pasted_credentials_far_longer_than_the_file_are_refused(merchant_client) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(api_key="", api_path="",
+                                                                        credentials_text="x" * 16_385))
+    assert "far longer than BigCommerce's credentials file (at most 16,384 characters)" in page_text(response)
+    assert not Cart.objects.exists()
+
+
 def test_login_is_required_everywhere(client) -> None:
     for url in (reverse("carts:list"), reverse("carts:new"), reverse("home"), "/setup/carts/1/"):
         response = client.get(url)

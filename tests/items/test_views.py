@@ -72,6 +72,18 @@ def test_the_item_page_edits_the_extra_data(company, merchant_client) -> None:
         "MUG-1", "Blue mug 350 ml", Decimal("4.5000"), Decimal("1.2500"), "501234", "Fragile")
 
 
+def test_notes_longer_than_an_import_cell_are_refused(company, merchant_client) -> None:
+    item = make_item(company, "MUG-1")
+    response = merchant_client.post(f"/setup/items/{item.pk}/", {
+        "sku": "MUG-1", "unit_price": "1", "unit_of_measure": "Each", "item_type": "stock",
+        "income_account": item.income_account_id, "cost_of_goods_sold_account": item.cost_of_goods_sold_account_id,
+        "stock_asset_account": item.stock_asset_account_id, "notes": "n" * 10_001})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in body(response)
+    item.refresh_from_db()
+    assert item.notes == ""
+
+
 def test_an_item_cannot_take_another_items_sku(company, merchant_client) -> None:
     make_item(company, "TAKEN")
     item = make_item(company, "MINE")
