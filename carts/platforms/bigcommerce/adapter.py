@@ -37,7 +37,8 @@ from carts.platforms.bigcommerce.constants import (
     STANDARD_ORDER_STATUSES,
 )
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
-from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError, answer_read
+from carts.platforms.bigcommerce.answers import answer_read
+from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
 
 if TYPE_CHECKING:
     from orders.mapping import OrderSummary, StoreOrder

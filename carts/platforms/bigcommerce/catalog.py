@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from carts.platforms.base import CatalogVariant
-from carts.platforms.bigcommerce.errors import answer_read
+from carts.platforms.bigcommerce.answers import answer_read
 
 OPTION_SEPARATOR = " — "
 

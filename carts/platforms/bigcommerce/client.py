@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
+from carts.platforms.bigcommerce.answers import answer_count, read_body, refuse_repeated_page
 from carts.platforms.bigcommerce.constants import (
     HEADER_RATE_LIMIT_LEFT,
     HEADER_RATE_LIMIT_RESET_MS,
@@ -36,11 +37,7 @@ from carts.platforms.bigcommerce.transport import PublicAddressAdapter
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-# No answer the integration reads comes near this (a page of 250 orders with their lines is a few MB);
-# anything larger is refused rather than held in memory.
-MAX_ANSWER_BYTES = 32 * 1024 * 1024
-# Page counts and totals above this are not a store's (BigCommerce caps a catalog far below it).
-LARGEST_COUNT = 10**9
+
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
 CATALOG_PRODUCT_FIELDS = "name,sku,price"
 
@@ -206,8 +203,8 @@ class BigCommerceClient(ClosedOnExit):
             raise InvalidResponse("BigCommerce's order count lacked the statuses list.", path="/orders/count")
         if not all(isinstance(row, dict) for row in statuses):
             raise InvalidResponse("BigCommerce's order count held a status that is not an object.", path="/orders/count")
-        return {_answer_count(row.get("id"), "a status id", "/orders/count"):
-                _answer_count(row.get("count", 0), "an order count", "/orders/count") for row in statuses}
+        return {answer_count(row.get("id"), "a status id", "/orders/count"):
+                answer_count(row.get("count", 0), "an order count", "/orders/count") for row in statuses}
 
     @staticmethod
     def _order_params(query: OrderQuery, sort: str, with_lines: bool) -> dict[str, Any]:
@@ -229,9 +226,9 @@ class BigCommerceClient(ClosedOnExit):
             raise InvalidResponse("BigCommerce's data list held something other than objects.", path=path)
         return V3Page(
             items=data,
-            current_page=_answer_count(pagination.get("current_page", page), "meta.pagination.current_page", path),
-            total_pages=_answer_count(pagination.get("total_pages", 0), "meta.pagination.total_pages", path),
-            total=_answer_count(pagination.get("total", len(data)), "meta.pagination.total", path),
+            current_page=answer_count(pagination.get("current_page", page), "meta.pagination.current_page", path),
+            total_pages=answer_count(pagination.get("total_pages", 0), "meta.pagination.total_pages", path),
+            total=answer_count(pagination.get("total", len(data)), "meta.pagination.total", path),
         )
 
     def iter_v3_pages(self, path: str, params: dict[str, Any] | None = None, *,
@@ -244,7 +241,7 @@ class BigCommerceClient(ClosedOnExit):
         page_number, previous = 1, None
         while True:
             page = self.get_v3_page(path, params, page=page_number, limit=page_size)
-            _refuse_repeated_page(page.items, previous, page_number, path)
+            refuse_repeated_page(page.items, previous, page_number, path)
             yield page
             if not page.items or page_number >= page.total_pages:
                 return
@@ -263,7 +260,7 @@ class BigCommerceClient(ClosedOnExit):
         page_number, previous = 1, None
         while True:
             items = self.get_v2_page(path, params, page=page_number, limit=page_size)
-            _refuse_repeated_page(items, previous, page_number, path)
+            refuse_repeated_page(items, previous, page_number, path)
             yield from items
             if len(items) < page_size:
                 return
@@ -323,7 +320,7 @@ class BigCommerceClient(ClosedOnExit):
                 allow_redirects=False,
                 stream=True,  # the body is read below, up to MAX_ANSWER_BYTES
             )
-            _read_body(response, path)
+            read_body(response, path)
         except requests.Timeout:
             raise NetworkError("BigCommerce did not answer in time.", path=path) from None
         except requests.RequestException as error:
@@ -391,44 +388,6 @@ class _RateLimitedWithReset(Exception):
     def __init__(self, reset_seconds: float) -> None:
         super().__init__(reset_seconds)
         self.reset_seconds = max(reset_seconds, 0.0)
-
-
-def _read_body(response: requests.Response, path: str) -> None:
-    """Read the streamed body into the response, refusing one larger than MAX_ANSWER_BYTES."""
-    try:
-        announced = int(response.headers.get("Content-Length") or 0)
-    except ValueError:
-        announced = 0
-    body = bytearray()
-    if announced <= MAX_ANSWER_BYTES:
-        for chunk in response.iter_content(chunk_size=256 * 1024):
-            body += chunk
-            if len(body) > MAX_ANSWER_BYTES:
-                break
-    if announced > MAX_ANSWER_BYTES or len(body) > MAX_ANSWER_BYTES:
-        response.close()
-        raise InvalidResponse(f"BigCommerce's answer was larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB, far more "
-                              "than any answer the integration reads; it was not read.", status=response.status_code,
-                              path=path)
-    response._content = bytes(body)  # as requests itself keeps a body it has read, for .content and .json()
-
-
-def _answer_count(value: object, what: str, path: str) -> int:
-    """A count or id from an answer: a whole JSON number (12 or 12.0) from 0 to LARGEST_COUNT."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST_COUNT:
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        raise InvalidResponse(f"BigCommerce's {what} was {shown}, not a whole number from 0 to {LARGEST_COUNT:,}.",
-                              path=path)
-    return value
-
-
-def _refuse_repeated_page(items: list[dict[str, Any]], previous: list[dict[str, Any]] | None, page_number: int,
-                          path: str) -> None:
-    if items and items == previous:
-        raise InvalidResponse(f"BigCommerce sent page {page_number - 1} again when page {page_number} was asked for; "
-                              "reading stopped there.", path=path)
 
 
 def _int_header(response: requests.Response, name: str) -> int | None:

@@ -5,9 +5,6 @@ is safe to show a merchant and the path never carries the token.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import requests
 
 from carts.platforms.base import (
@@ -65,20 +62,6 @@ class HostNotAllowed(BigCommerceError, StoreAddressRefused):
 
 class UnexpectedRedirect(InvalidResponse, transient=False):
     """A 3xx: redirects are never followed, since they could lead the token to another host."""
-
-
-@contextmanager
-def answer_read(path: str) -> Iterator[None]:
-    """Within the block, a field of an answer from `path` read with the wrong shape is InvalidResponse saying which.
-
-    The typed readers (orders.mapping.fields, until they move behind this seam) raise OrderMappingError.
-    """
-    from orders.mapping import OrderMappingError
-
-    try:
-        yield
-    except OrderMappingError as error:
-        raise InvalidResponse(str(error), path=path) from None
 
 
 def error_for_response(response: requests.Response, path: str) -> BigCommerceError:

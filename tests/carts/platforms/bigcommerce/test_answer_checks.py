@@ -7,7 +7,7 @@ import pytest
 import responses
 
 from carts.platforms.base import OrderQuery
-from carts.platforms.bigcommerce import client as client_module
+from carts.platforms.bigcommerce import answers
 from carts.platforms.bigcommerce.adapter import BigCommerceSession
 from carts.platforms.bigcommerce.errors import InvalidResponse
 from tests.carts.platforms.bigcommerce.conftest import V2, V3, fixture_json
@@ -62,7 +62,7 @@ def test_a_product_of_the_wrong_shape_is_refused_naming_it(make_client) -> None:
 
 @responses.activate
 def test_an_answer_announced_larger_than_the_limit_is_not_read(make_client, monkeypatch) -> None:
-    monkeypatch.setattr(client_module, "MAX_ANSWER_BYTES", 1024)
+    monkeypatch.setattr(answers, "MAX_ANSWER_BYTES", 1024)
     responses.get(f"{V2}/store", body=b"[" + b"0," * 2000 + b"0]", headers={"Content-Length": "4003"})
     with pytest.raises(InvalidResponse, match="it was not read"):
         make_client(max_attempts=1).store_information()
@@ -70,7 +70,7 @@ def test_an_answer_announced_larger_than_the_limit_is_not_read(make_client, monk
 
 @responses.activate
 def test_an_answer_that_grows_past_the_limit_while_read_is_refused(make_client, monkeypatch) -> None:
-    monkeypatch.setattr(client_module, "MAX_ANSWER_BYTES", 1024)
+    monkeypatch.setattr(answers, "MAX_ANSWER_BYTES", 1024)
     responses.get(f"{V2}/orders", body=b"[" + b"{}," * 2000 + b"{}]", auto_calculate_content_length=False)
     with pytest.raises(InvalidResponse, match="far more than any answer the integration reads"):
         make_client(max_attempts=1).get_orders_page(OrderQuery(), page=1, limit=250)
