@@ -28,7 +28,7 @@ from carts.stores import cart_store_open, store_failure_reason
 logger = logging.getLogger(__name__)
 
 DATABASE_CONNECTION_LOST = "the connection to the database was lost."
-WHAT_STAYS = "What it imported before it stopped stays; start it again to do the rest."
+WHAT_STAYS = "Whatever it saved before it stopped stays; run it again to do the rest."
 
 
 def cart_log_start(*, cart: Cart, kind: str, total: int | None = None) -> CartLog:
@@ -107,6 +107,8 @@ def log_closed_on_error(log: CartLog) -> Iterator[None]:
     """Close the entry as failed, saying why, when the block raises; the exception then goes on."""
     try:
         yield
+    except GeneratorExit:  # the block was a generator closed early: not an error
+        raise
     except BaseException as error:
         logger.exception("A run on cart %s (log entry %s) was stopped by an error", log.cart_id, log.pk)
         try:

@@ -112,7 +112,7 @@ def items_csv_check(*, upload_id: int) -> None:
     upload = ItemCsvUpload.objects.select_related("company").filter(pk=upload_id, state=CsvUploadState.CHECKING).first()
     if upload is None:  # checked already (a redelivered task), or deleted
         return
-    with upload_back_on_error(upload, CsvUploadState.WAITING):
+    with upload_back_on_error(upload, CsvUploadState.REFUSED):  # the merchant sees why, and may upload it again
         _forget_check(upload)  # what a check stopped half-way left
         accounts = {account.name.casefold(): account for account in ledger_accounts(company=upload.company)}
         counts = dict.fromkeys(("lines_read", "valid_rows", "invalid_lines", "errors", "create", "update", "unchanged"), 0)
@@ -125,7 +125,7 @@ def items_csv_check(*, upload_id: int) -> None:
             ItemCsvUpload.objects.filter(pk=upload.pk).update(state=CsvUploadState.REFUSED, summary=str(refusal),
                                                               counts=counts, checked_at=timezone.now())
             return
-        ItemCsvUpload.objects.filter(pk=upload.pk).update(state=CsvUploadState.CHECKED, counts=counts,
+        ItemCsvUpload.objects.filter(pk=upload.pk).update(state=CsvUploadState.CHECKED, counts=counts, summary="",
                                                           checked_at=timezone.now(), progress_total=counts["lines_read"])
 
 

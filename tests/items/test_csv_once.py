@@ -130,3 +130,14 @@ def test_errors_beyond_those_kept_are_counted_in_the_errors_file(company, mercha
     lines = body(merchant_client.get(response.url + "errors.csv")).splitlines()
     assert len(lines) == 4 and lines[-1] == ",,,\"…and 3 more errors, not listed. Correct these and upload the file again.\""
     assert "Lines with errors</dt><dd>5" in body(merchant_client.get(response.url))
+
+
+def test_a_check_stopped_by_an_unforeseen_error_says_so_on_the_preview(company, merchant_client) -> None:
+    with mock.patch.object(csv_import, "_keep_checked", side_effect=RuntimeError("a slip")), \
+            pytest.raises(RuntimeError):
+        upload(merchant_client, HEADER + rows(2))
+    refused = ItemCsvUpload.objects.get(company=company)
+    assert refused.state == CsvUploadState.REFUSED
+    page = body(merchant_client.get(f"/setup/import-data/items/{refused.pk}/"))
+    assert "Stopped: an unexpected error stopped it (RuntimeError; the details are in the server" in page
+    assert 'id="commit-import"' not in page
