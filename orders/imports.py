@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from carts.models import Cart, CartLog
@@ -20,7 +20,7 @@ from carts.runs import cart_log_progress, run_stops_on_failure
 from companies.models import Company
 from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
-from items.models import DESCRIPTION_MAX_LENGTH, Item
+from items.models import DESCRIPTION_MAX_LENGTH, SKU_MAX_LENGTH, Item
 from items.selectors import in_batches
 from orders.mapping import OrderMappingError, StoreOrder
 from orders.models import (
@@ -44,6 +44,11 @@ logger = logging.getLogger(__name__)
 # Orders are imported (and their items and duplicates looked up) this many at a time: one API page.
 IMPORT_BATCH_SIZE = 250
 CONNECTION_LOST = "The orders imported before it are kept, each one whole; import again to import the rest."
+# Column lengths of what an order's customer and status are written into.
+CUSTOMER_NAME_MAX_LENGTH = 200
+PHONE_MAX_LENGTH = 50
+EMAIL_MAX_LENGTH = 254
+STATUS_LABEL_MAX_LENGTH = 100
 
 
 @dataclass
@@ -130,15 +135,17 @@ def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | N
 
 def _record_refusals(cart: Cart, outcomes: Sequence[OrderOutcome]) -> None:
     """Remember each refused order with its latest reason; forget the ones that are now imported."""
-    settled = [entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED]
+    settled = {entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED}
     OrderRefusal.objects.filter(cart=cart, cart_order_id__in=settled).delete()
+    # One row per order, even when the store sent an order twice: the last reason, unless a copy was imported.
+    refused = {entry.order_id: entry.reason for entry in outcomes
+               if entry.outcome == Outcome.REFUSED and entry.order_id not in settled}
     now = timezone.now()
     OrderRefusal.objects.bulk_create(
         [
-            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=entry.order_id, reason=entry.reason,
+            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=order_id, reason=reason,
                          last_refused_at=now)
-            for entry in outcomes
-            if entry.outcome == Outcome.REFUSED
+            for order_id, reason in refused.items()
         ],
         update_conflicts=True,
         unique_fields=["cart", "cart_order_id"],
@@ -159,6 +166,18 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
             f"its line for {names} has no SKU and no item is linked to that product, so no item can match it. "
             "Give the product a SKU in BigCommerce and import it from the Items (Cart) tab, then import the order again."
         ))
+    if len(order.customer.email) > EMAIL_MAX_LENGTH:
+        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
+            f"its billing e-mail address is {len(order.customer.email)} characters long; an address holds at most "
+            f"{EMAIL_MAX_LENGTH}. Correct it in BigCommerce, then import the order again."
+        ))
+    too_long = [line for line in unmatched if len(line.sku) > SKU_MAX_LENGTH]
+    if too_long:
+        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
+            f"its line for {too_long[0].name or 'a product'} has a SKU of {len(too_long[0].sku)} characters; Salesorder "
+            f"SKUs hold at most {SKU_MAX_LENGTH}, so no item can match it. Shorten the SKU in BigCommerce, import the "
+            "product from the Items (Cart) tab, then import the order again."
+        ))
     missing = tuple({line.sku: MissingItem(line.sku, line.name, line.product_id, line.variant_id)
                      for line in unmatched}.values())
     if missing and not cart.create_missing_items:
@@ -174,6 +193,11 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         return OrderOutcome(order.order_id, Outcome.REFUSED,
                             reason="the database did not take it (it was busy, or the connection was lost); nothing "
                                    "of it was saved. Import it again.")
+    except DataError:  # a value no check foresaw is too long or too large for its column: this order only
+        logger.exception("Order %s of cart %s did not fit the database", order.order_id, cart.pk)
+        return OrderOutcome(order.order_id, Outcome.REFUSED,
+                            reason="a value in it (a name, code or address) is longer than Salesorder stores; nothing "
+                                   "of it was saved. Send the order number to support@salesorder.com.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
         existing = SalesTransaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
@@ -239,10 +263,10 @@ def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
     customer, _ = Customer.objects.get_or_create(
         company=cart.company,
         email=details.email,
-        defaults={
-            "name": details.name or details.email,
-            "company_name": details.company_name,
-            "phone": details.phone,
+        defaults={  # cut to the columns' lengths, as a line's description is; the billing address keeps it all
+            "name": (details.name or details.email)[:CUSTOMER_NAME_MAX_LENGTH],
+            "company_name": details.company_name[:CUSTOMER_NAME_MAX_LENGTH],
+            "phone": details.phone[:PHONE_MAX_LENGTH],
             "billing_address": details.billing_address,
         },
     )
@@ -272,7 +296,7 @@ def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer,
         company_id=company_id, transaction_type=transaction_type, number=_next_number(cart.company, transaction_type),
         customer=customer, transaction_date=order.created_at,
         cart=cart, cart_name=cart.name, cart_order_id=order.order_id, cart_status_id=order.status_id,
-        cart_status_label=order.status_label, customer_email=order.customer.email,
+        cart_status_label=order.status_label[:STATUS_LABEL_MAX_LENGTH], customer_email=order.customer.email,
         billing_address=order.customer.billing_address, shipping_addresses=list(order.shipping_addresses),
         **{name: getattr(order, name) for name in ORDER_FIELDS},
     )
