@@ -8,7 +8,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from carts.models import Cart, CartLog
-from carts.setup import CartSettings, cart_auto_sync_refusal, cart_differences_refusal, cart_update
+from carts.platforms.base import InvalidInput
+from carts.setup import (
+    CartSettings,
+    cart_auto_sync_refusal,
+    cart_differences_refusal,
+    cart_order_status_ids,
+    cart_update,
+)
 from companies.admin import CompanyScopedAdmin
 
 # The settings CartSettings carries that the admin form edits.
@@ -36,10 +43,13 @@ class CartAdminForm(forms.ModelForm):
             return cleaned
         saved = Cart.objects.get(pk=self.instance.pk)
         changes = {name: cleaned[name] for name in SETTINGS_FIELDS if name in cleaned}
+        wanted = changes.get("import_status_ids") or []
         try:
-            changes["import_status_ids"] = tuple(int(status_id) for status_id in changes.get("import_status_ids") or ())
-        except (TypeError, ValueError):
-            self.add_error("import_status_ids", "Give the status ids as a list of numbers, e.g. [11, 9].")
+            if not isinstance(wanted, list):
+                raise InvalidInput("The statuses are not a list.")
+            changes["import_status_ids"] = cart_order_status_ids(cart=saved, wanted=[str(value) for value in wanted])
+        except InvalidInput as error:
+            self.add_error("import_status_ids", f"{error} Give the status ids as a list of numbers, e.g. [11, 9].")
             return cleaned
         self.settings = replace(CartSettings.of_cart(saved), **changes)
         refusal = cart_auto_sync_refusal(cart=saved, values=self.settings)

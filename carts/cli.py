@@ -1,4 +1,4 @@
-"""`cart add`, `cart update`, `cart test` and `cart rotate-keys`, plus the lookups every app's cart actions share."""
+"""`cart add`, `update`, `test`, `delete` and `rotate-keys`, and the lookups every app's cart actions share."""
 from __future__ import annotations
 
 import argparse
@@ -8,11 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
 from carts.platforms.base import PortalError
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
 from carts.forms import BigCommerceCartForm
 from carts.models import AutoSync, Cart, ImportOrdersAs
 from carts.connection_test import cart_test_connection
-from carts.setup import cart_create, cart_get_by_name, cart_rotate_credentials_keys, cart_update
+from carts.setup import (
+    cart_create,
+    cart_delete,
+    cart_get_by_name,
+    cart_order_status_ids,
+    cart_rotate_credentials_keys,
+    cart_update,
+)
 from companies.models import Company
 from companies.services import company_get_by_account_number
 from items.selectors import ledger_accounts
@@ -77,6 +83,12 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     add_cart_arguments(test)
     test.set_defaults(handler=handle_test)
 
+    delete = subcommands.add_parser(
+        "delete", help="Delete the cart with its log, as the screen's Delete does; imported items and transactions stay."
+    )
+    add_cart_arguments(delete)
+    delete.set_defaults(handler=handle_delete)
+
     rotate = subcommands.add_parser(
         "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
     )
@@ -98,20 +110,6 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.") from None
 
 
-def _status_ids(names: list[str]) -> list[str]:
-    by_name = {label.casefold(): status_id for status_id, label in STANDARD_ORDER_STATUSES.items()}
-    ids = []
-    for name in names:
-        if name.strip().isdigit() and int(name) in STANDARD_ORDER_STATUSES:
-            ids.append(name.strip())
-        elif name.strip().casefold() in by_name:
-            ids.append(str(by_name[name.strip().casefold()]))
-        else:
-            known = ", ".join(STANDARD_ORDER_STATUSES.values())
-            raise CommandError(f"Unknown order status {name!r}; use one of: {known}.", returncode=INVALID_INPUT)
-    return ids
-
-
 def handle_add(command: BaseCommand, options: dict) -> int:
     company = command_company(options)
     data = QueryDict(mutable=True)
@@ -129,9 +127,12 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             **_differences_data(company, options),
         }
     )
-    data.setlist("import_status_ids", _status_ids(options["status"]))
+    data.setlist("import_status_ids", _status_ids(None, options["status"]))
     form = _valid_form(BigCommerceCartForm(data, company=company))
-    cart = cart_create(company=company, values=form.to_settings())
+    try:
+        cart = cart_create(company=company, values=form.to_settings())
+    except PortalError as refusal:
+        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
     command.stdout.write(f"Created cart '{cart.name}' for {company.account_number} (store {cart.store_hash}).")
     _warn(command, form)
     return 0
@@ -149,13 +150,24 @@ def handle_update(command: BaseCommand, options: dict) -> int:
              "import_as": IMPORT_AS_CHOICES.get(options["import_as"] or "")}
     data.update({name: str(value) for name, value in given.items() if value is not None})
     if options["status"] is not None:
-        data.setlist("import_status_ids", _status_ids(options["status"]))
+        data.setlist("import_status_ids", _status_ids(cart, options["status"]))
     data.update(_differences_data(cart.company, options, current=current))
     form = _valid_form(BigCommerceCartForm(data, company=cart.company, cart=cart))
-    cart_update(cart=cart, values=form.to_settings())
+    try:
+        cart_update(cart=cart, values=form.to_settings())
+    except PortalError as refusal:
+        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
     command.stdout.write(f"Saved cart '{cart.name}' of {cart.company.account_number}.")
     _warn(command, form)
     return 0
+
+
+def _status_ids(cart: Cart | None, wanted: list[str]) -> list[str]:
+    """The statuses named or numbered, as the form takes them; exit 2 naming an unknown one."""
+    try:
+        return [str(status_id) for status_id in cart_order_status_ids(cart=cart, wanted=wanted)]
+    except PortalError as error:
+        raise CommandError(str(error), returncode=INVALID_INPUT) from None
 
 
 def _differences_data(company: Company, options: dict, *, current: dict | None = None) -> dict[str, str]:
@@ -202,6 +214,14 @@ def handle_test(command: BaseCommand, options: dict) -> int:
     if result.detail:
         command.stdout.write(result.detail)
     return 0 if result.passed else 1
+
+
+def handle_delete(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    name, account_number = cart.name, cart.company.account_number
+    cart_delete(cart=cart)
+    command.stdout.write(f"Deleted cart '{name}' of {account_number}; its imported items and transactions stay.")
+    return 0
 
 
 def handle_rotate_keys(command: BaseCommand, options: dict) -> int:

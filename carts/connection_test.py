@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from carts.models import Cart, CartLogKind, CartLogStatus
+from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import RequestStats, StoreAccess, StoreError, StoreProfile
-from carts.runs import cart_log_finish, cart_log_start
+from carts.runs import cart_log_finish, cart_log_start, log_closed_on_error
 from carts.stores import QUICK_RETRY, cart_store_open, store_failure_reason
 
 TEST_PASSED = "TEST PASSED: SUCCESSFULLY CONNECTED TO CART"
@@ -25,6 +25,11 @@ class ConnectionTestResult:
 def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     """Check the key and every permission the integration needs, with the cheapest calls; record the result."""
     log = cart_log_start(cart=cart, kind=CartLogKind.CONNECTION_TEST)
+    with log_closed_on_error(log):
+        return _test_connection(cart, log)
+
+
+def _test_connection(cart: Cart, log: CartLog) -> ConnectionTestResult:
     profile: StoreProfile | None = None
     labels: dict[int, str] = {}
     stats: RequestStats | None = None

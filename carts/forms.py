@@ -12,12 +12,16 @@ from carts.platforms.bigcommerce.credentials import (
     parse_api_path,
     parse_credentials_file,
 )
-from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs
+from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs, validate_single_line
+from carts.platforms.base import PortalError
 from carts.setup import (
+    AutoSyncNotReady,
+    CartNameRefused,
     CartSettings,
     bigcommerce_allowed_hosts,
     cart_auto_sync_refusal,
     cart_differences_refusal,
+    cart_name_taken_message,
     cart_not_a_sale_warning,
     cart_order_status_choices,
 )
@@ -32,6 +36,7 @@ class BigCommerceCartForm(forms.Form):
     name = forms.CharField(
         label="Cart Name",
         max_length=100,
+        validators=[validate_single_line],
         help_text="Use the same name you gave the store's API account in BigCommerce.",
     )
     api_path = forms.CharField(
@@ -58,6 +63,9 @@ class BigCommerceCartForm(forms.Form):
     credentials_text = forms.CharField(
         label="Or paste the credentials file",
         required=False,
+        max_length=CREDENTIALS_FILE_MAX_BYTES,
+        error_messages={"max_length": "That is far longer than BigCommerce's credentials file (at most "
+                                      f"{CREDENTIALS_FILE_MAX_BYTES:,} characters): paste only the file's text."},
         widget=SecretTextarea(attrs={"rows": 4, "autocomplete": "off"}),
         help_text="The whole .txt BigCommerce downloaded (ACCESS TOKEN, CLIENT ID, API PATH lines) fills the "
         "key and the URL. The client secret in it is not stored.",
@@ -146,7 +154,7 @@ class BigCommerceCartForm(forms.Form):
         if self.cart is not None:
             others = others.exclude(pk=self.cart.pk)
         if others.exists():
-            raise ValidationError(f"You already have a cart named '{name}': choose another name.")
+            raise ValidationError(cart_name_taken_message(name))
         return name
 
     def clean_credentials_file(self) -> str:
@@ -220,6 +228,11 @@ class BigCommerceCartForm(forms.Form):
         except InvalidCredentials as error:
             self.add_error("api_key", str(error))
             return None
+
+    def add_refusal(self, error: PortalError) -> None:
+        """Show a refusal from the settings service (e.g. a name another save just took) on the field it concerns."""
+        field = "name" if isinstance(error, CartNameRefused) else "auto_sync" if isinstance(error, AutoSyncNotReady) else None
+        self.add_error(field, str(error))
 
     def to_settings(self) -> CartSettings:
         """The validated values, for cart_create / cart_update."""

@@ -1,6 +1,9 @@
 """Shopping carts (a merchant's connection to a BigCommerce store) and the log of what ran on them."""
 from __future__ import annotations
 
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -8,6 +11,13 @@ from django.urls import reverse
 from carts.platforms import platform_named
 from carts.platforms.bigcommerce.credentials import mask_client_id
 from companies.models import CompanyOwned, CompanyRecord
+
+
+def validate_single_line(value: str) -> None:
+    """Refuse a line break or another control character: a cart name heads e-mails and one-line lists."""
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
+        raise ValidationError("Write the name on one line: it contains a line break (or a tab or another control "
+                              "character).", code="not_single_line")
 
 
 class CartPlatform(models.TextChoices):
@@ -32,7 +42,7 @@ class AutoSync(models.TextChoices):
 class Cart(CompanyRecord):
     """One store connection with its import settings; the API key is stored encrypted."""
 
-    name = models.CharField("Cart Name", max_length=100)
+    name = models.CharField("Cart Name", max_length=100, validators=[validate_single_line])
     platform = models.CharField(max_length=20, choices=CartPlatform.choices, default=CartPlatform.BIGCOMMERCE)
     api_path = models.CharField("Cart Connect URL", max_length=255)
     store_hash = models.CharField(max_length=32)
@@ -101,7 +111,7 @@ class Cart(CompanyRecord):
 
     @property
     def import_status_labels(self) -> list[str]:
-        return [self.status_label(status_id) for status_id in self.import_status_ids]
+        return [self.status_label(status_id) for status_id in dict.fromkeys(map(int, self.import_status_ids))]
 
     @staticmethod
     def hint_for(client_id: str) -> str:
@@ -115,6 +125,7 @@ class CartLogKind(models.TextChoices):
     ITEMS_IMPORT = "items_import", "Items import"
     ORDERS_IMPORT = "orders_import", "Orders import"
     SYNC = "sync", "Auto-sync pass"
+    RECONCILIATION = "reconciliation", "Reconciliation"
 
 
 class CartLogStatus(models.TextChoices):
@@ -140,6 +151,8 @@ class CartLog(CompanyOwned):
     failures = models.JSONField(default=list, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(null=True, blank=True)
+    # When the run last showed it was alive (started, or recorded progress): a periodic sweep closes runs silent too long.
+    last_progress_at = models.DateTimeField(null=True, blank=True)
     api_requests = models.PositiveIntegerField(default=0)
     rate_limit_waits = models.PositiveIntegerField(default=0)
 

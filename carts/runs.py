@@ -4,36 +4,43 @@
 asked, a session with the store. A store that fails, a setting still missing, or a database
 connection lost between two writes ends the run early with the reason the merchant reads; what was
 committed before stays. The caller closes the entry with `CartRun.finish` (outcome, counts, each
-failure's reason, and the API cost).
+failure's reason, and the API cost). Any other exception closes the entry as failed with a reason
+before it propagates, and `cart_runs_close_stale` (on beat's schedule) closes the entries of runs
+whose worker died: no entry is left running.
 """
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import InterfaceError, OperationalError, connection
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from carts.models import Cart, CartLog
+from carts.models import Cart, CartLog, CartLogStatus
 from carts.platforms.base import NotReady, RequestStats, RetryPolicy, StoreAccess, StoreError, StoreSession
 from carts.stores import cart_store_open, store_failure_reason
 
 logger = logging.getLogger(__name__)
 
 DATABASE_CONNECTION_LOST = "the connection to the database was lost."
+WHAT_STAYS = "Whatever it saved before it stopped stays; run it again to do the rest."
 
 
 def cart_log_start(*, cart: Cart, kind: str, total: int | None = None) -> CartLog:
     """Open a log entry for something that runs on a cart (import, sync, test)."""
-    return CartLog.objects.create(company_id=cart.company_id, cart=cart, kind=kind, progress_total=total)
+    return CartLog.objects.create(company_id=cart.company_id, cart=cart, kind=kind, progress_total=total,
+                                  last_progress_at=timezone.now())
 
 
 def cart_log_progress(*, log: CartLog, done: int, total: int | None = None) -> None:
-    """Record progress for the page's progress bar, without touching the rest of the entry."""
+    """Record progress for the page's progress bar (and that the run is alive), without touching the rest of the entry."""
     fields = {"progress_done": done} if total is None else {"progress_done": done, "progress_total": total}
-    CartLog.objects.filter(pk=log.pk).update(**fields)
+    CartLog.objects.filter(pk=log.pk).update(**fields, last_progress_at=timezone.now())
     log.progress_done = done  # the entry the caller holds shows it too
     if total is not None:
         log.progress_total = total
@@ -61,6 +68,64 @@ def cart_log_finish(
         fields += ["api_requests", "rate_limit_waits"]
     log.save(update_fields=fields)  # progress is written by cart_log_progress; keep what it wrote
     return log
+
+
+def cart_log_running(*, log_id: int) -> CartLog | None:
+    """The entry a background task was given, while it still runs (None: its cart was deleted, or the entry was
+    closed: a redelivered task, or one the sweep gave up on)."""
+    return CartLog.objects.select_related("cart", "cart__company").filter(pk=log_id, status=CartLogStatus.RUNNING).first()
+
+
+def cart_runs_of_kind(*, cart: Cart, kind: str) -> tuple[list[CartLog], CartLog | None]:
+    """The cart's runs of one kind still running (for progress bars) and the latest finished one."""
+    runs = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=kind)
+    return list(runs.filter(status=CartLogStatus.RUNNING)), runs.exclude(status=CartLogStatus.RUNNING).first()
+
+
+def cart_logs_interrupt(*, logs: QuerySet[CartLog], reason: str) -> int:
+    """Close the entries among `logs` still running as failed, with the reason; how many were closed."""
+    return logs.filter(status=CartLogStatus.RUNNING).update(status=CartLogStatus.FAILED, finished_at=timezone.now(),
+                                                             summary=reason)
+
+
+def interruption_reason(error: BaseException) -> str:
+    """Why a run ended by an exception no rule foresaw, for the merchant (the details go to the server's log)."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        cause = "it ran longer than its time limit and was stopped."
+    elif isinstance(error, (KeyboardInterrupt, SystemExit)):
+        cause = "the worker running it was shut down."
+    elif isinstance(error, DatabaseError):
+        cause = "the database failed while it ran (the details are in the server's log)."
+    else:
+        cause = (f"an unexpected error stopped it ({type(error).__name__}; the details are in the server's log). "
+                 "If it happens again, tell support@salesorder.com.")
+    return f"Stopped: {cause} {WHAT_STAYS}"
+
+
+@contextmanager
+def log_closed_on_error(log: CartLog) -> Iterator[None]:
+    """Close the entry as failed, saying why, when the block raises; the exception then goes on."""
+    try:
+        yield
+    except GeneratorExit:  # the block was a generator closed early: not an error
+        raise
+    except BaseException as error:
+        logger.exception("A run on cart %s (log entry %s) was stopped by an error", log.cart_id, log.pk)
+        try:
+            cart_logs_interrupt(logs=CartLog.objects.filter(pk=log.pk), reason=interruption_reason(error))
+        except DatabaseError:  # the database is gone too: the periodic sweep closes the entry later
+            logger.exception("Could not close log entry %s after an error", log.pk)
+        raise
+
+
+def cart_runs_close_stale(*, now: datetime.datetime, stale_after: datetime.timedelta) -> int:
+    """Close every entry still running without progress for `stale_after`: its worker died or never took it."""
+    minutes = round(stale_after.total_seconds() / 60)
+    cutoff = now - stale_after
+    stale = CartLog.objects.filter(Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, started_at__lt=cutoff))
+    return cart_logs_interrupt(logs=stale, reason=(
+        f"Interrupted: it made no progress for {minutes} minutes, so the worker running it stopped (or none took "
+        f"it up). {WHAT_STAYS}"))
 
 
 @dataclass
@@ -144,7 +209,8 @@ def cart_run(*, cart: Cart, kind: str, need: StoreAccess, connection_lost: str, 
     """Open a run's log entry (unless `log` continues one) and end the block early with the reason when it fails."""
     run = CartRun(cart=cart, log=log or cart_log_start(cart=cart, kind=kind, total=total), retry=retry)
     try:
-        with run_stops_on_failure(cart=cart, need=need, connection_lost=connection_lost) as run.stop:
+        with log_closed_on_error(run.log), run_stops_on_failure(cart=cart, need=need,
+                                                                connection_lost=connection_lost) as run.stop:
             yield run
     finally:
         if run._store is not None:

@@ -7,17 +7,19 @@ matters to it (a changed status list or cut-off makes the next pass read the ord
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
 from carts.credential_storage import api_key_decrypt, api_key_encrypt, api_key_reencrypt
-from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs
+from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs, validate_single_line
 from carts.platforms import platform_named
 from carts.platforms.base import InvalidInput, NotReady
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
@@ -37,6 +39,15 @@ cart_settings_saved = Signal()
 
 class AutoSyncNotReady(NotReady):
     """Auto-sync cannot be Running with these settings; the message lists what to do first."""
+
+
+class CartNameRefused(InvalidInput):
+    """The cart's name cannot be used: on more than one line, or another cart of the company has it."""
+
+
+def cart_name_taken_message(name: str) -> str:
+    """What to do when another cart of the company already has the name."""
+    return f"You already have a cart named '{name}': choose another name."
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class CartSettings:
             api_path=parse_api_path(cart.api_path, allowed_hosts=bigcommerce_allowed_hosts()),
             api_key=None,
             import_as=cart.import_as,
-            import_status_ids=tuple(int(status_id) for status_id in cart.import_status_ids),
+            import_status_ids=order_status_ids_distinct(cart.import_status_ids),
             import_orders_from=cart.import_orders_from,
             auto_sync=cart.auto_sync,
             sync_interval_minutes=cart.sync_interval_minutes,
@@ -127,6 +138,10 @@ def cart_differences_refusal(*, company: Company, values: CartSettings) -> str:
 
 
 def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
+    try:
+        validate_single_line(values.name)
+    except ValidationError as error:
+        raise CartNameRefused(f"Cart name {values.name!r}: {error.messages[0]}") from None
     refusal = cart_auto_sync_refusal(cart=cart if cart.pk else None, values=values)
     if refusal:
         raise AutoSyncNotReady(refusal)
@@ -142,7 +157,7 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     cart.api_path = str(values.api_path)
     cart.store_hash = values.api_path.store_hash
     cart.import_as = values.import_as
-    cart.import_status_ids = list(values.import_status_ids)
+    cart.import_status_ids = list(order_status_ids_distinct(values.import_status_ids))
     cart.import_orders_from = values.import_orders_from
     cart.auto_sync = values.auto_sync
     cart.sync_interval_minutes = values.sync_interval_minutes
@@ -163,7 +178,7 @@ def cart_create(*, company: Company, values: CartSettings) -> Cart:
         raise InvalidInput("A new cart needs an API key.")
     cart = Cart(company=company)
     change = _apply_settings(cart, values)
-    cart.save()
+    _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
 
@@ -177,9 +192,20 @@ def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
         cart.last_test_at = None
         cart.last_test_passed = None
         cart.last_test_message = ""
-    cart.save()
+    _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
+
+
+def _save(cart: Cart) -> None:
+    """Save the cart; a name another save took a moment ago (after the form checked it) is CartNameRefused."""
+    try:
+        with transaction.atomic():
+            cart.save()
+    except IntegrityError:
+        if Cart.objects.filter(company_id=cart.company_id, name=cart.name).exclude(pk=cart.pk).exists():
+            raise CartNameRefused(cart_name_taken_message(cart.name)) from None
+        raise
 
 
 def cart_delete(*, cart: Cart) -> None:
@@ -206,6 +232,34 @@ def cart_order_status_choices(cart: Cart | None) -> list[tuple[int, str]]:
     if cart is not None:
         labels.update({int(status_id): label for status_id, label in cart.status_labels.items()})
     return sorted(labels.items())
+
+
+def order_status_ids_distinct(status_ids: Iterable[int | str]) -> tuple[int, ...]:
+    """The status ids as whole numbers, each once, in the order first given."""
+    return tuple(dict.fromkeys(int(status_id) for status_id in status_ids))
+
+
+def cart_order_status_ids(*, cart: Cart | None, wanted: Iterable[str]) -> tuple[int, ...]:
+    """Statuses given by id or by name (the store's label or the standard name, any case) as distinct ids.
+
+    "Awaiting Fulfillment" and "11" name one status and give one id. InvalidInput names an unknown one.
+    """
+    platform = platform_named(cart.platform if cart is not None else CartPlatform.BIGCOMMERCE)
+    choices = cart_order_status_choices(cart)
+    by_name = {label.casefold(): status_id for status_id, label in platform.standard_order_statuses.items()}
+    by_name.update((label.casefold(), status_id) for status_id, label in choices)
+    known_ids = {status_id for status_id, _ in choices}
+    ids = []
+    for text in wanted:
+        name = text.strip()
+        if name.isdigit() and int(name) in known_ids:
+            ids.append(int(name))
+        elif name.casefold() in by_name:
+            ids.append(by_name[name.casefold()])
+        else:
+            known = ", ".join(label for _, label in choices)
+            raise InvalidInput(f"Unknown order status {text!r}; use one of: {known}, or their ids.")
+    return order_status_ids_distinct(ids)
 
 
 def cart_rotate_credentials_keys() -> int:

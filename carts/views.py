@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
 from carts.connection_test import cart_test_connection
+from carts.platforms.base import PortalError
 from carts.setup import cart_create, cart_delete, cart_update
 from salesorder.deletion import deletion_confirmed
 
@@ -33,9 +34,13 @@ def cart_list(request: HttpRequest) -> HttpResponse:
 def cart_new(request: HttpRequest) -> HttpResponse:
     form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company)
     if request.method == "POST" and form.is_valid():
-        cart = cart_create(company=request.company, values=form.to_settings())
-        messages.success(request, f"Cart '{cart.name}' saved. Now click Test Connection.")
-        return redirect(cart)
+        try:
+            cart = cart_create(company=request.company, values=form.to_settings())
+        except PortalError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, f"Cart '{cart.name}' saved. Now click Test Connection.")
+            return redirect(cart)
     return render(request, "carts/cart_new.html", {"form": form})
 
 
@@ -45,9 +50,13 @@ def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
     form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company, cart=cart)
     if request.method == "POST" and form.is_valid():
-        cart_update(cart=cart, values=form.to_settings())
-        messages.success(request, "Cart settings saved.")
-        return redirect(cart)
+        try:
+            cart_update(cart=cart, values=form.to_settings())
+        except PortalError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Cart settings saved.")
+            return redirect(cart)
     return render(request, "carts/cart_settings.html", {"cart": cart, "form": form, "tab": "settings"})
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
-from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, LedgerAccount
+from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, ItemCsvUploadError, ItemCsvUploadRow, LedgerAccount
 
 
 @admin.register(LedgerAccount)
@@ -41,6 +41,27 @@ class ItemCartLinkAdmin(CompanyScopedAdmin):
 
 @admin.register(ItemCsvUpload)
 class ItemCsvUploadAdmin(CompanyScopedAdmin):
-    list_display = ("file_name", "company", "uploaded_at", "committed_at", "summary")
+    list_display = ("file_name", "company", "state", "uploaded_at", "committed_at", "summary")
+    list_filter = ("state",)
     search_fields = ("file_name", "company__account_number")
-    readonly_fields = ("file_name", "encoding", "uploaded_at", "committed_at", "summary", "content")
+    readonly_fields = ("file_name", "encoding", "uploaded_at", "state", "counts", "checked_at", "progress_done",
+                       "progress_total", "last_progress_at", "committed_at", "summary", "content")
+
+
+@admin.register(ItemCsvUploadRow)
+class ItemCsvUploadRowAdmin(CompanyScopedAdmin):
+    """What an upload's check kept of each valid line (paginated: a file has up to 100,000)."""
+
+    list_display = ("upload", "line", "sku", "action", "company")
+    list_filter = ("action",)
+    search_fields = ("sku", "upload__file_name", "company__account_number")
+    readonly_fields = ("upload", "line", "sku", "values", "action")
+
+
+@admin.register(ItemCsvUploadError)
+class ItemCsvUploadErrorAdmin(CompanyScopedAdmin):
+    """What an upload's check found wrong, line by line."""
+
+    list_display = ("upload", "line", "column", "value", "message", "company")
+    search_fields = ("value", "message", "upload__file_name", "company__account_number")
+    readonly_fields = ("upload", "line", "column", "value", "message")

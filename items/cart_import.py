@@ -17,10 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms.base import CatalogPage, CatalogVariant, StoreAccess, StoreError, StoreSession
+from carts.platforms.base import CatalogPage, CatalogVariant, StoreAccess, StoreSession
 from carts.runs import CartRun, cart_log_start, cart_run
-from carts.stores import QUICK_RETRY, cart_store_open
-from items.cart_tab import TAB_PAGE_SIZE
 from items.editing import item_new
 from items.ledger import accounting_defaults_for
 from items.matching import MATCHED_ITEM_FIELDS, VariantMatches, variant_matches
@@ -34,6 +32,10 @@ MERGE_ATTEMPTS = 3
 # Failures kept in the log entry; the counts stay exact beyond it.
 MAX_LOGGED_FAILURES = 500
 CONNECTION_LOST = "The pages of items written before it are kept; import again to import the rest."
+# More chosen variants (one store page of products, one batch of writes) or SKUs (a request each) than this
+# are imported on the worker, with a progress bar.
+ITEMS_IN_REQUEST = 250
+SKUS_IN_REQUEST = 25
 
 
 @dataclass(frozen=True)
@@ -296,21 +298,15 @@ def _finish(run: CartRun, items_import: _ItemsImport) -> CartLog:
                       failures=items_import.logged_failures())
 
 
-def cart_items_import_in_background(*, cart: Cart, selection: CatalogSelection) -> bool:
-    """Whether an import runs on the worker: every product matching, when the store has more than a tab's page of them.
+def cart_items_import_in_background(*, selection: CatalogSelection) -> bool:
+    """Whether an import runs on the worker: every product matching always, chosen rows beyond a small fixed number.
 
-    Chosen rows run while the merchant waits. The count is the store's (one request), never a
-    figure the browser sent; a store that cannot say runs the import in the background, whose log
-    then gives the reason.
+    Decided from what was chosen, never from a figure the browser sent, and without asking the store while the
+    merchant waits: each chosen variant is a row to write, each chosen SKU a request to the store.
     """
-    if selection.is_chosen:
-        return False
-    try:
-        with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
-            products = store.catalog_page(page=1, page_size=1, keyword=selection.keyword.strip()).total_products
-    except StoreError:
+    if not selection.is_chosen:
         return True
-    return products > TAB_PAGE_SIZE
+    return len(selection.variants) > ITEMS_IN_REQUEST or len(selection.skus) > SKUS_IN_REQUEST
 
 
 def cart_items_import_start(*, cart: Cart, selection: CatalogSelection) -> CartLog:

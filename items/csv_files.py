@@ -69,6 +69,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 ACCOUNT_KEYS = ("income_account", "cogs_account", "stock_asset_account")
+DECIMAL_KEYS = ("unit_price", "cost_price", "weight")
 
 
 @dataclass(frozen=True)
@@ -212,30 +213,47 @@ def _header_keys(header: list[str]) -> list[str]:
     return keys
 
 
-def parse_items_csv(text: str, *, accounts: Mapping[str, T]) -> ParsedItemsCsv:
-    """Validate every line of an upload: SKU, numbers, choices and that named accounts exist."""
+def items_csv_header_check(text: str) -> None:
+    """Refuse an upload whose header row is not the template's (CsvFileRefused says what is wrong), reading no more."""
+    header, _ = _read_table(text)
+    _header_keys(header)
+
+
+def read_items_csv(text: str, *, accounts: Mapping[str, T]) -> Iterator[tuple[ItemCsvRow | None, list[CellError]]]:
+    """Each non-empty line of an upload, read as it is needed: its row (None without a SKU) and its errors.
+
+    SKU, numbers, choices and that named accounts exist are checked, and a SKU on an earlier line.
+    """
     header, records = _read_table(text)
     keys = _header_keys(header)
-    parsed = ParsedItemsCsv()
     first_line_of_sku: dict[str, int] = {}
+    lines = 0
     try:
         for line, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
-            parsed.lines_read += 1
-            if parsed.lines_read > MAX_ROWS:
+            lines += 1
+            if lines > MAX_ROWS:
                 raise CsvFileRefused(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
             row, errors = _parse_line(line, cells, keys, accounts)
             if row is not None and row.sku in first_line_of_sku:
                 errors.append(CellError(line, "SKU", row.sku,
                                         f"The SKU is also on line {first_line_of_sku[row.sku]}; each SKU may appear once."))
-            parsed.errors.extend(errors)
             if row is not None:
                 first_line_of_sku.setdefault(row.sku, line)
-                if not errors:
-                    parsed.rows.append(row)
+            yield row, errors
     except csv.Error as error:
         raise CsvFileRefused(f"The file is not valid CSV ({error}). {SAVE_AS_CSV}") from None
+
+
+def parse_items_csv(text: str, *, accounts: Mapping[str, T]) -> ParsedItemsCsv:
+    """Validate every line of an upload at once (read_items_csv, kept whole)."""
+    parsed = ParsedItemsCsv()
+    for row, errors in read_items_csv(text, accounts=accounts):
+        parsed.lines_read += 1
+        parsed.errors.extend(errors)
+        if row is not None and not errors:
+            parsed.rows.append(row)
     return parsed
 
 

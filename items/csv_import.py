@@ -1,59 +1,61 @@
-"""Setup > Import Data > Items: upload a CSV, preview what it would do, commit it; and the item list as a CSV."""
+"""Setup > Import Data > Items: upload a CSV, check it once, preview what it would do; and the item list as a CSV.
+
+An upload is parsed once, when it is checked: each valid row with what importing it would do, and each
+error, are kept beside it (ItemCsvUploadRow, ItemCsvUploadError), so the preview, the errors file and
+the import read those and never parse the file again. A file of more than CSV_ROWS_IN_REQUEST lines is
+checked on the worker with a progress bar. Importing the rows is items/csv_commit.py.
+"""
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from carts.platforms.base import InvalidInput
+from carts.runs import interruption_reason
 from companies.models import Company
 from items.csv_files import (
+    ACCOUNT_KEYS,
     COLUMNS,
     CellError,
+    CsvFileRefused,
     ItemCsvRow,
-    ParsedItemsCsv,
     csv_bytes,
     decode_upload,
-    parse_items_csv,
+    items_csv_header_check,
+    read_items_csv,
     template_rows,
 )
-from items.editing import item_new
-from items.ledger import accounting_defaults_for
-from items.models import Item, ItemCsvUpload, LedgerAccount
+from items.models import CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadError, ItemCsvUploadRow, LedgerAccount
 from items.selectors import in_batches, items_by_sku, ledger_accounts
 
 logger = logging.getLogger(__name__)
 
-# Committing again after another import saved the same SKUs meanwhile.
-MERGE_ATTEMPTS = 3
+# Files of up to this many lines (and imports of up to this many valid rows) are handled while the merchant
+# waits; larger ones on the worker, with a progress bar. Decided here, from the file itself.
+CSV_ROWS_IN_REQUEST = 1000
+# Lines parsed, looked up and stored at a time.
+CHECK_BATCH = 1000
+# Errors kept for the page and the errors file; the count stays exact beyond it.
+MAX_STORED_ERRORS = 10_000
+# Valid rows and errors the preview shows.
+PREVIEW_ROWS = 200
+# Which fields of an upload the pages need: everything but the file's text.
+WITHOUT_CONTENT = ("content",)
 
 
 @dataclass(frozen=True)
 class CsvPreview:
-    """What committing an upload would do: each valid row's action, and every error."""
+    """What the check found, for the page: the first valid rows (with their values in words) and the first errors."""
 
-    parsed: ParsedItemsCsv
-    actions: dict[int, str]  # line -> 'create' | 'update' | 'unchanged'
-
-    @property
-    def created(self) -> int:
-        return sum(1 for action in self.actions.values() if action == "create")
-
-    @property
-    def updated(self) -> int:
-        return sum(1 for action in self.actions.values() if action == "update")
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for action in self.actions.values() if action == "unchanged")
-
-    @property
-    def errors(self) -> list[CellError]:
-        return self.parsed.errors
+    rows: list[tuple[ItemCsvUploadRow, str]]
+    errors: list[ItemCsvUploadError]
 
 
 def items_csv_template() -> bytes:
@@ -74,86 +76,164 @@ def items_csv_rows(*, items: QuerySet[Item]) -> Iterator[list[object]]:
 
 
 def items_csv_upload(*, company: Company, file_name: str, data: bytes) -> ItemCsvUpload:
-    """Keep an uploaded file for its preview; refuses binary, oversized and unreadable files (CsvFileRefused)."""
+    """Keep an uploaded file and check it (now, or on the worker when large); refuses binary, oversized and
+    unreadable files and a wrong header row (CsvFileRefused)."""
     text, encoding = decode_upload(data)
-    _parse(company, text)  # a wrong header is refused now, not at the preview
-    return ItemCsvUpload.objects.create(company=company, file_name=file_name[:255], content=text, encoding=encoding)
+    items_csv_header_check(text)  # a wrong header is refused now, not at the preview
+    upload = ItemCsvUpload.objects.create(company=company, file_name=file_name[:255], content=text, encoding=encoding,
+                                          progress_total=_line_estimate(text))
+    items_csv_check_or_start(upload=upload)
+    return upload
 
 
-def _parse(company: Company, text: str) -> ParsedItemsCsv:
-    accounts = {account.name.casefold(): account for account in ledger_accounts(company=company)}
-    return parse_items_csv(text, accounts=accounts)
+def _line_estimate(text: str) -> int:
+    """The most lines the file can have (a quoted cell may span several)."""
+    return text.count("\n") + 1
+
+
+def items_csv_check_or_start(*, upload: ItemCsvUpload) -> None:
+    """Check a waiting upload (once): now when it is small, else on the worker; the page then shows its progress."""
+    from items.tasks import items_csv_check_task  # the tasks module imports this one
+
+    if upload.state != CsvUploadState.WAITING:
+        return
+    lines = upload.progress_total or _line_estimate(upload.content)
+    if not csv_upload_move(upload, CsvUploadState.WAITING, CsvUploadState.CHECKING, progress_done=0, progress_total=lines):
+        return  # another request took it a moment ago
+    if lines <= CSV_ROWS_IN_REQUEST:
+        items_csv_check(upload_id=upload.pk)
+        upload.refresh_from_db(fields=["state", "counts", "checked_at", "summary", "progress_done"])
+    else:
+        transaction.on_commit(lambda: items_csv_check_task.delay(upload.pk))
+
+
+def items_csv_check(*, upload_id: int) -> None:
+    """Parse an upload being checked, once: keep its valid rows with what importing each would do, and its errors."""
+    upload = ItemCsvUpload.objects.select_related("company").filter(pk=upload_id, state=CsvUploadState.CHECKING).first()
+    if upload is None:  # checked already (a redelivered task), or deleted
+        return
+    with upload_back_on_error(upload, CsvUploadState.REFUSED):  # the merchant sees why, and may upload it again
+        _forget_check(upload)  # what a check stopped half-way left
+        accounts = {account.name.casefold(): account for account in ledger_accounts(company=upload.company)}
+        counts = dict.fromkeys(("lines_read", "valid_rows", "invalid_lines", "errors", "create", "update", "unchanged"), 0)
+        try:
+            for batch in in_batches(read_items_csv(upload.content, accounts=accounts), CHECK_BATCH):
+                _keep_checked(upload, batch, counts)
+                items_csv_progress(upload=upload, done=counts["lines_read"])
+        except CsvFileRefused as refusal:
+            _forget_check(upload)
+            ItemCsvUpload.objects.filter(pk=upload.pk).update(state=CsvUploadState.REFUSED, summary=str(refusal),
+                                                              counts=counts, checked_at=timezone.now())
+            return
+        ItemCsvUpload.objects.filter(pk=upload.pk).update(state=CsvUploadState.CHECKED, counts=counts, summary="",
+                                                          checked_at=timezone.now(), progress_total=counts["lines_read"])
+
+
+def _keep_checked(upload: ItemCsvUpload, batch: list[tuple[ItemCsvRow | None, list[CellError]]],
+                  counts: dict[str, int]) -> None:
+    """Store a batch of parsed lines: valid rows with their action as of now, errors up to MAX_STORED_ERRORS."""
+    valid = [row for row, errors in batch if row is not None and not errors]
+    existing = items_by_sku(company=upload.company, skus=[row.sku for row in valid])
+    rows, errors = [], []
+    for row in valid:
+        item = existing.get(row.sku)
+        action = "create" if item is None else ("update" if csv_row_apply(item, row) else "unchanged")
+        counts[action] += 1
+        rows.append(ItemCsvUploadRow(company_id=upload.company_id, upload=upload, line=row.line, sku=row.sku,
+                                     values=_stored_values(row.values), action=action))
+    for _, line_errors in batch:
+        counts["lines_read"] += 1
+        counts["invalid_lines"] += bool(line_errors)
+        for error in line_errors:
+            counts["errors"] += 1
+            if counts["errors"] <= MAX_STORED_ERRORS:
+                errors.append(ItemCsvUploadError(company_id=upload.company_id, upload=upload, line=error.line,
+                                                 column=error.column, value=error.value[:200], message=error.message))
+    counts["valid_rows"] += len(valid)
+    ItemCsvUploadRow.objects.bulk_create(rows)
+    ItemCsvUploadError.objects.bulk_create(errors)
+
+
+def _forget_check(upload: ItemCsvUpload) -> None:
+    ItemCsvUploadRow.objects.filter(upload=upload).delete()
+    ItemCsvUploadError.objects.filter(upload=upload).delete()
+
+
+def _stored_values(values: dict[str, object]) -> dict[str, object]:
+    """A row's cells as JSON: accounts by id, numbers as their exact text."""
+    return {key: value.pk if isinstance(value, LedgerAccount) else str(value) if isinstance(value, Decimal) else value
+            for key, value in values.items() if key != "sku"}
+
+
+def items_csv_progress(*, upload: ItemCsvUpload, done: int) -> None:
+    """Record how far a check or an import has come (and that it is alive), for the page's progress bar."""
+    ItemCsvUpload.objects.filter(pk=upload.pk).update(progress_done=done, last_progress_at=timezone.now())
+
+
+def csv_upload_move(upload: ItemCsvUpload, current: str, to: str, **fields: object) -> bool:
+    """Move the upload from `current` to `to` if no one else did meanwhile (a conditional update)."""
+    moved = ItemCsvUpload.objects.filter(pk=upload.pk, state=current).update(state=to, last_progress_at=timezone.now(),
+                                                                             **fields)
+    if moved:
+        upload.state = to
+    return bool(moved)
+
+
+@contextmanager
+def upload_back_on_error(upload: ItemCsvUpload, back_to: str) -> Iterator[None]:
+    """Put the upload back to `back_to` with the reason when the block raises; the exception then goes on."""
+    try:
+        yield
+    except BaseException as error:
+        logger.exception("Items CSV %s was stopped by an error", upload.pk)
+        try:
+            ItemCsvUpload.objects.filter(pk=upload.pk).update(state=back_to, summary=interruption_reason(error))
+        except DatabaseError:  # the database is gone too: the periodic sweep puts it back later
+            logger.exception("Could not put items CSV %s back after an error", upload.pk)
+        raise
 
 
 def items_csv_preview(*, upload: ItemCsvUpload) -> CsvPreview:
-    """Validate the upload again (accounts may have changed) and say what each valid row would do."""
-    parsed = _parse(upload.company, upload.content)
-    existing = items_by_sku(company=upload.company, skus=[row.sku for row in parsed.rows])
-    actions = {}
-    for row in parsed.rows:
-        item = existing.get(row.sku)
-        actions[row.line] = "create" if item is None else ("update" if _csv_apply(item, row) else "unchanged")
-    return CsvPreview(parsed=parsed, actions=actions)
+    """What the check found: the first valid rows, with their values in words, and the first errors; no parsing."""
+    account_names = dict(ledger_accounts(company=upload.company).values_list("pk", "name"))
+    rows = list(upload.rows.all()[:PREVIEW_ROWS])
+    return CsvPreview(rows=[(row, _values_in_words(row.values, account_names)) for row in rows],
+                      errors=list(upload.errors.all()[:PREVIEW_ROWS]))
+
+
+def _values_in_words(values: dict[str, object], account_names: dict[int, str]) -> str:
+    """'Description: Bee · Unit Price: 3', in the template's column order (JSON keeps no order)."""
+    def shown(key: str) -> object:
+        return account_names.get(values[key], "?") if key in ACCOUNT_KEYS else values[key]
+
+    return " · ".join(f"{column.header}: {shown(column.key)}" for column in COLUMNS if column.key in values)
 
 
 def items_csv_errors_file(*, upload: ItemCsvUpload) -> bytes:
     """The upload's errors as a CSV file: line, column, value, what is wrong."""
-    errors = _parse(upload.company, upload.content).errors
-    return csv_bytes([["Line", "Column", "Value", "Error"], *([e.line, e.column, e.value, e.message] for e in errors)])
+    rows = [["Line", "Column", "Value", "Error"],
+            *([error.line, error.column, error.value, error.message] for error in upload.errors.iterator())]
+    unlisted = upload.counts.get("errors", 0) - MAX_STORED_ERRORS
+    if unlisted > 0:
+        rows.append(["", "", "", f"…and {unlisted:,} more errors, not listed. Correct these and upload the file again."])
+    return csv_bytes(rows)
 
 
-def items_csv_commit(*, upload: ItemCsvUpload, valid_rows_only: bool) -> str:
-    """Create or update items by SKU from the upload; all-or-nothing unless valid_rows_only. Returns the summary."""
-    if upload.committed_at is not None:
-        raise InvalidInput(f"This file was already imported: {upload.summary}")
-    parsed = _parse(upload.company, upload.content)
-    if parsed.errors and not valid_rows_only:
-        raise InvalidInput(
-            f"Nothing was imported: {len(parsed.invalid_lines):,} lines have errors. Correct them and upload the file "
-            "again, or choose to import the valid rows only."
-        )
-    for attempt in range(1, MERGE_ATTEMPTS + 1):
-        try:
-            with transaction.atomic():
-                counts = _csv_write(upload.company, parsed.rows)
-                summary = (f"{counts['create']:,} created, {counts['update']:,} updated, "
-                           f"{counts['unchanged']:,} unchanged, {len(parsed.invalid_lines):,} lines with errors skipped.")
-                upload.committed_at = timezone.now()
-                upload.summary = summary
-                upload.save(update_fields=["committed_at", "summary"])
-            return summary
-        except IntegrityError:  # another import created some of these SKUs meanwhile: read again, they become updates
-            logger.info("Items CSV %s conflicted with another write (attempt %d)", upload.pk, attempt)
-    raise InvalidInput("Other imports kept saving the same SKUs at the same moment; nothing was imported. Try again.")
-
-
-def _csv_write(company: Company, rows: list[ItemCsvRow]) -> dict[str, int]:
-    counts = {"create": 0, "update": 0, "unchanged": 0}
-    defaults = accounting_defaults_for(company=company)
-    now = timezone.now()
-    for chunk in in_batches(rows):
-        existing = items_by_sku(company=company, skus=[row.sku for row in chunk])
-        new_items, changed = [], []
-        for row in chunk:
-            item = existing.get(row.sku)
-            if item is None:
-                item = item_new(company=company, defaults=defaults, sku=row.sku)
-                _csv_apply(item, row)
-                new_items.append(item)
-                counts["create"] += 1
-            elif _csv_apply(item, row):
-                item.updated_at = now
-                changed.append(item)
-                counts["update"] += 1
-            else:
-                counts["unchanged"] += 1
-        Item.objects.bulk_create(new_items)
-        Item.objects.bulk_update(changed, [*_CSV_ITEM_FIELDS.values(), "updated_at"])
-    return counts
+def items_csv_uploads_close_stale(*, now: datetime.datetime, stale_after: datetime.timedelta) -> int:
+    """Put back uploads whose check or import made no progress for `stale_after` (the worker died): checks to be
+    checked again when next opened, imports to be imported again (rows already imported are left unchanged)."""
+    stale = ItemCsvUpload.objects.filter(last_progress_at__lt=now - stale_after)
+    checks = stale.filter(state=CsvUploadState.CHECKING).update(
+        state=CsvUploadState.WAITING, summary="The check was interrupted (the worker stopped); it starts again when "
+                                              "the preview is opened.")
+    imports = stale.filter(state=CsvUploadState.COMMITTING).update(
+        state=CsvUploadState.CHECKED, summary="The import was interrupted (the worker stopped). Click Import again: "
+                                              "rows already imported are left unchanged.")
+    return checks + imports
 
 
 # CSV column -> Item field, for the columns that are plain values.
-_CSV_ITEM_FIELDS = {
+CSV_ITEM_FIELDS = {
     "description": "description",
     "unit_price": "unit_price",
     "unit_of_measure": "unit_of_measure",
@@ -169,13 +249,13 @@ _CSV_ITEM_FIELDS = {
 }
 
 
-def _csv_apply(item: Item, row: ItemCsvRow) -> bool:
+def csv_row_apply(item: Item, row: ItemCsvRow) -> bool:
     """Set the row's non-empty cells on the item (empty cells keep what is there); whether anything changed."""
     changed = False
     for key, value in row.values.items():
         if key == "sku":
             continue
-        name = _CSV_ITEM_FIELDS[key]
+        name = CSV_ITEM_FIELDS[key]
         current = getattr(item, name + "_id") if isinstance(value, LedgerAccount) else getattr(item, name)
         wanted = value.pk if isinstance(value, LedgerAccount) else value
         if current != wanted:

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from companies.models import Company
-from items.csv_files import MAX_UPLOAD_BYTES, upload_too_large_message
+from items.csv_files import MAX_CELL_CHARACTERS, MAX_UPLOAD_BYTES, upload_too_large_message
 from items.models import Item, LedgerAccountType
 from items.selectors import ledger_accounts
 from items.cart_import import CatalogSelection
@@ -20,6 +20,9 @@ MAX_SELECTED_ROWS = 5000
 class ItemForm(forms.ModelForm):
     """The item page: every field a merchant maintains, accounts from the company's chart."""
 
+    # As long as an Items Import cell may be, so an item saved here exports and imports back.
+    notes = forms.CharField(required=False, max_length=MAX_CELL_CHARACTERS, widget=forms.Textarea(attrs={"rows": 3}))
+
     class Meta:
         model = Item
         fields = [
@@ -27,7 +30,6 @@ class ItemForm(forms.ModelForm):
             "cost_of_goods_sold_account", "stock_asset_account", "cost_price", "barcode", "weight", "notes", "active",
         ]
         labels = {"cost_of_goods_sold_account": "Cost of goods sold account"}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: object, company: Company, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -111,8 +111,23 @@ class ItemCartLink(CompanyOwned):
         return f"{self.item} ↔ {self.cart} product {self.product_id} variant {self.variant_id}"
 
 
+class CsvUploadState(models.TextChoices):
+    """Where an upload is between its upload and its import."""
+
+    WAITING = "waiting", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    CHECKED = "checked", "Checked"
+    COMMITTING = "committing", "Being imported"
+    COMMITTED = "committed", "Imported"
+    REFUSED = "refused", "Refused"  # it turned out not to be a readable items CSV; the summary says why
+
+
 class ItemCsvUpload(CompanyOwned):
-    """An uploaded Items Import file, kept between its preview and the merchant's commit."""
+    """An uploaded Items Import file, kept between its preview and the merchant's commit.
+
+    It is parsed once, when checked: its valid rows (with what importing each would do) and its errors
+    are kept beside it, so the preview, the errors file and the import never parse it again.
+    """
 
     file_name = models.CharField(max_length=255)
     content = models.TextField(help_text="The file's text, decoded.")
@@ -120,9 +135,56 @@ class ItemCsvUpload(CompanyOwned):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    state = models.CharField(max_length=12, choices=CsvUploadState.choices, default=CsvUploadState.WAITING)
+    # From the check: lines_read, valid_rows, invalid_lines, errors, and create / update / unchanged as they were then.
+    counts = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    last_progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class ItemCsvUploadRow(CompanyOwned):
+    """A valid line of an upload: its SKU, its non-empty cells (accounts by id) and what importing it would do."""
+
+    upload = models.ForeignKey(ItemCsvUpload, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField()
+    sku = models.CharField("SKU", max_length=SKU_MAX_LENGTH)
+    values = models.JSONField(default=dict)
+    action = models.CharField(max_length=10)  # create, update or unchanged, when the upload was checked
+
+    class Meta:
+        ordering = ["line"]
+        indexes = [models.Index(fields=["upload", "line"])]
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.sku}"
+
+
+class ItemCsvUploadError(CompanyOwned):
+    """What is wrong in one cell (or the whole line, when column is '') of an upload."""
+
+    upload = models.ForeignKey(ItemCsvUpload, on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField()
+    column = models.CharField(max_length=50, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["line", "pk"]
+        indexes = [models.Index(fields=["upload", "line"])]
+
+    def __str__(self) -> str:
+        return f"Line {self.line} {self.column}: {self.message}"

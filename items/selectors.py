@@ -6,7 +6,8 @@ from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
-from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
+from carts.models import Cart, CartLog, CartLogKind
+from carts.runs import cart_runs_of_kind
 from companies.models import Company
 from items.models import Item, LedgerAccount
 
@@ -55,6 +56,4 @@ def items_by_sku(*, company: Company, skus: Iterable[str]) -> dict[str, Item]:
 
 def cart_items_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
     """The cart's items imports still running (for progress bars) and the latest finished one."""
-    imports = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=CartLogKind.ITEMS_IMPORT)
-    running = list(imports.filter(status=CartLogStatus.RUNNING))
-    return running, imports.exclude(status=CartLogStatus.RUNNING).first()
+    return cart_runs_of_kind(cart=cart, kind=CartLogKind.ITEMS_IMPORT)

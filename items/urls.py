@@ -15,6 +15,7 @@ urlpatterns = [
     path("setup/import-data/items/template.csv", views.items_import_template, name="import_template"),
     path("setup/import-data/items/<int:upload_id>/", views.items_import_preview, name="import_preview"),
     path("setup/import-data/items/<int:upload_id>/commit/", views.items_import_commit, name="import_commit"),
+    path("setup/import-data/items/<int:upload_id>/progress/", views.items_import_progress, name="import_progress"),
     path("setup/import-data/items/<int:upload_id>/errors.csv", views.items_import_errors, name="import_errors"),
     path("setup/carts/<int:cart_id>/items/", views.cart_items, name="cart_items"),
     path("setup/carts/<int:cart_id>/items/import/", views.cart_items_import_view, name="cart_items_import"),

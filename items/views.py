@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -15,7 +15,7 @@ from carts.models import CartLogStatus
 from carts.platforms.base import PortalError, StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from carts.views import company_cart
-from items.csv_files import COLUMNS, COLUMNS_BY_KEY, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
+from items.csv_files import COLUMNS, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
     CartItemsImportForm,
@@ -25,11 +25,14 @@ from items.forms import (
     ItemsCsvUploadForm,
     LedgerAccountForm,
 )
-from items.models import Item, ItemCsvUpload
+from items.models import CsvUploadState, Item, ItemCsvUpload
 from items.cart_import import cart_items_import, cart_items_import_in_background, cart_items_import_start
 from items.cart_tab import cart_items_page
+from items.csv_commit import items_csv_commit, items_csv_commit_in_background, items_csv_commit_start
 from items.csv_import import (
-    items_csv_commit,
+    PREVIEW_ROWS,
+    WITHOUT_CONTENT,
+    items_csv_check_or_start,
     items_csv_errors_file,
     items_csv_preview,
     items_csv_rows,
@@ -41,7 +44,9 @@ from items.ledger import accounting_defaults_for, accounting_defaults_update, le
 from items.selectors import cart_items_imports, items_search, ledger_accounts
 
 ITEMS_PAGE_SIZE = 50
-PREVIEW_ROWS = 200
+# An upload's check or import is still under way in these states; the preview shows the figures of the others.
+RUNNING_STATES = (CsvUploadState.WAITING, CsvUploadState.CHECKING, CsvUploadState.COMMITTING)
+CHECKED_STATES = (CsvUploadState.CHECKED, CsvUploadState.COMMITTING, CsvUploadState.COMMITTED)
 # Room for the multipart envelope and the other form fields around the file itself.
 MULTIPART_ALLOWANCE = 64 * 1024
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -167,27 +172,35 @@ def items_import_template(request: HttpRequest) -> HttpResponse:
 
 
 def _company_upload(request: HttpRequest, upload_id: int) -> ItemCsvUpload:
-    return get_object_or_404(ItemCsvUpload.objects.for_company(request.company), pk=upload_id)
+    """The signed-in company's upload, without the file's text (the pages read what its check kept)."""
+    return get_object_or_404(ItemCsvUpload.objects.for_company(request.company).defer(*WITHOUT_CONTENT), pk=upload_id)
+
+
+def _checked_upload(request: HttpRequest, upload_id: int) -> ItemCsvUpload:
+    """The company's upload, its check started if it never was (once: here when small, else on the worker)."""
+    upload = _company_upload(request, upload_id)
+    items_csv_check_or_start(upload=upload)
+    return upload
 
 
 @require_GET
 def items_import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = _company_upload(request, upload_id)
-    preview = items_csv_preview(upload=upload)
-    rows = [(row, preview.actions[row.line], " · ".join(f"{COLUMNS_BY_KEY[key].header}: {value}"
-                                                         for key, value in row.values.items() if key != "sku"))
-            for row in preview.parsed.rows[:PREVIEW_ROWS]]
+    upload = _checked_upload(request, upload_id)
+    preview = items_csv_preview(upload=upload) if upload.state in CHECKED_STATES else None
     return render(request, "items/import_preview.html", {
-        "upload": upload, "preview": preview, "form": CsvCommitForm(), "rows": rows, "preview_rows": PREVIEW_ROWS,
-        "errors": preview.errors[:PREVIEW_ROWS]})
+        "upload": upload, "preview": preview, "form": CsvCommitForm(), "preview_rows": PREVIEW_ROWS})
 
 
 @require_POST
 def items_import_commit(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = _company_upload(request, upload_id)
+    upload = _checked_upload(request, upload_id)
     form = CsvCommitForm(request.POST)
     valid_rows_only = form.is_valid() and form.cleaned_data["mode"] == "valid_rows_only"
     try:
+        if items_csv_commit_in_background(upload=upload):
+            items_csv_commit_start(upload=upload, valid_rows_only=valid_rows_only)
+            messages.info(request, "The file is being imported in the background; its progress shows below.")
+            return redirect("items:import_preview", upload_id=upload.pk)
         summary = items_csv_commit(upload=upload, valid_rows_only=valid_rows_only)
     except PortalError as error:
         messages.error(request, str(error))
@@ -197,8 +210,17 @@ def items_import_commit(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @require_GET
-def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
+def items_import_progress(request: HttpRequest, upload_id: int) -> JsonResponse:
+    """How far a large upload's check or import has come, polled by its preview's progress bar."""
     upload = _company_upload(request, upload_id)
+    return JsonResponse({"status": upload.state, "finished": upload.state not in RUNNING_STATES,
+                         "done": upload.progress_done, "total": upload.progress_total,
+                         "percent": upload.progress_percent, "summary": upload.summary})
+
+
+@require_GET
+def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = _checked_upload(request, upload_id)
     return _csv_download(items_csv_errors_file(upload=upload), f"errors-{upload.pk}.csv")
 
 
@@ -232,7 +254,7 @@ def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
         for message in form.errors.get("__all__", []) or ["The import was not started: the request was incomplete."]:
             messages.error(request, message)
         return redirect(back)
-    if cart_items_import_in_background(cart=cart, selection=form.selection()):
+    if cart_items_import_in_background(selection=form.selection()):
         cart_items_import_start(cart=cart, selection=form.selection())
         messages.info(request, "The import is running in the background; its progress shows below.")
         return redirect(back)

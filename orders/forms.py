@@ -14,6 +14,10 @@ from orders.transactions import TransactionChanges
 from salesorder.widgets import DateInput
 
 MAX_ORDER_ID = 2**63 - 1
+# Ticked orders one form takes (the list shows 50 a page); Import All Listed Orders takes any number.
+MAX_SELECTED_ORDERS = 1000
+# Products one refusal's offer takes (as many as the Items (Cart) tab's form).
+MAX_OFFERED_PRODUCTS = 5000
 
 
 def _order_ids(values: list[str]) -> list[int]:
@@ -47,6 +51,9 @@ class OrderImportForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("scope") == "selected" and not cleaned.get("selected"):
             raise ValidationError("Tick at least one order, or click Import All Listed Orders.")
+        if len(cleaned.get("selected") or []) > MAX_SELECTED_ORDERS:
+            raise ValidationError(f"At most {MAX_SELECTED_ORDERS:,} orders can be ticked at once; click Import All "
+                                  "Listed Orders instead.")
         return cleaned
 
     @property
@@ -75,6 +82,13 @@ class MissingItemsImportForm(forms.Form):
 
     variant = CartVariantsField()
     order = OrderIdsField()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if len(cleaned.get("variant") or []) > MAX_OFFERED_PRODUCTS or len(cleaned.get("order") or []) > MAX_SELECTED_ORDERS:
+            raise ValidationError(f"At most {MAX_OFFERED_PRODUCTS:,} products and {MAX_SELECTED_ORDERS:,} orders can be "
+                                  "imported this way; import the products from the Items (Cart) tab, then the orders.")
+        return cleaned
 
 
 class PendingFilterForm(forms.Form):

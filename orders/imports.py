@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from carts.models import Cart, CartLog
@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # Orders are imported (and their items and duplicates looked up) this many at a time: one API page.
 IMPORT_BATCH_SIZE = 250
 CONNECTION_LOST = "The orders imported before it are kept, each one whole; import again to import the rest."
+# Column lengths of what an order's customer is written into.
+CUSTOMER_NAME_MAX_LENGTH = 200
+PHONE_MAX_LENGTH = 50
 
 
 @dataclass
@@ -182,15 +185,17 @@ def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | N
 
 def _record_refusals(cart: Cart, outcomes: Sequence[OrderOutcome]) -> None:
     """Remember each refused order with its latest reason; forget the ones that are now imported."""
-    settled = [entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED]
+    settled = {entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED}
     OrderRefusal.objects.filter(cart=cart, cart_order_id__in=settled).delete()
+    # One row per order, even when the store sent an order twice: the last reason, unless a copy was imported.
+    refused = {entry.order_id: entry.reason for entry in outcomes
+               if entry.outcome == Outcome.REFUSED and entry.order_id not in settled}
     now = timezone.now()
     OrderRefusal.objects.bulk_create(
         [
-            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=entry.order_id, reason=entry.reason,
+            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=order_id, reason=reason,
                          last_refused_at=now)
-            for entry in outcomes
-            if entry.outcome == Outcome.REFUSED
+            for order_id, reason in refused.items()
         ],
         update_conflicts=True,
         unique_fields=["cart", "cart_order_id"],
@@ -217,6 +222,11 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         return OrderOutcome(order.order_id, Outcome.REFUSED,
                             reason="the database did not take it (it was busy, or the connection was lost); nothing "
                                    "of it was saved. Import it again.")
+    except DataError:  # a value no check foresaw is too long or too large for its column: this order only
+        logger.exception("Order %s of cart %s did not fit the database", order.order_id, cart.pk)
+        return OrderOutcome(order.order_id, Outcome.REFUSED,
+                            reason="a value in it (a name, code or address) is longer than Salesorder stores; nothing "
+                                   "of it was saved. Send the order number to support@salesorder.com.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
         existing = store_sales(cart=cart).filter(cart_order_id=order.order_id).only("pk", "number").first()
@@ -287,10 +297,10 @@ def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
     customer, _ = Customer.objects.get_or_create(
         company=cart.company,
         email=details.email,
-        defaults={
-            "name": details.name or details.email,
-            "company_name": details.company_name,
-            "phone": details.phone,
+        defaults={  # cut to the columns' lengths, as a line's description is; the billing address keeps it all
+            "name": (details.name or details.email)[:CUSTOMER_NAME_MAX_LENGTH],
+            "company_name": details.company_name[:CUSTOMER_NAME_MAX_LENGTH],
+            "phone": details.phone[:PHONE_MAX_LENGTH],
             "billing_address": details.billing_address,
         },
     )

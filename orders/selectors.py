@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
+from carts.models import Cart, CartLog, CartLogKind
+from carts.runs import cart_runs_of_kind
 from companies.models import Company
 from items.selectors import in_batches
 from orders.booking import BookedTransaction
@@ -110,5 +111,4 @@ def customers_for_company(*, company: Company, search: str = "") -> QuerySet[Cus
 
 def cart_order_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
     """The cart's order imports still running (for progress bars) and the latest finished one."""
-    imports = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT)
-    return list(imports.filter(status=CartLogStatus.RUNNING)), imports.exclude(status=CartLogStatus.RUNNING).first()
+    return cart_runs_of_kind(cart=cart, kind=CartLogKind.ORDERS_IMPORT)

@@ -12,7 +12,7 @@ from django.db import transaction
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import OrderQuery, OrderRecord, StoreAccess, StoreSession
 from carts.runs import CartRun, cart_log_start, cart_run
-from items.cart_import import CatalogSelection, cart_items_import
+from items.cart_import import CatalogSelection, cart_items_import, cart_items_import_in_background
 from orders.imports import CONNECTION_LOST, OrdersImport
 from orders.results import ImportResult, OrderOutcome, Outcome
 from orders.window import cart_orders_require_status, cart_orders_window
@@ -104,3 +104,24 @@ def orders_import_with_missing_items(*, cart: Cart, variants: Sequence[tuple[int
     """A refusal's offer: import the products it named from the cart, then the refused orders again."""
     items_log = cart_items_import(cart=cart, selection=CatalogSelection(variants=tuple(variants)))
     return items_log, orders_import_selected(cart=cart, order_ids=order_ids)
+
+
+def orders_import_with_missing_items_in_background(*, variants: Sequence[tuple[int, int]],
+                                                   order_ids: Sequence[int]) -> bool:
+    """Whether the offer runs on the worker: more orders, or more products, than an import takes while one waits."""
+    return (orders_import_in_background(order_ids=order_ids)
+            or cart_items_import_in_background(selection=CatalogSelection(variants=tuple(variants))))
+
+
+def orders_import_with_missing_items_start(*, cart: Cart, variants: Sequence[tuple[int, int]],
+                                           order_ids: Sequence[int]) -> tuple[CartLog, CartLog]:
+    """Queue the offer: the items import, then the orders import, each with its log entry showing its progress."""
+    from orders.tasks import orders_import_with_missing_items_task
+
+    cart_orders_require_status(cart=cart)
+    ids = sorted(set(order_ids))
+    items_log = cart_log_start(cart=cart, kind=CartLogKind.ITEMS_IMPORT)
+    orders_log = cart_log_start(cart=cart, kind=CartLogKind.ORDERS_IMPORT, total=len(ids))
+    pairs = [list(variant) for variant in sorted(set(variants))]
+    transaction.on_commit(lambda: orders_import_with_missing_items_task.delay(items_log.pk, orders_log.pk, pairs, ids))
+    return items_log, orders_log

@@ -23,6 +23,8 @@ from orders.store_imports import (
     orders_import_selected,
     orders_import_start,
     orders_import_with_missing_items,
+    orders_import_with_missing_items_in_background,
+    orders_import_with_missing_items_start,
 )
 from orders.transactions import transaction_delete, transaction_update
 from orders.window import CartNotReady
@@ -91,10 +93,20 @@ def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse
     cart = company_cart(request, cart_id)
     form = MissingItemsImportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was imported: the request did not name the products and orders.")
+        for message in form.non_field_errors() or ["Nothing was imported: the request did not name the products and "
+                                                   "orders."]:
+            messages.error(request, message)
         return redirect(_orders_tab(cart))
-    items_log, result = orders_import_with_missing_items(cart=cart, variants=form.cleaned_data["variant"],
-                                                          order_ids=form.cleaned_data["order"])
+    variants, order_ids = form.cleaned_data["variant"], form.cleaned_data["order"]
+    if orders_import_with_missing_items_in_background(variants=variants, order_ids=order_ids):
+        try:
+            orders_import_with_missing_items_start(cart=cart, variants=variants, order_ids=order_ids)
+            messages.info(request, "The products are being imported in the background, then the orders; the progress "
+                                   "shows below and on the Items (Cart) tab.")
+        except CartNotReady as refusal:
+            messages.error(request, str(refusal))
+        return redirect(_orders_tab(cart))
+    items_log, result = orders_import_with_missing_items(cart=cart, variants=variants, order_ids=order_ids)
     messages.info(request, f"Items: {items_log.summary}")
     return _import_result_page(request, cart, result)
 

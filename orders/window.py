@@ -14,7 +14,7 @@ class CartNotReady(NotReady):
 
 def cart_orders_window(*, cart: Cart) -> tuple[list[int], datetime.datetime | None]:
     """The cart's import statuses and the moment 'Import orders from' starts (midnight, store time)."""
-    status_ids = sorted(int(status_id) for status_id in cart.import_status_ids)
+    status_ids = sorted({int(status_id) for status_id in cart.import_status_ids})  # each once, however stored
     if not cart.import_orders_from:
         return status_ids, None
     try:

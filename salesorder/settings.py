@@ -163,6 +163,9 @@ STORAGES = {
 # Uploads (the credentials .txt, item CSVs) are small; anything bigger is refused by the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The forms cap their own rows with a message saying what to do (5,000 ticked items, 1,000 orders); this is
+# above those caps, so only an absurd post meets Django's plain refusal.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Any request body over this is refused with 413 before it is read; the items CSV upload has its own 10 MB.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
@@ -209,12 +212,18 @@ HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", defau
 RETENTION_CART_LOG_DAYS = env.int("RETENTION_CART_LOG_DAYS", default=90)
 RETENTION_CART_LOG_KEEP = env.int("RETENTION_CART_LOG_KEEP", default=20)
 RETENTION_CSV_UPLOAD_DAYS = env.int("RETENTION_CSV_UPLOAD_DAYS", default=30)
+# A run (import, sync pass, reconciliation) still "running" with no progress for this long is closed as interrupted
+# by a sweep beat runs every RUN_SWEEP_SECONDS: its worker died, or no worker took it up.
+RUN_STALE_AFTER_MINUTES = env.int("RUN_STALE_AFTER_MINUTES", default=60)
+RUN_SWEEP_SECONDS = 300
 CELERY_BEAT_SCHEDULE = {
     "autosync-tick": {"task": "sync.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
     # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
     "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
                          "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},
     "retention-prune": {"task": "operations.tasks.retention_prune_task", "schedule": crontab(hour=3, minute=30)},
+    "stale-runs-close": {"task": "operations.tasks.stale_runs_close_task", "schedule": RUN_SWEEP_SECONDS,
+                         "options": {"expires": RUN_SWEEP_SECONDS}},
 }
 
 LOGGING = {
@@ -257,6 +266,9 @@ if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 0 or TRUSTED_PROXY_COUNT <
 if min(RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP, RETENTION_CSV_UPLOAD_DAYS) < 1:
     raise ImproperlyConfigured("RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP and RETENTION_CSV_UPLOAD_DAYS "
                                "must each be 1 or more (defaults: 90 days, 20 entries, 30 days).")
+if RUN_STALE_AFTER_MINUTES < 10:
+    raise ImproperlyConfigured(f"RUN_STALE_AFTER_MINUTES={RUN_STALE_AFTER_MINUTES} would close runs that are only slow: "
+                               "use 10 or more; the default is 60.")
 if REQUEST_BODY_MAX_BYTES < 64 * 1024:
     raise ImproperlyConfigured(f"REQUEST_BODY_MAX_BYTES={REQUEST_BODY_MAX_BYTES} is too small for the product's forms: "
                                "use 65536 (64 KB) or more; the default is 1048576 (1 MB).")

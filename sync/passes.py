@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreSession
-from carts.runs import CartRun, cart_run
+from carts.runs import CartRun, cart_logs_interrupt, cart_run
 from orders.imports import OrdersImport
 from orders.results import ImportResult, OrderOutcome
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
@@ -128,10 +128,9 @@ def _store_orders(store: StoreSession, cart: Cart, cursor: datetime.datetime | N
 
 def _close_interrupted_passes(cart: Cart) -> None:
     """Passes still 'running' while this one holds the lock died with their worker; say so in their entries."""
-    CartLog.objects.filter(cart=cart, kind=CartLogKind.SYNC, status=CartLogStatus.RUNNING).update(
-        status=CartLogStatus.FAILED,
-        finished_at=timezone.now(),
-        summary="Interrupted: the worker running this pass stopped. The next pass carried on; nothing was doubled.",
+    cart_logs_interrupt(
+        logs=CartLog.objects.filter(cart=cart, kind=CartLogKind.SYNC),
+        reason="Interrupted: the worker running this pass stopped. The next pass carried on; nothing was doubled.",
     )
 
 

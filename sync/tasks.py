@@ -5,7 +5,9 @@ from celery import shared_task
 from django.conf import settings
 
 from carts.platforms.base import backoff_seconds
+from carts.runs import cart_log_running
 from sync.passes import PassOutcome, cart_sync_pass
+from sync.reconciliation import cart_sync_reconcile
 from sync.tick import due_carts_schedule
 
 
@@ -30,3 +32,11 @@ def cart_sync_task(self, cart_id: int, scheduled: bool = True) -> str:
         countdown = backoff_seconds(self.request.retries + 1, base=settings.AUTOSYNC_RETRY_BASE_SECONDS, cap=float("inf"))
         raise self.retry(countdown=countdown, max_retries=settings.AUTOSYNC_RETRY_ATTEMPTS)
     return sync_pass.outcome.value
+
+
+@shared_task(ignore_result=True)
+def cart_sync_reconcile_task(log_id: int) -> None:
+    """A reconciliation logged as `log_id` (opened by cart_sync_reconcile_start)."""
+    log = cart_log_running(log_id=log_id)
+    if log is not None:
+        cart_sync_reconcile(cart=log.cart, log=log)

@@ -6,28 +6,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from carts.platforms.base import StoreAccess, StoreError
-from carts.stores import store_failure_reason
+from carts.platforms.base import PortalError
 from carts.views import company_cart
 from orders.window import CartNotReady
 from sync.passes import cart_sync_passes, cart_sync_start
-from sync.reconciliation import cart_sync_reconcile
+from sync.reconciliation import cart_sync_reconcile_start, cart_sync_reconciliations
 
 
 @require_GET
 def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
-    """The cart's Auto-sync tab: state, the last passes, and on request a reconciliation with the store."""
+    """The cart's Auto-sync tab: state, the last passes, and the reconciliations with the store."""
     cart = company_cart(request, cart_id)
-    reconciliation, error = None, ""
-    if request.GET.get("reconcile") and cart.import_status_ids:
-        try:
-            reconciliation = cart_sync_reconcile(cart=cart)
-        except StoreError as failure:
-            error = "The store's orders could not be counted: " + store_failure_reason(
-                cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
+    reconciling, reconciliation = cart_sync_reconciliations(cart=cart)
     return render(request, "sync/cart_sync.html", {
-        "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciliation": reconciliation,
-        "error": error})
+        "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciling": reconciling,
+        "reconciliation": reconciliation})
+
+
+@require_POST
+def cart_sync_reconcile_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Reconcile with the store: on the worker, with a progress bar on the tab."""
+    cart = company_cart(request, cart_id)
+    try:
+        cart_sync_reconcile_start(cart=cart)
+    except PortalError as refusal:  # no status set yet, or one is already running
+        messages.error(request, str(refusal))
+    else:
+        messages.info(request, "The reconciliation is running in the background; its progress shows below.")
+    return redirect("sync:cart_sync", cart.pk)
 
 
 @require_POST

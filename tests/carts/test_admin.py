@@ -54,3 +54,31 @@ def test_the_admin_cannot_run_auto_sync_on_a_cart_that_has_not_passed_test_conne
     assert response.status_code == 200
     assert "pass Test Connection first" in response.content.decode()
     assert Cart.objects.get(pk=cart.pk).auto_sync == AutoSync.STOPPED
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("[11, 11, 9]", [11, 9]), ('[11, "Awaiting Fulfillment", "9"]', [11, 9])])
+def test_the_admin_stores_each_status_once_by_id_or_name(company, operator_client, typed: str, stored: list) -> None:
+    cart = make_cart(company, import_status_ids=(11,))
+    response = operator_client.post(reverse("admin:carts_cart_change", args=[cart.pk]),
+                                    admin_form(cart, import_status_ids=typed))
+    assert response.status_code == 302
+    assert Cart.objects.get(pk=cart.pk).import_status_ids == stored
+
+
+@pytest.mark.parametrize("typed", ["[99]", '"11"', '["Shipped-ish"]'])
+def test_the_admin_refuses_statuses_that_do_not_exist_saying_how_to_give_them(company, operator_client, typed) -> None:
+    cart = make_cart(company, import_status_ids=(11,))
+    response = operator_client.post(reverse("admin:carts_cart_change", args=[cart.pk]),
+                                    admin_form(cart, import_status_ids=typed))
+    assert response.status_code == 200
+    assert "Give the status ids as a list of numbers, e.g. [11, 9]." in response.content.decode()
+    assert Cart.objects.get(pk=cart.pk).import_status_ids == [11]
+
+
+def test_the_admin_refuses_a_cart_name_on_two_lines(company, operator_client) -> None:
+    cart = make_cart(company)
+    response = operator_client.post(reverse("admin:carts_cart_change", args=[cart.pk]),
+                                    admin_form(cart, name="Store\r\nBC"))
+    assert response.status_code == 200
+    assert "Write the name on one line" in response.content.decode()
+    assert Cart.objects.get(pk=cart.pk).name == "Store BC"

@@ -41,6 +41,27 @@ def new_cart_data(**overrides) -> dict:
     }
 
 
+def test_a_status_ticked_twice_is_stored_once(merchant_client, company) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(import_status_ids=["11", "9", "11"]))
+    assert response.status_code == 302
+    assert Cart.objects.get(company=company).import_status_ids == [11, 9]
+
+
+@pytest.mark.parametrize("name", ["Main\nstore", "Main\r\nstore", "Main\u2028store", "Main\tstore"])
+def test_a_cart_name_on_more_than_one_line_is_refused_with_what_to_do(merchant_client, company, name) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(name=name))
+    assert response.status_code == 200
+    assert "Write the name on one line: it contains a line break" in page_text(response)
+    assert not Cart.objects.exists()
+
+
+def test_pasted_credentials_far_longer_than_the_file_are_refused(merchant_client) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(api_key="", api_path="",
+                                                                        credentials_text="x" * 16_385))
+    assert "far longer than BigCommerce's credentials file (at most 16,384 characters)" in page_text(response)
+    assert not Cart.objects.exists()
+
+
 def test_login_is_required_everywhere(client) -> None:
     for url in (reverse("carts:list"), reverse("carts:new"), reverse("home"), "/setup/carts/1/"):
         response = client.get(url)

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from carts.models import CartLog
-from items import cart_import
+from items.cart_import import ITEMS_IN_REQUEST
 from items.csv_files import MAX_UPLOAD_BYTES
 from items.editing import item_new
+from items.forms import MAX_SELECTED_ROWS
 from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, LedgerAccount
 from tests.items.conftest import api_requests
 
@@ -69,6 +70,18 @@ def test_the_item_page_edits_the_extra_data(company, merchant_client) -> None:
     item.refresh_from_db()
     assert (item.sku, item.description, item.unit_price, item.cost_price, item.barcode, item.notes) == (
         "MUG-1", "Blue mug 350 ml", Decimal("4.5000"), Decimal("1.2500"), "501234", "Fragile")
+
+
+def test_notes_longer_than_an_import_cell_are_refused(company, merchant_client) -> None:
+    item = make_item(company, "MUG-1")
+    response = merchant_client.post(f"/setup/items/{item.pk}/", {
+        "sku": "MUG-1", "unit_price": "1", "unit_of_measure": "Each", "item_type": "stock",
+        "income_account": item.income_account_id, "cost_of_goods_sold_account": item.cost_of_goods_sold_account_id,
+        "stock_asset_account": item.stock_asset_account_id, "notes": "n" * 10_001})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in body(response)
+    item.refresh_from_db()
+    assert item.notes == ""
 
 
 def test_an_item_cannot_take_another_items_sku(company, merchant_client) -> None:
@@ -269,30 +282,46 @@ def test_importing_with_nothing_ticked_says_what_to_do(cart, merchant_client) ->
     assert not CartLog.objects.exists()
 
 
-def test_all_matching_of_more_than_a_page_runs_in_the_background(
-    cart, store, company, merchant_client, eager_celery, django_capture_on_commit_callbacks, monkeypatch
+def test_all_matching_runs_in_the_background_whatever_total_the_browser_sends(
+    cart, store, company, merchant_client, eager_celery, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(cart_import, "TAB_PAGE_SIZE", 10)  # the store's 20 products are two pages
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {
-            "scope": "all", "q": "", "page": "1", "total": "5000"})
-    assert response.status_code == 302
+    store.store.reset_stats()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {
+            "scope": "all", "q": "", "page": "1", "total": "3"})
+    assert api_requests(store) == 0  # the request decided without asking the store
     assert len(callbacks) == 1  # the task, queued after commit
+    response = merchant_client.get(started.url)
+    assert "The import is running in the background; its progress shows below." in body(response)
     log = CartLog.objects.get(cart=cart)
+    assert log.status == "running" and f'id="log-progress-{log.pk}"' in body(response)
+    callbacks[0]()
+    log.refresh_from_db()
     assert log.status == "partial" and log.counts["created"] == 83
     assert Item.objects.filter(company=company).count() == 83
 
 
-def test_the_store_decides_background_or_not_whatever_total_the_browser_sends(
-    cart, store, merchant_client, django_capture_on_commit_callbacks
+def test_more_ticked_rows_than_a_request_imports_run_in_the_background(
+    cart, store, company, merchant_client, django_capture_on_commit_callbacks
 ) -> None:
+    product = store.store.examples()["simple_product"]
+    variant = store.store.catalog.product(product).variants[0].id
+    ticked = [f"{product}:{variant}", *(f"{900_000 + number}:1" for number in range(ITEMS_IN_REQUEST))]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {
-            "scope": "all", "q": "", "page": "1", "total": "5000"}, follow=True)
-    assert callbacks == []  # 20 products are one page: imported while the merchant waits, nothing queued
-    log = CartLog.objects.get(cart=cart)
-    assert log.status == "partial" and log.finished_at is not None
-    assert log.summary in body(response)
+        merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {"scope": "selected", "selected": ticked[:-1]})
+    assert callbacks == [] and CartLog.objects.get(cart=cart).finished_at is not None  # 250 rows: while waiting
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {"scope": "selected", "selected": ticked})
+    assert len(callbacks) == 1
+    assert CartLog.objects.filter(cart=cart, status="running").count() == 1
+
+
+def test_more_rows_than_the_form_takes_are_refused_with_what_to_do(cart, merchant_client) -> None:
+    ticked = [f"{number}:1" for number in range(1, MAX_SELECTED_ROWS + 2)]
+    response = merchant_client.post(f"/setup/carts/{cart.pk}/items/import/", {"scope": "selected", "selected": ticked},
+                                    follow=True)
+    assert "At most 5,000 rows can be selected; import all matching instead." in body(response)
+    assert not CartLog.objects.exists()
 
 
 def test_a_running_import_shows_its_progress_bar(cart, company, merchant_client) -> None:

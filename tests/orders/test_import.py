@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from carts.models import CartLog, ImportOrdersAs
+from carts.models import Cart, CartLog, ImportOrdersAs
 from carts.platforms.base import OrderRecord
 from carts.stores import cart_store_open
 from items.models import Item, ItemCartLink
@@ -301,6 +301,20 @@ def test_the_list_shows_the_cart_statuses_newest_first_with_what_is_imported(com
     assert [row.summary.order_id for row in older.rows] == expected[3:] and older.older_than is None
     row = next(row for row in page.rows + older.rows if row.summary.order_id == imported_id)
     assert row.transaction.number == "CS-000001"
+
+
+def test_a_cart_stored_with_a_status_twice_lists_and_imports_each_order_once(company, store) -> None:
+    awaiting = 11
+    cart = sandbox_cart(company, store, import_status_ids=(awaiting,))
+    Cart.objects.filter(pk=cart.pk).update(import_status_ids=[awaiting, str(awaiting), awaiting])  # as older saves left it
+    cart.refresh_from_db()
+    expected = sorted((100 + position for position, status in enumerate(store.store.orders.status_ids)
+                       if status == awaiting), reverse=True)
+    page = orders_list(cart=cart, page_size=50)
+    assert [row.summary.order_id for row in page.rows] == expected and page.total == len(expected)
+    assert cart.import_status_labels == ["Awaiting Fulfillment"]
+    result = orders_import_listed(cart=cart)
+    assert sorted(entry.order_id for entry in result.outcomes) == sorted(expected)
 
 
 def test_import_all_listed_runs_in_the_background_with_its_progress_logged(

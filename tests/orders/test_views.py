@@ -12,7 +12,7 @@ from django.utils import timezone
 from carts.models import CartLog, ImportOrdersAs
 from items.models import Item
 from orders.models import Customer, SalesTransaction
-from orders.store_imports import orders_import_selected
+from orders.store_imports import SYNCHRONOUS_IMPORT_LIMIT, orders_import_selected
 from tests.orders.conftest import make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,40 @@ def test_a_refused_order_offers_to_import_its_items_from_the_cart_then_imports_i
     assert Item.objects.filter(company=cart.company, sku=line["sku"]).exists()
     assert "Orders: 1 imported." in page_text(offer) and "Items import: 1 created" in page_text(offer)
     assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).exists()
+
+
+def test_a_refusal_offer_for_more_orders_than_an_import_while_waiting_runs_in_the_background(
+    merchant_client, cart, store, django_capture_on_commit_callbacks
+) -> None:
+    order_id = store.store.examples()["coupon_order"]
+    line = store.store.order(order_id).lines[0]
+    others = [order_id + 1000 + number for number in range(SYNCHRONOUS_IMPORT_LIMIT)]  # ids the store lacks
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = merchant_client.post(reverse("orders:cart_orders_import_items", args=[cart.pk]), {
+            "variant": [f"{line['product_id']}:{line['variant_id']}"], "order": [str(order_id), *map(str, others)]},
+            follow=True)
+    assert "The products are being imported in the background, then the orders" in page_text(response)
+    assert len(callbacks) == 1 and not Item.objects.filter(company=cart.company).exists()
+    callbacks[0]()
+    items_log = CartLog.objects.get(cart=cart, kind="items_import")
+    orders_log = CartLog.objects.get(cart=cart, kind="orders_import")
+    assert items_log.summary.startswith("Items import: 1 created") and orders_log.progress_total == 26
+    assert orders_log.summary.startswith("Orders: 1 imported, 25 not imported.")
+    assert SalesTransaction.objects.filter(cart=cart, cart_order_id=order_id).exists()
+
+
+@pytest.mark.parametrize(("url", "data", "message"), [
+    ("orders:cart_orders_import", {"scope": "selected", "selected": [str(100 + n) for n in range(1001)]},
+     "At most 1,000 orders can be ticked at once; click Import All Listed Orders instead."),
+    ("orders:cart_orders_import_items", {"variant": ["1:2"], "order": [str(100 + n) for n in range(1001)]},
+     "At most 5,000 products and 1,000 orders can be imported this way"),
+    ("orders:cart_orders_import_items", {"variant": [f"{n}:1" for n in range(1, 5002)], "order": ["100"]},
+     "At most 5,000 products and 1,000 orders can be imported this way"),
+])
+def test_more_rows_than_a_form_takes_are_refused_with_what_to_do(merchant_client, cart, url, data, message) -> None:
+    response = merchant_client.post(reverse(url, args=[cart.pk]), data, follow=True)
+    assert message in page_text(response)
+    assert not CartLog.objects.exists()
 
 
 def test_a_store_error_while_listing_is_shown_with_its_fix(merchant_client, cart, store, settings) -> None:

@@ -206,7 +206,7 @@ def walk_the_screens(client: Client, store: SandboxServer, capture) -> Cart:
     client.get(reverse("orders:cart_orders", args=[cart.pk]))
     client.get(reverse("items:cart_items", args=[cart.pk]))
     with capture(execute=True):
-        client.get(reverse("sync:cart_sync", args=[cart.pk]), {"reconcile": 1})
+        client.post(reverse("sync:cart_sync_reconcile", args=[cart.pk]), follow=True)
         client.post(reverse("sync:cart_sync_now", args=[cart.pk]), follow=True)
     # Edit: keep the stored key, type it again, type a wrong one (Test Connection fails), then the right one.
     client.post(reverse("carts:detail", args=[cart.pk]), cart_form(store, api_path=store.api_path), follow=True)

@@ -98,6 +98,8 @@ STATE_CHANGING: dict[str, StateChange] = {
         lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["second_order_id"]).exists()),
     "sync:cart_sync_now": StateChange(lambda c: {},
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="sync").exists()),
+    "sync:cart_sync_reconcile": StateChange(
+        lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="reconciliation").exists()),
     "orders:edit": StateChange(
         lambda c: {"customer": c["transaction"].customer_id, "transaction_date": "2026-03-01T12:00", "memo": "token memo"},
         lambda c: SalesTransaction.objects.get(pk=c["transaction"].pk).memo == "token memo"),

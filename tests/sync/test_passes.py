@@ -239,7 +239,9 @@ def test_sync_now_and_reconciliation_on_the_auto_sync_tab(
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant_client.post(reverse("sync:cart_sync_now", args=[cart.pk]), follow=True)
     assert "Sync started" in response.content.decode()
-    page = merchant_client.get(reverse("sync:cart_sync", args=[cart.pk]), {"reconcile": "1"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = merchant_client.post(reverse("sync:cart_sync_reconcile", args=[cart.pk]))
+    page = merchant_client.get(started.url).content.decode()
 
     imported = SalesTransaction.objects.filter(cart=cart).count()
     refused = OrderRefusal.objects.filter(cart=cart).count()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ from carts.platforms.bigcommerce.constants import (
     STANDARD_ORDER_STATUSES,
 )
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
+from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ SCOPES = {
     StoreAccess.ORDERS_MODIFY: SCOPE_ORDERS_MODIFY,
 }
 REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
+# Longest status label kept (the cart's status choices and lists show it).
+STATUS_LABEL_MAX_LENGTH = 100
 SORTS = {
     OrderSort.OLDEST_FIRST: "id:asc",
     OrderSort.NEWEST_FIRST: "id:desc",
@@ -71,11 +75,20 @@ def catalog_page(page: V3Page) -> CatalogPage:
 
 
 def order_record(payload: dict[str, Any]) -> OrderRecord:
-    """A v2 order (with or without its lines) as the neutral record, the payload kept whole for mapping."""
+    """A v2 order (with or without its lines) as the neutral record, the payload kept whole for mapping.
+
+    An order without a usable id or status id is InvalidResponse naming it; everything else is read
+    by the order mapping, which refuses that one order with its reason.
+    """
+    from orders.mapping.fields import identifier, text, whole_number  # the typed readers, until they move here
+
+    with answer_read("/orders"):
+        order_id = identifier(payload.get("id"), what="an order's id")
+        status_id = whole_number(payload.get("status_id"), what=f"order {order_id}'s status_id", maximum=1000)
     return OrderRecord(
-        order_id=int(payload["id"]),
-        status_id=int(payload.get("status_id") or 0),
-        status_label=str(payload.get("custom_status") or payload.get("status") or ""),
+        order_id=order_id,
+        status_id=status_id,
+        status_label=(text(payload.get("custom_status")) or text(payload.get("status")))[:STATUS_LABEL_MAX_LENGTH],
         date_modified=_utc_date(payload.get("date_modified")),
         payload=payload,
     )
@@ -139,6 +152,17 @@ def _utc_date(value: object) -> datetime.datetime | None:
         return None
 
 
+def _is_time_zone(name: str) -> bool:
+    """Whether `name` is a time zone the order window can use (an IANA name such as Europe/London)."""
+    if not name or len(name) > 100:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 class BigCommerceSession(ClosedOnExit):
     """A StoreSession over one BigCommerceClient."""
 
@@ -154,22 +178,37 @@ class BigCommerceSession(ClosedOnExit):
         self.client.close()
 
     def store_profile(self) -> StoreProfile:
-        """GET /v2/store: name, currency, time zone and domain."""
+        """GET /v2/store: name, currency, time zone and domain; an answer without a usable currency or zone is InvalidResponse."""
+        from orders.mapping.fields import as_object, text  # the typed readers, until they move here
+
         store = self.client.store_information()
+        with answer_read("/store"):
+            zone = text(as_object(store.get("timezone"), what="the store's time zone (timezone)").get("name"))
+        currency = text(store.get("currency")).upper()
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise InvalidResponse(f"the store's currency {currency[:40]!r} is not a 3-letter currency code such as USD.",
+                                  path="/store")
+        if not _is_time_zone(zone):
+            raise InvalidResponse(f"the store's time zone {zone[:40]!r} is not a time zone name such as America/Chicago.",
+                                  path="/store")
         return StoreProfile(
-            name=str(store.get("name", "")),
-            currency=str(store.get("currency", "")),
-            timezone=str((store.get("timezone") or {}).get("name", "")),
-            domain=str(store.get("secure_url") or store.get("domain") or ""),
+            name=text(store.get("name")),
+            currency=currency,
+            timezone=zone,
+            domain=text(store.get("secure_url")) or text(store.get("domain")),
         )
 
     def order_status_labels(self) -> dict[int, str]:
         """GET /v2/order_statuses: the store's label for each status (merchants rename them)."""
-        return {
-            status["id"]: str(status.get("custom_label") or status.get("name") or "")
-            for status in self.client.order_statuses()
-            if isinstance(status.get("id"), int)
-        }
+        from orders.mapping.fields import text, whole_number
+
+        labels = {}
+        with answer_read("/order_statuses"):
+            for status in self.client.order_statuses():
+                status_id = whole_number(status.get("id"), what="an order status's id", maximum=1000)
+                label = text(status.get("custom_label")) or text(status.get("name"))
+                labels[status_id] = label[:STATUS_LABEL_MAX_LENGTH]
+        return labels
 
     def check_access(self, need: StoreAccess) -> None:
         """The cheapest call that needs the scope, changing nothing."""
@@ -193,8 +232,12 @@ class BigCommerceSession(ClosedOnExit):
 
     def variants_with_sku(self, sku: str) -> list[tuple[int, int]]:
         """GET /v3/catalog/variants?sku=: the variants (base variants included) whose trimmed SKU is exactly `sku`."""
-        return [(int(variant["product_id"]), int(variant["id"])) for variant in self.client.catalog_variants_with_sku(sku)
-                if str(variant.get("sku") or "").strip() == sku]
+        from orders.mapping.fields import identifier, text
+
+        with answer_read("/catalog/variants"):
+            return [(identifier(variant.get("product_id"), what="a variant's product_id"),
+                     identifier(variant.get("id"), what="a variant's id"))
+                    for variant in self.client.catalog_variants_with_sku(sku) if text(variant.get("sku")) == sku]
 
     def orders(self, query: OrderQuery, *, sort: OrderSort = OrderSort.OLDEST_FIRST,
                with_lines: bool = False) -> Iterator[OrderRecord]:
@@ -218,8 +261,9 @@ class BigCommerceSession(ClosedOnExit):
             chosen = set(wanted[start:end + 1])
             span = OrderQuery(min_id=wanted[start], max_id=wanted[end])
             for payload in self.client.get_orders_page(span, page=1, limit=MAX_PAGE_SIZE, with_lines=True):
-                if int(payload["id"]) in chosen:
-                    yield order_record(payload)
+                record = order_record(payload)
+                if record.order_id in chosen:
+                    yield record
             start = end + 1
 
     def order_counts(self, query: OrderQuery) -> dict[int, int]:
@@ -317,4 +361,5 @@ class BigCommercePlatform:
         """The order list's row for an order."""
         from orders.mapping import order_summary
 
-        return order_summary(record.payload)
+        with answer_read("/orders"):
+            return order_summary(record.payload)

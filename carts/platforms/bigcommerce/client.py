@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
+from carts.platforms.bigcommerce.answers import answer_count, read_body, refuse_repeated_page
 from carts.platforms.bigcommerce.constants import (
     HEADER_RATE_LIMIT_LEFT,
     HEADER_RATE_LIMIT_RESET_MS,
@@ -36,6 +37,7 @@ from carts.platforms.bigcommerce.transport import PublicAddressAdapter
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
 # The type (physical or digital) makes a digital product a non-stock item.
 CATALOG_PRODUCT_FIELDS = "name,sku,price,type"
@@ -202,10 +204,10 @@ class BigCommerceClient(ClosedOnExit):
         statuses = body.get("statuses")
         if not isinstance(statuses, list):
             raise InvalidResponse("BigCommerce's order count lacked the statuses list.", path="/orders/count")
-        try:
-            return {int(row["id"]): int(row.get("count", 0)) for row in statuses if isinstance(row, dict)}
-        except (KeyError, TypeError, ValueError):
-            raise InvalidResponse("BigCommerce's order count was not numeric.", path="/orders/count") from None
+        if not all(isinstance(row, dict) for row in statuses):
+            raise InvalidResponse("BigCommerce's order count held a status that is not an object.", path="/orders/count")
+        return {answer_count(row.get("id"), "a status id", "/orders/count"):
+                answer_count(row.get("count", 0), "an order count", "/orders/count") for row in statuses}
 
     def iter_refunds(self, order_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
         """Every refund of these orders (GET /v3/orders/payment_actions/refunds?order_id:in=…), 250 a page."""
@@ -220,34 +222,39 @@ class BigCommerceClient(ClosedOnExit):
     # --- paging ------------------------------------------------------------------------------
 
     def get_v3_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> V3Page:
-        """One page of a v3 collection."""
+        """One page of a v3 collection; meta.pagination's figures must be counts (absent ones are taken from the page)."""
         body = self._expect_object(
             self.request("GET", "v3", path, params={**(params or {}), "page": page, "limit": limit}), path
         )
         data = body.get("data")
-        pagination = (body.get("meta") or {}).get("pagination") or {}
+        meta = body.get("meta") if body.get("meta") is not None else {}
+        pagination = meta.get("pagination") if isinstance(meta, dict) and meta.get("pagination") is not None else {}
         if not isinstance(data, list) or not isinstance(pagination, dict):
             raise InvalidResponse("BigCommerce's answer lacked the data list or meta.pagination.", path=path)
-        try:
-            return V3Page(
-                items=data,
-                current_page=int(pagination.get("current_page", page)),
-                total_pages=int(pagination.get("total_pages", 0)),
-                total=int(pagination.get("total", len(data))),
-            )
-        except (TypeError, ValueError):
-            raise InvalidResponse("BigCommerce's meta.pagination was not numeric.", path=path) from None
+        if not all(isinstance(item, dict) for item in data):
+            raise InvalidResponse("BigCommerce's data list held something other than objects.", path=path)
+        return V3Page(
+            items=data,
+            current_page=answer_count(pagination.get("current_page", page), "meta.pagination.current_page", path),
+            total_pages=answer_count(pagination.get("total_pages", 0), "meta.pagination.total_pages", path),
+            total=answer_count(pagination.get("total", len(data)), "meta.pagination.total", path),
+        )
 
     def iter_v3_pages(self, path: str, params: dict[str, Any] | None = None, *,
                       page_size: int = MAX_PAGE_SIZE) -> Iterator[V3Page]:
-        """Every page of a v3 collection, each fetched as the caller consumes the last (meta.pagination ends it)."""
-        page_number = 1
+        """Every page of a v3 collection, each fetched as the caller consumes the last (meta.pagination ends it).
+
+        Pages are asked for in turn whatever the answer's current_page says, and a page sent again
+        where the next was asked is refused, so no answer can keep the loop going for ever.
+        """
+        page_number, previous = 1, None
         while True:
             page = self.get_v3_page(path, params, page=page_number, limit=page_size)
+            refuse_repeated_page(page.items, previous, page_number, path)
             yield page
-            if not page.items or page.current_page >= page.total_pages:
+            if not page.items or page_number >= page.total_pages:
                 return
-            page_number = page.current_page + 1
+            page_number, previous = page_number + 1, page.items
 
     def get_v2_page(self, path: str, params: dict[str, Any] | None, *, page: int, limit: int) -> list[dict[str, Any]]:
         """One page of a v2 collection; past the last page BigCommerce answers 204 (an empty list here)."""
@@ -255,14 +262,18 @@ class BigCommerceClient(ClosedOnExit):
         return [] if body is None else self._expect_list(body, path)
 
     def iter_v2(self, path: str, params: dict[str, Any] | None = None, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[dict[str, Any]]:
-        """Every item of a v2 collection (bare arrays); a short page is the last, saving a request."""
-        page_number = 1
+        """Every item of a v2 collection (bare arrays); a short page is the last, saving a request.
+
+        A page sent again where the next was asked is refused, so no answer can keep the loop going for ever.
+        """
+        page_number, previous = 1, None
         while True:
             items = self.get_v2_page(path, params, page=page_number, limit=page_size)
+            refuse_repeated_page(items, previous, page_number, path)
             yield from items
             if len(items) < page_size:
                 return
-            page_number += 1
+            page_number, previous = page_number + 1, items
 
     # --- one request, with retries ------------------------------------------------------------
 
@@ -316,7 +327,9 @@ class BigCommerceClient(ClosedOnExit):
                 data=None if json_body is None else json.dumps(json_body),
                 timeout=self.timeout,
                 allow_redirects=False,
+                stream=True,  # the body is read below, up to MAX_ANSWER_BYTES
             )
+            read_body(response, path)
         except requests.Timeout:
             raise NetworkError("BigCommerce did not answer in time.", path=path) from None
         except requests.RequestException as error:
@@ -354,10 +367,11 @@ class BigCommerceClient(ClosedOnExit):
         """Slow down before the quota runs out, instead of running into 429s."""
         left = _int_header(response, HEADER_RATE_LIMIT_LEFT)
         reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
-        if left is None or reset_ms is None or left >= self.retry.low_quota_threshold:
+        if left is None or reset_ms is None or reset_ms <= 0 or left >= self.retry.low_quota_threshold:
             return
         self.stats.throttle_waits += 1
-        self._wait(reset_ms / 1000 / (left + 1))
+        # Headers are the store's word: never wait longer than one backoff on what they say.
+        self._wait(min(reset_ms / 1000 / (max(left, 0) + 1), self.retry.max_backoff_seconds))
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:

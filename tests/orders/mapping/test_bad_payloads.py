@@ -1,7 +1,6 @@
 """Any wrong shape, missing field, wrong type or absurd value is refused with a message, never another exception."""
 from __future__ import annotations
 
-import copy
 import math
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from orders.mapping import OrderMappingError, OrderShapeUnforeseen, map_order, order_summary
+from tests.mutations import mutated
 from tests.orders.mapping.test_discount_conventions import pre_tax_coupon_order, tax_inclusive_coupon_order
 from tests.orders.mapping.test_refunds import product, refund
 from tests.orders.mapping.test_what_the_books_keep import simple_order
@@ -50,41 +50,6 @@ def test_something_that_is_not_an_order_is_refused(payload: Any) -> None:
         map_order(payload)
 
 
-JSON_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10**40, max_value=10**40),
-    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["", "NaN", "-Infinity", "1e30", "-0.01", "12.5"]),
-    st.text(max_size=12), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=4), st.integers(),
-                                                                                 max_size=2),
-)
-
-
-def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    """Every place in a JSON document a mutation can hit."""
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found.extend(paths(child, (*prefix, key)))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found.extend(paths(child, (*prefix, index)))
-    return found
-
-
-def mutate(document: Any, path: tuple, action: str, replacement: Any) -> Any:
-    document = copy.deepcopy(document)
-    parent = document
-    for step in path[:-1]:
-        parent = parent[step]
-    last = path[-1]
-    if action == "delete":
-        del parent[last]
-    elif action == "wrap":  # a list where an object belongs, or the other way round
-        parent[last] = [parent[last]] if not isinstance(parent[last], list) else {"0": parent[last]}
-    else:
-        parent[last] = replacement
-    return document
-
-
 REFUNDS = [refund(12, items=[product(1, 1), {"item_type": "SHIPPING", "item_id": 2011, "requested_amount": "11.00"}],
                   total_amount=Decimal("50.60"), total_tax=Decimal("4.60"))]
 BASES = [{"order": pre_tax_coupon_order(), "refunds": REFUNDS},
@@ -95,15 +60,7 @@ BASES = [{"order": pre_tax_coupon_order(), "refunds": REFUNDS},
 @settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_payloads_only_ever_raise_order_mapping_errors(data) -> None:
-    base = data.draw(st.sampled_from(BASES))
-    document = base
-    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
-        places = paths(document)
-        if not places:
-            break
-        path = data.draw(st.sampled_from(places))
-        document = mutate(document, path, data.draw(st.sampled_from(["replace", "replace", "delete", "wrap"])),
-                          data.draw(JSON_VALUES))
+    document = data.draw(mutated(data.draw(st.sampled_from(BASES))))
     payload, refunds = document.get("order"), document.get("refunds")
     for call in (lambda: map_order(payload, refunds=refunds), lambda: order_summary(payload)):
         try:

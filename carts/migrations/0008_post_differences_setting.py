@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carts', '0004_auto_sync_bookkeeping_moved_to_sync'),
-        ('items', '0002_cart_sku_and_csv_uploads'),
+        ('carts', '0007_cart_log_kind_reconciliation'),
+        ('items', '0003_csv_upload_parsed_once'),
     ]
 
     operations = [

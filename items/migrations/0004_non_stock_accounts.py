@@ -16,7 +16,7 @@ def as_stock_items(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("items", "0002_cart_sku_and_csv_uploads"),
+        ("items", "0003_csv_upload_parsed_once"),
     ]
 
     operations = [

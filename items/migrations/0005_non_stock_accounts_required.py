@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("items", "0003_non_stock_accounts"),
+        ("items", "0004_non_stock_accounts"),
     ]
 
     operations = [
