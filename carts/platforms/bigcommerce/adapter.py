@@ -131,13 +131,11 @@ def _positive(value: object) -> bool:
 
 
 def _refund_order_id(refund: object) -> int:
-    order_id = refund.get("order_id") if isinstance(refund, dict) else None
-    if isinstance(order_id, int) and not isinstance(order_id, bool):
-        return order_id
-    if isinstance(order_id, str) and order_id.strip().isdigit():
-        return int(order_id)
-    raise InvalidResponse("BigCommerce's refunds answer had a refund without its order id.",
-                          path=REFUNDS_PATH)
+    """The order a refund record (orders.v3.yml, Refund) belongs to; InvalidResponse when it names none."""
+    from orders.mapping.fields import as_object, identifier  # the typed readers, until they move here
+
+    with answer_read(REFUNDS_PATH):
+        return identifier(as_object(refund, what="a refund").get("order_id"), what="a refund's order_id")
 
 
 def _utc_date(value: object) -> datetime.datetime | None:
