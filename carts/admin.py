@@ -9,12 +9,18 @@ from django.http import HttpRequest
 
 from carts.models import Cart, CartLog
 from carts.platforms.base import InvalidInput
-from carts.setup import CartSettings, cart_auto_sync_refusal, cart_order_status_ids, cart_update
+from carts.setup import (
+    CartSettings,
+    cart_auto_sync_refusal,
+    cart_differences_refusal,
+    cart_order_status_ids,
+    cart_update,
+)
 from companies.admin import CompanyScopedAdmin
 
 # The settings CartSettings carries that the admin form edits.
 SETTINGS_FIELDS = ("name", "import_as", "import_status_ids", "import_orders_from", "auto_sync", "sync_interval_minutes",
-                   "web_customer_name", "create_missing_items")
+                   "web_customer_name", "create_missing_items", "post_differences_up_to", "differences_account")
 
 
 class CartAdminForm(forms.ModelForm):
@@ -23,6 +29,12 @@ class CartAdminForm(forms.ModelForm):
     class Meta:
         model = Cart
         exclude = ("api_key_encrypted",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if "differences_account" in self.fields and self.instance.pk is not None:
+            accounts = self.fields["differences_account"].queryset
+            self.fields["differences_account"].queryset = accounts.filter(company_id=self.instance.company_id)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -43,6 +55,9 @@ class CartAdminForm(forms.ModelForm):
         refusal = cart_auto_sync_refusal(cart=saved, values=self.settings)
         if refusal:
             self.add_error("auto_sync" if "auto_sync" in self.fields else None, refusal)
+        refusal = cart_differences_refusal(company=saved.company, values=self.settings)
+        if refusal:
+            self.add_error("post_differences_up_to" if "post_differences_up_to" in self.fields else None, refusal)
         return cleaned
 
 

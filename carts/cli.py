@@ -1,4 +1,4 @@
-"""`cart add`, `cart test`, `cart delete` and `cart rotate-keys`, plus the lookups every app's cart actions share."""
+"""`cart add`, `update`, `test`, `delete` and `rotate-keys`, and the lookups every app's cart actions share."""
 from __future__ import annotations
 
 import argparse
@@ -11,9 +11,17 @@ from carts.platforms.base import PortalError
 from carts.forms import BigCommerceCartForm
 from carts.models import AutoSync, Cart, ImportOrdersAs
 from carts.connection_test import cart_test_connection
-from carts.setup import cart_create, cart_delete, cart_get_by_name, cart_order_status_ids, cart_rotate_credentials_keys
+from carts.setup import (
+    cart_create,
+    cart_delete,
+    cart_get_by_name,
+    cart_order_status_ids,
+    cart_rotate_credentials_keys,
+    cart_update,
+)
 from companies.models import Company
 from companies.services import company_get_by_account_number
+from items.selectors import ledger_accounts
 
 INVALID_INPUT = 2
 IMPORT_AS_CHOICES = {
@@ -55,7 +63,21 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     add.add_argument("--import-from", type=_iso_date, help="YYYY-MM-DD: orders created before it are never imported.")
     add.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync], default=AutoSync.STOPPED)
     add.add_argument("--interval", type=int, default=15, help="Minutes between auto-sync passes.")
+    _add_differences_arguments(add)
     add.set_defaults(handler=handle_add)
+
+    update = subcommands.add_parser("update", help="Change a cart's settings (same validation as the screen); "
+                                                   "what is not given stays as it is.")
+    add_cart_arguments(update)
+    update.add_argument("--api-path", help="A new API PATH.")
+    update.add_argument("--api-key", help="A new CLIENT_ID:ACCESS_TOKEN.")
+    update.add_argument("--import-as", choices=sorted(IMPORT_AS_CHOICES))
+    update.add_argument("--status", action="append", help="A status name or id to import; repeatable; replaces the list.")
+    update.add_argument("--import-from", type=_iso_date, help="YYYY-MM-DD: orders created before it are never imported.")
+    update.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync])
+    update.add_argument("--interval", type=int, help="Minutes between auto-sync passes.")
+    _add_differences_arguments(update, turned_off_by="off")
+    update.set_defaults(handler=handle_update)
 
     test = subcommands.add_parser("test", help="Test Connection; exit 0 on pass, 1 on fail.")
     add_cart_arguments(test)
@@ -71,6 +93,14 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
         "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
     )
     rotate.set_defaults(handler=handle_rotate_keys)
+
+
+def _add_differences_arguments(parser: argparse.ArgumentParser, *, turned_off_by: str = "") -> None:
+    off = f" ('{turned_off_by}' turns the setting off)" if turned_off_by else ""
+    parser.add_argument("--post-differences-up-to", metavar="AMOUNT",
+                        help="Import an order whose parts miss the store's total by at most AMOUNT, the difference "
+                             f"posted to --differences-account{off}; both or neither.")
+    parser.add_argument("--differences-account", metavar="ACCOUNT", help="The ledger account's name.")
 
 
 def _iso_date(text: str) -> str:
@@ -94,14 +124,75 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             "auto_sync": options["auto_sync"],
             "sync_interval_minutes": str(options["interval"]),
             "web_customer_name": "Web customer",
+            **_differences_data(company, options),
         }
     )
+    data.setlist("import_status_ids", _status_ids(None, options["status"]))
+    form = _valid_form(BigCommerceCartForm(data, company=company))
     try:
-        status_ids = cart_order_status_ids(cart=None, wanted=options["status"])
+        cart = cart_create(company=company, values=form.to_settings())
+    except PortalError as refusal:
+        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
+    command.stdout.write(f"Created cart '{cart.name}' for {company.account_number} (store {cart.store_hash}).")
+    _warn(command, form)
+    return 0
+
+
+def handle_update(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    current = BigCommerceCartForm(company=cart.company, cart=cart).initial
+    data = QueryDict(mutable=True)
+    data.update({name: "" if value is None else str(value) for name, value in current.items()
+                 if name != "import_status_ids"})
+    data.setlist("import_status_ids", [str(status_id) for status_id in current["import_status_ids"]])
+    given = {"api_path": options["api_path"], "api_key": options["api_key"], "import_orders_from": options["import_from"],
+             "auto_sync": options["auto_sync"], "sync_interval_minutes": options["interval"],
+             "import_as": IMPORT_AS_CHOICES.get(options["import_as"] or "")}
+    data.update({name: str(value) for name, value in given.items() if value is not None})
+    if options["status"] is not None:
+        data.setlist("import_status_ids", _status_ids(cart, options["status"]))
+    data.update(_differences_data(cart.company, options, current=current))
+    form = _valid_form(BigCommerceCartForm(data, company=cart.company, cart=cart))
+    try:
+        cart_update(cart=cart, values=form.to_settings())
+    except PortalError as refusal:
+        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
+    command.stdout.write(f"Saved cart '{cart.name}' of {cart.company.account_number}.")
+    _warn(command, form)
+    return 0
+
+
+def _status_ids(cart: Cart | None, wanted: list[str]) -> list[str]:
+    """The statuses named or numbered, as the form takes them; exit 2 naming an unknown one."""
+    try:
+        return [str(status_id) for status_id in cart_order_status_ids(cart=cart, wanted=wanted)]
     except PortalError as error:
         raise CommandError(str(error), returncode=INVALID_INPUT) from None
-    data.setlist("import_status_ids", [str(status_id) for status_id in status_ids])
-    form = BigCommerceCartForm(data, company=company)
+
+
+def _differences_data(company: Company, options: dict, *, current: dict | None = None) -> dict[str, str]:
+    """The form's 'Post differences up to' fields from the flags; an account is named, 'off' clears both."""
+    amount, account_name = options["post_differences_up_to"], options["differences_account"]
+    if amount is not None and amount.strip().lower() == "off":
+        return {"post_differences_up_to": "", "differences_account": ""}
+    data = {}
+    if amount is not None or current is None:
+        data["post_differences_up_to"] = (amount or "").strip()
+    if account_name is not None:
+        accounts = ledger_accounts(company=company)
+        account = accounts.filter(name__iexact=account_name.strip()).first()
+        if account is None:
+            names = ", ".join(accounts.values_list("name", flat=True)) or "none"
+            raise CommandError(f"{company.account_number} has no ledger account named {account_name!r} (its accounts: "
+                               f"{names}).", returncode=INVALID_INPUT)
+        data["differences_account"] = str(account.pk)
+    elif current is None:
+        data["differences_account"] = ""
+    return data
+
+
+def _valid_form(form: BigCommerceCartForm) -> BigCommerceCartForm:
+    """The form, validated; exit 2 with every message, as the screen shows them, when it is not valid."""
     if not form.is_valid():
         lines = [
             f"{form.fields[field].label if field in form.fields else field}: {message}"
@@ -109,12 +200,12 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             for message in messages
         ]
         raise CommandError("The cart was not saved:\n  " + "\n  ".join(lines), returncode=INVALID_INPUT)
-    try:
-        cart = cart_create(company=company, values=form.to_settings())
-    except PortalError as refusal:
-        raise CommandError(f"The cart was not saved: {refusal}", returncode=INVALID_INPUT) from None
-    command.stdout.write(f"Created cart '{cart.name}' for {company.account_number} (store {cart.store_hash}).")
-    return 0
+    return form
+
+
+def _warn(command: BaseCommand, form: BigCommerceCartForm) -> None:
+    if form.not_a_sale_warning:
+        command.stdout.write(f"Note: {form.not_a_sale_warning}")
 
 
 def handle_test(command: BaseCommand, options: dict) -> int:

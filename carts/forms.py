@@ -20,10 +20,13 @@ from carts.setup import (
     CartSettings,
     bigcommerce_allowed_hosts,
     cart_auto_sync_refusal,
+    cart_differences_refusal,
     cart_name_taken_message,
+    cart_not_a_sale_warning,
     cart_order_status_choices,
 )
 from companies.models import Company
+from items.selectors import ledger_accounts
 from salesorder.widgets import DateInput, SecretTextarea
 
 CREDENTIALS_FILE_MAX_BYTES = 16 * 1024
@@ -74,7 +77,8 @@ class BigCommerceCartForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Orders can only be listed and imported once a status is set; start with Awaiting Fulfillment.",
+        help_text="Orders can only be listed and imported once a status is set; start with Awaiting Fulfillment. "
+        "Incomplete, Cancelled and Declined orders are never booked as sales: they are listed with that reason.",
     )
     import_orders_from = forms.DateField(
         label="Import orders from",
@@ -98,6 +102,24 @@ class BigCommerceCartForm(forms.Form):
         help_text="Create items with the default accounts for order lines whose SKU is not in Items.",
     )
 
+    post_differences_up_to = forms.DecimalField(
+        label="Post differences up to",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        help_text="Off when empty: an order whose lines, charges and discounts do not add up to the store's total is "
+        "refused. With an amount (in the order's currency) and an account, a difference up to it is imported on "
+        "its own line, posted to that account, and shown on the transaction.",
+    )
+    differences_account = forms.ModelChoiceField(
+        label="to account",
+        required=False,
+        queryset=None,
+        empty_label="(none)",
+        help_text="The ledger account posted differences go to.",
+    )
+
     def __init__(self, *args: object, company: Company, cart: Cart | None = None, **kwargs: object) -> None:
         if cart is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -111,11 +133,14 @@ class BigCommerceCartForm(forms.Form):
                 "sync_interval_minutes": cart.sync_interval_minutes,
                 "web_customer_name": cart.web_customer_name,
                 "create_missing_items": cart.create_missing_items,
+                "post_differences_up_to": cart.post_differences_up_to,
+                "differences_account": cart.differences_account_id,
             }
         super().__init__(*args, **kwargs)
         self.company = company
         self.cart = cart
         self.fields["import_status_ids"].choices = cart_order_status_choices(cart)
+        self.fields["differences_account"].queryset = ledger_accounts(company=company).filter(active=True)
         if cart is not None:
             self.fields["api_key"].help_text = (
                 f"Stored: {cart.api_key_masked}. Leave empty to keep it; " + self.fields["api_key"].help_text
@@ -163,7 +188,22 @@ class BigCommerceCartForm(forms.Form):
             import_orders_from=cleaned.get("import_orders_from"), auto_sync=cleaned.get("auto_sync", AutoSync.STOPPED)))
         if refusal:
             self.add_error("auto_sync", refusal)
+        refusal = cart_differences_refusal(company=self.company, values=CartSettings(
+            name="", api_path=cleaned["api_path"], api_key=None,
+            post_differences_up_to=cleaned.get("post_differences_up_to"),
+            differences_account=cleaned.get("differences_account")))
+        if refusal and "post_differences_up_to" not in self.errors:
+            self.add_error("post_differences_up_to", refusal)
         return cleaned
+
+    @property
+    def not_a_sale_warning(self) -> str:
+        """A warning (not an error) when statuses of orders that were never a sale are ticked; '' otherwise."""
+        if self.is_bound:
+            ticked = getattr(self, "cleaned_data", {}).get("import_status_ids") or ()
+        else:
+            ticked = self.initial.get("import_status_ids") or ()
+        return cart_not_a_sale_warning(cart=self.cart, status_ids=ticked)
 
     def _merge_credentials(self, file_path: str, file_key: ApiKey, path_text: str, key_text: str) -> tuple[str, str]:
         """Fill the URL and key from the file; a different value already typed is an error, not a guess."""
@@ -208,4 +248,6 @@ class BigCommerceCartForm(forms.Form):
             sync_interval_minutes=data["sync_interval_minutes"],
             web_customer_name=data["web_customer_name"].strip() or "Web customer",
             create_missing_items=data["create_missing_items"],
+            post_differences_up_to=data["post_differences_up_to"],
+            differences_account=data["differences_account"],
         )

@@ -68,6 +68,15 @@ class Cart(CompanyRecord):
         default=15, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
 
+    # Opt-in: an order whose parts miss the store's total (or tax) by at most this much is imported with the
+    # difference on its own line, posted to the account; otherwise it is refused. Both set, or neither.
+    post_differences_up_to = models.DecimalField(
+        "Post differences up to", max_digits=12, decimal_places=4, null=True, blank=True,
+        help_text="In the order's currency. Empty: refuse every order whose parts do not add up to the store's total.")
+    differences_account = models.ForeignKey(
+        "items.LedgerAccount", verbose_name="to account", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="The ledger account a posted difference goes to.")
+
     last_test_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_test_passed = models.BooleanField(null=True, editable=False)
     last_test_message = models.TextField(blank=True, editable=False)
@@ -85,6 +94,11 @@ class Cart(CompanyRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("carts:detail", args=[self.pk])
+
+    @property
+    def store_identity(self) -> str:
+        """The store the cart reaches, whatever its row or API path: a store's order is imported once per company."""
+        return f"{self.platform}:{self.store_hash}"
 
     @property
     def api_key_masked(self) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +25,11 @@ from carts.platforms.base import InvalidInput, NotReady
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath, parse_api_path
 from companies.models import Company
 
+if TYPE_CHECKING:
+    from items.models import LedgerAccount
+
+DIFFERENCES_BOTH_OR_NEITHER = ("Set both 'Post differences up to' and its account, or neither: a difference is "
+                               "posted to the account you choose, up to the amount you set.")
 
 # Sent once a cart's settings are saved (by cart_create or cart_update, whoever called them), so auto-sync keeps
 # its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed) and `switched_on`
@@ -57,6 +64,8 @@ class CartSettings:
     sync_interval_minutes: int = 15
     web_customer_name: str = "Web customer"
     create_missing_items: bool = False
+    post_differences_up_to: Decimal | None = None
+    differences_account: LedgerAccount | None = None
 
     @classmethod
     def of_cart(cls, cart: Cart) -> CartSettings:
@@ -72,6 +81,8 @@ class CartSettings:
             sync_interval_minutes=cart.sync_interval_minutes,
             web_customer_name=cart.web_customer_name,
             create_missing_items=cart.create_missing_items,
+            post_differences_up_to=cart.post_differences_up_to,
+            differences_account=cart.differences_account,
         )
 
 
@@ -114,6 +125,18 @@ class _SettingsChange:
     switched_on: bool  # Auto-sync from Stopped to Running
 
 
+def cart_differences_refusal(*, company: Company, values: CartSettings) -> str:
+    """Why the 'Post differences up to' setting cannot be saved ('' when it can): both or neither, the company's account."""
+    amount, account = values.post_differences_up_to, values.differences_account
+    if (amount is None) != (account is None):
+        return DIFFERENCES_BOTH_OR_NEITHER
+    if amount is not None and amount < 0:
+        return "'Post differences up to' is an amount of 0 or more."
+    if account is not None and account.company_id != company.pk:
+        return "The account for differences must be one of your company's ledger accounts."
+    return ""
+
+
 def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     try:
         validate_single_line(values.name)
@@ -122,6 +145,9 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     refusal = cart_auto_sync_refusal(cart=cart if cart.pk else None, values=values)
     if refusal:
         raise AutoSyncNotReady(refusal)
+    refusal = cart_differences_refusal(company=cart.company, values=values)
+    if refusal:
+        raise InvalidInput(refusal)
     change = _SettingsChange(
         scope_changed=set(values.import_status_ids) != {int(status_id) for status_id in cart.import_status_ids}
         or values.import_orders_from != cart.import_orders_from,
@@ -137,6 +163,8 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     cart.sync_interval_minutes = values.sync_interval_minutes
     cart.web_customer_name = values.web_customer_name
     cart.create_missing_items = values.create_missing_items
+    cart.post_differences_up_to = values.post_differences_up_to
+    cart.differences_account = values.differences_account
     if values.api_key is not None:
         cart.api_key_encrypted = api_key_encrypt(values.api_key)
         cart.client_id_hint = Cart.hint_for(values.api_key.client_id)
@@ -183,6 +211,19 @@ def _save(cart: Cart) -> None:
 def cart_delete(*, cart: Cart) -> None:
     """Delete a cart with its log; imported items and transactions stay."""
     cart.delete()
+
+
+def cart_not_a_sale_warning(*, cart: Cart | None, status_ids: tuple[int, ...] | list[int]) -> str:
+    """What to say when statuses of orders that were never a sale are ticked ('' when none is): a warning, not a block."""
+    platform = platform_named(cart.platform if cart is not None else CartPlatform.BIGCOMMERCE)
+    chosen = [int(status_id) for status_id in status_ids if int(status_id) in platform.not_a_sale_statuses]
+    if not chosen:
+        return ""
+    labels = [cart.status_label(status_id) if cart is not None else platform.standard_order_statuses[status_id]
+              for status_id in sorted(chosen)]
+    return (f"Orders with status {', '.join(labels)} are never booked as sales: no payment was taken, or it was "
+            "undone. They are listed with that reason instead of imported; an imported order that later moves to "
+            "one of them is flagged on its transaction.")
 
 
 def cart_order_status_choices(cart: Cart | None) -> list[tuple[int, str]]:

@@ -22,7 +22,7 @@ from carts.runs import CartRun, cart_log_start, cart_run
 from items.editing import item_new
 from items.ledger import accounting_defaults_for
 from items.matching import MATCHED_ITEM_FIELDS, VariantMatches, variant_matches
-from items.models import Item, ItemCartLink
+from items.models import Item, ItemCartLink, ItemType
 from items.variants import fitted_description, variant_refusal
 
 logger = logging.getLogger(__name__)
@@ -174,7 +174,8 @@ class _ItemsImport:
                 else:
                     outcome.unchanged += 1
             else:
-                item = item_new(company=self.company, defaults=self.defaults, sku=row.sku)
+                item = item_new(company=self.company, defaults=self.defaults, sku=row.sku,
+                                item_type=ItemType.NON_STOCK if row.is_digital else ItemType.STOCK)
                 item.description, item.unit_price = description, row.unit_price
                 new_items.append(item)
                 outcome.created += 1

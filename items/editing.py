@@ -27,15 +27,22 @@ def item_save(*, item: Item) -> Item:
     return item
 
 
-def item_new(*, company: Company, defaults: AccountingDefaults | None = None, sku: str = "") -> Item:
-    """An unsaved stock item carrying the company's accounting defaults (the ones given, else looked up)."""
+def item_new(*, company: Company, defaults: AccountingDefaults | None = None, sku: str = "",
+             item_type: str = ItemType.STOCK) -> Item:
+    """An unsaved item of the type (a stock item unless told) with the company's accounting defaults for it.
+
+    The defaults are the ones given, else looked up. A non-stock item takes the non-stock income and
+    expense accounts; its stock asset account is the default one, unused while it holds no stock.
+    """
     defaults = defaults or accounting_defaults_for(company=company)
+    non_stock = item_type == ItemType.NON_STOCK
     return Item(
         company=company,
         sku=sku,
         unit_of_measure=defaults.unit_of_measure,
-        item_type=ItemType.STOCK,
-        income_account_id=defaults.income_account_id,
-        cost_of_goods_sold_account_id=defaults.cost_of_goods_sold_account_id,
+        item_type=item_type,
+        income_account_id=defaults.non_stock_income_account_id if non_stock else defaults.income_account_id,
+        cost_of_goods_sold_account_id=(defaults.non_stock_expense_account_id if non_stock
+                                       else defaults.cost_of_goods_sold_account_id),
         stock_asset_account_id=defaults.stock_asset_account_id,
     )

@@ -61,11 +61,18 @@ class AccountingDefaultsForm(forms.Form):
     cost_of_goods_sold_account = forms.ModelChoiceField(queryset=None, label="Cost of Goods Sold")
     stock_asset_account = forms.ModelChoiceField(queryset=None, label="Stock Asset")
     unit_of_measure = forms.CharField(max_length=20, label="Unit of measure", initial="Each")
+    non_stock_income_account = forms.ModelChoiceField(
+        queryset=None, label="Non-stock items: Income",
+        help_text="Digital products are imported as non-stock items: no stock to value.")
+    non_stock_expense_account = forms.ModelChoiceField(queryset=None, label="Non-stock items: Expense")
+
+    ACCOUNT_FIELDS = ("income_account", "cost_of_goods_sold_account", "stock_asset_account", "non_stock_income_account",
+                      "non_stock_expense_account")
 
     def __init__(self, *args: object, company: Company, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         accounts = ledger_accounts(company=company).filter(active=True)
-        for name in ("income_account", "cost_of_goods_sold_account", "stock_asset_account"):
+        for name in self.ACCOUNT_FIELDS:
             self.fields[name].queryset = accounts
 
 

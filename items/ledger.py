@@ -32,6 +32,8 @@ def ledger_accounts_seed(*, company: Company) -> AccountingDefaults:
             "income_account": income,
             "cost_of_goods_sold_account": cost_of_goods_sold,
             "stock_asset_account": stock_asset,
+            "non_stock_income_account": income,
+            "non_stock_expense_account": cost_of_goods_sold,
         },
     )
     return defaults
@@ -40,7 +42,8 @@ def ledger_accounts_seed(*, company: Company) -> AccountingDefaults:
 def accounting_defaults_for(*, company: Company) -> AccountingDefaults:
     """The company's item defaults (seeded with the standard accounts if it has none yet)."""
     defaults = AccountingDefaults.objects.filter(company=company).select_related(
-        "income_account", "cost_of_goods_sold_account", "stock_asset_account"
+        "income_account", "cost_of_goods_sold_account", "stock_asset_account", "non_stock_income_account",
+        "non_stock_expense_account",
     ).first()
     return defaults or ledger_accounts_seed(company=company)
 
@@ -52,15 +55,21 @@ def accounting_defaults_update(
     cost_of_goods_sold_account: LedgerAccount,
     stock_asset_account: LedgerAccount,
     unit_of_measure: str,
+    non_stock_income_account: LedgerAccount,
+    non_stock_expense_account: LedgerAccount,
 ) -> AccountingDefaults:
-    """Set the accounts and unit new and imported items take; existing items keep theirs."""
-    for account in (income_account, cost_of_goods_sold_account, stock_asset_account):
+    """Set the accounts and unit new and imported items take (stock and non-stock); existing items keep theirs."""
+    accounts = (income_account, cost_of_goods_sold_account, stock_asset_account, non_stock_income_account,
+                non_stock_expense_account)
+    for account in accounts:
         if account.company_id != company.pk:
             raise InvalidInput("An account of another company cannot be a default.")
     defaults = accounting_defaults_for(company=company)
     defaults.income_account = income_account
     defaults.cost_of_goods_sold_account = cost_of_goods_sold_account
     defaults.stock_asset_account = stock_asset_account
+    defaults.non_stock_income_account = non_stock_income_account
+    defaults.non_stock_expense_account = non_stock_expense_account
     defaults.unit_of_measure = unit_of_measure.strip() or "Each"
     defaults.save()
     return defaults

@@ -45,6 +45,9 @@ class AccountingDefaults(models.Model):
     cost_of_goods_sold_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
     stock_asset_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
     unit_of_measure = models.CharField(max_length=20, default="Each")
+    # Non-stock items (digital products): no stock to value, so an income and an expense account.
+    non_stock_income_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    non_stock_expense_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name_plural = "accounting defaults"

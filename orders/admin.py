@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
 from orders.models import Customer, OrderRefusal, SalesTransaction, TransactionNumberSequence
-from orders.models import TransactionCharge, TransactionDiscount, TransactionLine, TransactionPayment
+from orders.models import (
+    TransactionAdjustment,
+    TransactionCharge,
+    TransactionDiscount,
+    TransactionLine,
+    TransactionPayment,
+)
 
 
 @admin.register(Customer)
@@ -39,9 +45,12 @@ class SalesTransactionAdmin(CompanyScopedAdmin):
     date_hierarchy = "transaction_date"
     readonly_fields = ("cart", "cart_name", "cart_order_id", "cart_status_id", "cart_status_label", "currency",
                        "prices_include_tax", "subtotal", "charges_total", "discounts_total", "tax_total", "total",
-                       "payments_total", "billing_address", "shipping_addresses", "number", "transaction_type")
+                       "payments_total", "billing_address", "shipping_addresses", "number", "transaction_type",
+                       "store_currency", "exchange_rate", "payment_method", "payment_status", "payment_transaction_id",
+                       "billing_name", "billing_form_fields", "cart_customer_id", "guest", "refunded_total",
+                       "adjustments_total", "credited_transaction", "refund_key", "refund_reason")
     inlines = [read_only_inline(model) for model in (TransactionLine, TransactionCharge, TransactionDiscount,
-                                                     TransactionPayment)]
+                                                     TransactionAdjustment, TransactionPayment)]
 
 
 @admin.register(OrderRefusal)

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_company
-from carts.platforms.base import StoreAccess, StoreError
+from carts.models import Cart
+from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from orders.listing import orders_list
 from orders.models import SalesTransaction, TransactionType
+from orders.preview import order_preview, preview_text
 from orders.results import ImportResult
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
 from orders.store_imports import orders_import_listed, orders_import_selected
@@ -36,16 +40,18 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
     importing.set_defaults(handler=handle_import_orders)
 
+    preview = subcommands.add_parser("preview-order", help="Preview: an order as an import would book it; nothing "
+                                                          "is written. Exit 1 if it would not be imported.")
+    add_cart_arguments(preview)
+    preview.add_argument("--id", dest="order_id", type=int, required=True, metavar="N", help="The order number.")
+    preview.add_argument("--json", action="store_true", help="Print the preview as JSON.")
+    preview.set_defaults(handler=handle_preview_order)
+
 
 def handle_orders(command: BaseCommand, options: dict) -> int:
     cart = command_cart(options)
-    try:
+    with _exit_on_failure(cart, "The store's orders could not be listed"):
         listing = orders_list(cart=cart, older_than=options["older_than"])
-    except CartNotReady as refusal:
-        raise CommandError(str(refusal), returncode=FAILED) from None
-    except StoreError as error:
-        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.ORDERS_READ)
-        raise CommandError("The store's orders could not be listed: " + reason, returncode=FAILED) from None
     rows = [
         {
             "order_id": row.summary.order_id,
@@ -58,6 +64,7 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
             "total": str(row.summary.total),
             "currency": row.summary.currency,
             "imported_as": row.transaction.number if row.transaction else None,
+            "not_a_sale_reason": row.summary.not_a_sale_reason or None,
         }
         for row in listing.rows
     ]
@@ -68,7 +75,8 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
     for row in rows:
         command.stdout.write(
             f"#{row['order_id']:<8} {(row['date'] or '')[:16]:<17} {row['customer'][:30]:<31} {row['status'][:22]:<23} "
-            f"{row['items']:>4} {row['total']:>12} {row['currency']:<4} {row['imported_as'] or 'not imported'}"
+            f"{row['items']:>4} {row['total']:>12} {row['currency']:<4} "
+            f"{row['imported_as'] or ('never booked: ' + row['not_a_sale_reason'] if row['not_a_sale_reason'] else 'not imported')}"
         )
     if listing.older_than:
         command.stdout.write(f"More: --older-than {listing.older_than}")
@@ -89,6 +97,31 @@ def handle_import_orders(command: BaseCommand, options: dict) -> int:
         result = orders_import_selected(cart=cart, order_ids=options["ids"])
     _print_result(command, result, as_json=options["json"])
     return 0 if result.succeeded else FAILED
+
+
+def handle_preview_order(command: BaseCommand, options: dict) -> int:
+    cart = command_cart(options)
+    if options["order_id"] <= 0:
+        raise CommandError("Order numbers are positive whole numbers.", returncode=INVALID_INPUT)
+    with _exit_on_failure(cart, "The order could not be read"):
+        preview = order_preview(cart=cart, order_id=options["order_id"])
+    if options["json"]:
+        command.stdout.write(json.dumps(preview.to_json(), indent=2, ensure_ascii=False))
+    else:
+        command.stdout.write(preview_text(preview))
+    return FAILED if preview.refusal and preview.existing is None else 0
+
+
+@contextmanager
+def _exit_on_failure(cart: Cart, doing: str) -> Iterator[None]:
+    """A refusal (a setting missing, an order the store lacks) or a store that fails ends the command: exit 1."""
+    try:
+        yield
+    except (CartNotReady, InvalidInput) as refusal:
+        raise CommandError(str(refusal), returncode=FAILED) from None
+    except StoreError as error:
+        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.ORDERS_READ)
+        raise CommandError(f"{doing}: {reason}", returncode=FAILED) from None
 
 
 def _print_result(command: BaseCommand, result: ImportResult, *, as_json: bool) -> None:
@@ -136,7 +169,10 @@ def handle_order_list(command: BaseCommand, options: dict) -> int:
 
 
 def transaction_json(record: SalesTransaction) -> dict[str, Any]:
-    """A transaction for `order list --json`: money as decimal strings, line totals including tax."""
+    """A transaction for `order list --json`: money as decimal strings, line totals and discounts including tax.
+
+    A credit note has the type "credit-note", its order's cart_order_id and the number of the sale it credits.
+    """
     return {
         "number": record.number,
         "type": record.transaction_type,
@@ -156,4 +192,13 @@ def transaction_json(record: SalesTransaction) -> dict[str, Any]:
         "tax": str(record.tax_total),
         "total": str(record.total),
         "payments": str(record.payments_total),
+        "cart_status_id": record.cart_status_id,
+        "change_note": record.cart_change_note,
+        "refunded": str(record.refunded_total),
+        "exchange_rate": format(record.exchange_rate.normalize(), "f") if record.exchange_rate is not None else None,
+        "payment_method": record.payment_method,
+        "guest": record.guest,
+        "discount_lines": [{"label": discount.description, "amount": str(discount.amount_inc_tax)}
+                           for discount in record.discounts.all()],
+        "credits": record.credited_transaction.number if record.credited_transaction else None,
     }

@@ -6,6 +6,7 @@ time: their existing transactions, items and customers are looked up once per pa
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -15,40 +16,29 @@ from django.utils import timezone
 
 from carts.models import Cart, CartLog
 from carts.platforms import platform_named
-from carts.platforms.base import OrderRecord, StoreAccess
+from carts.platforms.base import OrderRecord, StoreAccess, StoreSession
 from carts.runs import cart_log_progress, run_stops_on_failure
-from companies.models import Company
 from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
-from items.models import DESCRIPTION_MAX_LENGTH, SKU_MAX_LENGTH, Item
+from items.models import DESCRIPTION_MAX_LENGTH, Item, ItemType
 from items.selectors import in_batches
-from orders.mapping import OrderMappingError, StoreOrder
-from orders.models import (
-    NUMBER_PREFIXES,
-    Customer,
-    OrderRefusal,
-    SalesTransaction,
-    TransactionCharge,
-    TransactionDiscount,
-    TransactionLine,
-    TransactionNumberSequence,
-    TransactionPayment,
-    TransactionType,
-)
-from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
-from orders.selectors import customers_by_email, transactions_by_cart_order
-from orders.window import cart_orders_outside_window, cart_orders_window
+from orders.mapping import MappingOptions, OrderMappingError, StoreOrder
+from orders.booking import sale_book
+from orders.models import Customer, OrderRefusal, SalesTransaction
+from orders.rereads import order_changed_since_read, sale_reread
+from orders.results import ImportResult, OrderOutcome, Outcome
+from orders.rules import order_items_refusal, order_outside_rules
+from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order, web_customer
+from orders.window import cart_orders_window
 
 logger = logging.getLogger(__name__)
 
 # Orders are imported (and their items and duplicates looked up) this many at a time: one API page.
 IMPORT_BATCH_SIZE = 250
 CONNECTION_LOST = "The orders imported before it are kept, each one whole; import again to import the rest."
-# Column lengths of what an order's customer and status are written into.
+# Column lengths of what an order's customer is written into.
 CUSTOMER_NAME_MAX_LENGTH = 200
 PHONE_MAX_LENGTH = 50
-EMAIL_MAX_LENGTH = 254
-STATUS_LABEL_MAX_LENGTH = 100
 
 
 @dataclass
@@ -63,12 +53,20 @@ class _Batch:
 class OrdersImport:
     """One import's progress through order records; its `result` holds an outcome per order taken so far."""
 
-    def __init__(self, *, cart: Cart, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(self, *, cart: Cart, progress: Callable[[int], None] | None = None,
+                 store: Callable[[], StoreSession] | None = None, skip_outside_statuses: bool = False) -> None:
         self.cart = cart
         self.result = ImportResult()
         self.progress = progress
+        # Reaches the store (opening the session only when first needed) to read refunds; without it only the
+        # orders' own figures tell them.
+        self.store = store
+        # An auto-sync pass reads every changed order: those not yet imported outside the cart's statuses are
+        # passed over, not refused.
+        self.skip_outside_statuses = skip_outside_statuses
         self.platform = platform_named(cart.platform)
         self.status_ids, self.created_from = cart_orders_window(cart=cart)
+        self.options = cart_mapping_options(cart=cart)
 
     def take(self, orders: Iterable[OrderRecord]) -> None:
         """Import the records a page at a time; a store error while they are read propagates to the caller."""
@@ -81,20 +79,30 @@ class OrdersImport:
 
     def _import_batch(self, records: list[OrderRecord]) -> None:
         cart, result = self.cart, self.result
-        imported = transactions_by_cart_order(cart=cart, order_ids=[record.order_id for record in records])
+        first = len(result.outcomes)
+        imported = transactions_by_cart_order(cart=cart, order_ids=[record.order_id for record in records],
+                                              fields=("pk", "number", "cart_order_id", "cart_date_modified",
+                                                      "cart_status_id"))
+        if self.skip_outside_statuses:
+            records = [record for record in records
+                       if record.order_id in imported or record.status_id in self.status_ids]
+        changed = {record.order_id for record in records if record.order_id in imported
+                   and order_changed_since_read(sale=imported[record.order_id], record=record)}
+        records = self._with_refunds(records, imported, changed)
         mapped: list[StoreOrder] = []
         for record in records:
             if record.order_id in imported:
-                result.outcomes.append(_already_imported(record.order_id, imported[record.order_id]))
+                sale = imported[record.order_id]
+                result.outcomes.append(self._reread(record, sale) if record.order_id in changed
+                                       else _already_imported(record.order_id, sale))
                 continue
             try:
-                order = self.platform.store_order(record)
+                order = self.platform.store_order(record, options=self.options)
             except OrderMappingError as error:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=str(error)))
                 continue
-            refusal = cart_orders_outside_window(cart=cart, status_id=order.status_id, status_label=order.status_label,
-                                                 created_at=order.created_at, status_ids=self.status_ids,
-                                                 created_from=self.created_from)
+            refusal = order_outside_rules(cart=cart, order=order, status_ids=self.status_ids,
+                                          created_from=self.created_from)
             if refusal:
                 result.outcomes.append(OrderOutcome(record.order_id, Outcome.REFUSED, reason=refusal))
             else:
@@ -112,20 +120,62 @@ class OrdersImport:
         for order in mapped:
             result.outcomes.append(_import_one(cart, order, batch, result))
         position = {record.order_id: index for index, record in enumerate(records)}
-        first = len(result.outcomes) - len(records)
         result.outcomes[first:] = sorted(result.outcomes[first:], key=lambda entry: position[entry.order_id])
 
+    def _with_refunds(self, records: list[OrderRecord], imported: dict[int, SalesTransaction],
+                      changed: set[int]) -> list[OrderRecord]:
+        """The records, those to import or re-read that show a refund with their refunds: one request per batch."""
+        wanted = [record.order_id for record in records
+                  if (record.order_id not in imported or record.order_id in changed)
+                  and self.platform.order_shows_refund(record)]
+        if self.store is None or not wanted:
+            return records
+        refunds = self.store().refunds_of(wanted)
+        return [dataclasses.replace(record, refunds=refunds[record.order_id]) if record.order_id in refunds else record
+                for record in records]
 
-def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None) -> ImportResult:
+
+    def _reread(self, record: OrderRecord, sale: SalesTransaction) -> OrderOutcome:
+        """An imported order the store changed since: flag a new status, book new refunds; the money stays as booked."""
+        order, refusal = None, ""
+        if self.platform.order_shows_refund(record):
+            try:
+                order = self.platform.store_order(record, options=self.options)
+            except OrderMappingError as error:
+                refusal = str(error)
+        try:
+            reread = sale_reread(cart=self.cart, sale_id=sale.pk, record=record, order=order, refund_refusal=refusal)
+        except OperationalError as error:  # e.g. a lock not granted in time: the next read records it
+            logger.warning("Order %s of cart %s not re-read: %s", record.order_id, self.cart.pk, error)
+            return _already_imported(record.order_id, sale)
+        if reread.text:
+            self.result.changes[record.order_id] = reread.text
+            self.result.credit_note_numbers.extend(reread.credit_notes)
+        return _already_imported(record.order_id, sale, change=reread.text)
+
+
+def cart_mapping_options(*, cart: Cart) -> MappingOptions:
+    """How the cart's orders are mapped: differences posted up to its limit only when it names the account too."""
+    limit = cart.post_differences_up_to if cart.differences_account_id is not None else None
+    return MappingOptions(post_differences_up_to=limit)
+
+
+def orders_import(*, cart: Cart, orders: Iterable[OrderRecord], log: CartLog | None = None,
+                  store: StoreSession | None = None, skip_outside_statuses: bool = False) -> ImportResult:
     """Import order records (fetched with their lines) as pending transactions; never raises for one order.
 
     Each order is imported atomically and exactly once; one that cannot be is refused with its
     reason, and the others still import. A store error while `orders` is being read, or a database
     connection lost between two orders, stops the import and is reported in `stopped_reason`.
-    With `log`, progress is recorded on it.
+    With `log`, progress is recorded on it; with `store`, the refunds of orders that show one are
+    read from it (one request per batch), else the orders' own figures tell them. An order already
+    imported that the store changed since is re-read (orders/rereads.py). With
+    `skip_outside_statuses`, orders not imported yet whose status the cart does not import are passed
+    over rather than refused (a re-read of whatever order the store says changed).
     """
     progress = (lambda done: cart_log_progress(log=log, done=done)) if log is not None else None
-    importer = OrdersImport(cart=cart, progress=progress)
+    importer = OrdersImport(cart=cart, progress=progress, store=(lambda: store) if store is not None else None,
+                            skip_outside_statuses=skip_outside_statuses)
     importer.result.log_id = log.pk if log else None
     with run_stops_on_failure(cart=cart, need=StoreAccess.ORDERS_READ, connection_lost=CONNECTION_LOST) as stop:
         importer.take(orders)
@@ -158,36 +208,15 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         return _already_imported(order.order_id, batch.imported[order.order_id])
     line_items = {line.cart_line_id: batch.items.item_for(product_id=line.product_id, variant_id=line.variant_id,
                                                           sku=line.sku) for line in order.lines}
-    unmatched = [line for line in order.lines if line_items[line.cart_line_id] is None]
-    without_sku = [line for line in unmatched if not line.sku]
-    if without_sku:
-        names = ", ".join(line.name for line in without_sku)
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
-            f"its line for {names} has no SKU and no item is linked to that product, so no item can match it. "
-            "Give the product a SKU in BigCommerce and import it from the Items (Cart) tab, then import the order again."
-        ))
-    if len(order.customer.email) > EMAIL_MAX_LENGTH:
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
-            f"its billing e-mail address is {len(order.customer.email)} characters long; an address holds at most "
-            f"{EMAIL_MAX_LENGTH}. Correct it in BigCommerce, then import the order again."
-        ))
-    too_long = [line for line in unmatched if len(line.sku) > SKU_MAX_LENGTH]
-    if too_long:
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=(
-            f"its line for {too_long[0].name or 'a product'} has a SKU of {len(too_long[0].sku)} characters; Salesorder "
-            f"SKUs hold at most {SKU_MAX_LENGTH}, so no item can match it. Shorten the SKU in BigCommerce, import the "
-            "product from the Items (Cart) tab, then import the order again."
-        ))
-    missing = tuple({line.sku: MissingItem(line.sku, line.name, line.product_id, line.variant_id)
-                     for line in unmatched}.values())
-    if missing and not cart.create_missing_items:
-        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=_missing_items_reason(missing),
-                            missing_items=missing)
+    refusal, missing = order_items_refusal(cart=cart, order=order, line_items=line_items)
+    if refusal:
+        return OrderOutcome(order.order_id, Outcome.REFUSED, reason=refusal, missing_items=missing)
     try:
         with transaction.atomic():
             created_skus = _create_missing_items(cart, order, line_items)
             customer = _customer_for(cart, order, batch)
-            record = _write_transaction(cart, order, customer, line_items)
+            record = sale_book(cart=cart, order=order, customer=customer, line_items=line_items,
+                               difference_account=cart.differences_account)
     except OperationalError as error:  # e.g. a lock not granted in time: this order only, the rest go on
         logger.warning("Order %s of cart %s: %s", order.order_id, cart.pk, error)
         return OrderOutcome(order.order_id, Outcome.REFUSED,
@@ -200,7 +229,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
                                    "of it was saved. Send the order number to support@salesorder.com.")
     except IntegrityError:
         # Another import of the same order committed first: the unique constraint kept it single.
-        existing = SalesTransaction.objects.filter(cart=cart, cart_order_id=order.order_id).only("pk", "number").first()
+        existing = store_sales(cart=cart).filter(cart_order_id=order.order_id).only("pk", "number").first()
         if existing is None:
             logger.exception("Order %s of cart %s failed to import", order.order_id, cart.pk)
             return OrderOutcome(order.order_id, Outcome.REFUSED,
@@ -212,22 +241,15 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         if line.sku in created_skus:
             batch.items.remember(line_items[line.cart_line_id])
     result.created_item_skus.extend(created_skus)
+    if order.credit_notes:
+        result.credit_note_numbers.extend(record.credit_notes.values_list("number", flat=True))
     batch.imported[order.order_id] = record
     return OrderOutcome(order.order_id, Outcome.IMPORTED, transaction_id=record.pk, transaction_number=record.number)
 
 
-def _already_imported(order_id: int, existing: SalesTransaction) -> OrderOutcome:
+def _already_imported(order_id: int, existing: SalesTransaction, change: str = "") -> OrderOutcome:
     return OrderOutcome(order_id, Outcome.ALREADY_IMPORTED, transaction_id=existing.pk,
-                        transaction_number=existing.number, reason="already imported")
-
-
-def _missing_items_reason(missing: tuple[MissingItem, ...]) -> str:
-    skus = ", ".join(item.sku for item in missing)
-    noun = "SKU" if len(missing) == 1 else "SKUs"
-    return (
-        f"no item matches its {noun} {skus}. Import {'it' if len(missing) == 1 else 'them'} from the cart's "
-        "Items (Cart) tab, or switch on 'Create missing items' in the cart's settings, then import the order again."
-    )
+                        transaction_number=existing.number, reason="already imported", change=change)
 
 
 def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, Item | None]) -> list[str]:
@@ -237,7 +259,8 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
     for line in sorted(order.lines, key=lambda line: line.sku):
         if line_items[line.cart_line_id] is not None:
             continue
-        item = item_new(company=cart.company, sku=line.sku)
+        item = item_new(company=cart.company, sku=line.sku,
+                        item_type=ItemType.NON_STOCK if line.is_digital else ItemType.STOCK)
         item.description = line.name[:DESCRIPTION_MAX_LENGTH]
         item.unit_price = line.base_price
         try:
@@ -252,11 +275,22 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
     return created
 
 
+def _web_customer(cart: Cart) -> Customer:
+    """The cart's web customer, made on first use."""
+    existing = web_customer(cart=cart)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(company=cart.company, email="", name=cart.web_customer_name)
+    except IntegrityError:  # another import created it meanwhile
+        return web_customer(cart=cart)
+
+
 def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
     details = order.customer
     if not details.email:
-        customer, _ = Customer.objects.get_or_create(company=cart.company, email="", name=cart.web_customer_name)
-        return customer
+        return _web_customer(cart)
     cached = batch.customers.get(details.email)
     if cached is not None:
         return cached
@@ -271,59 +305,3 @@ def _customer_for(cart: Cart, order: StoreOrder, batch: _Batch) -> Customer:
         },
     )
     return customer
-
-
-def _next_number(company: Company, transaction_type: str) -> str:
-    """Take the type's next number; the row lock makes concurrent imports wait, so none skip or repeat."""
-    sequence, _ = TransactionNumberSequence.objects.select_for_update().get_or_create(
-        company=company, transaction_type=transaction_type
-    )
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{NUMBER_PREFIXES[transaction_type]}-{sequence.last_number:06d}"
-
-
-# What a transaction takes from the store's order as it is.
-ORDER_FIELDS = ("currency", "prices_include_tax", "customer_message", "subtotal", "charges_total", "discounts_total",
-                "tax_total", "total", "payments_total")
-
-
-def _write_transaction(cart: Cart, order: StoreOrder, customer: Customer,
-                       line_items: dict[int, Item | None]) -> SalesTransaction:
-    transaction_type = TransactionType(cart.import_as)
-    company_id = cart.company_id
-    record = SalesTransaction.objects.create(
-        company_id=company_id, transaction_type=transaction_type, number=_next_number(cart.company, transaction_type),
-        customer=customer, transaction_date=order.created_at,
-        cart=cart, cart_name=cart.name, cart_order_id=order.order_id, cart_status_id=order.status_id,
-        cart_status_label=order.status_label[:STATUS_LABEL_MAX_LENGTH], customer_email=order.customer.email,
-        billing_address=order.customer.billing_address, shipping_addresses=list(order.shipping_addresses),
-        **{name: getattr(order, name) for name in ORDER_FIELDS},
-    )
-    TransactionLine.objects.bulk_create(
-        TransactionLine(
-            company_id=company_id, transaction=record, position=position, item=line_items[line.cart_line_id],
-            sku=line.sku, description=line.name[:255], options=line.options, quantity=line.quantity,
-            unit_price=line.unit_price, discount=line.discount, amount_ex_tax=line.amount_ex_tax, tax=line.tax,
-            amount_inc_tax=line.amount_inc_tax, cart_line_id=line.cart_line_id, cart_product_id=line.product_id,
-            cart_variant_id=line.variant_id,
-        )
-        for position, line in enumerate(order.lines, start=1)
-    )
-    TransactionCharge.objects.bulk_create(
-        TransactionCharge(company_id=company_id, transaction=record, kind=charge.kind, description=charge.description[:255],
-                          amount_ex_tax=charge.amount_ex_tax, tax=charge.tax, amount_inc_tax=charge.amount_inc_tax)
-        for charge in order.charges
-    )
-    TransactionDiscount.objects.bulk_create(
-        TransactionDiscount(company_id=company_id, transaction=record, kind=discount.kind,
-                            description=discount.description[:255], amount_ex_tax=discount.amount_ex_tax,
-                            tax=discount.tax, amount_inc_tax=discount.amount_inc_tax)
-        for discount in order.discounts
-    )
-    TransactionPayment.objects.bulk_create(
-        TransactionPayment(company_id=company_id, transaction=record, kind=payment.kind,
-                           description=payment.description, amount=payment.amount)
-        for payment in order.payments
-    )
-    return record

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from companies.models import CompanyOwned, CompanyRecord
-from items.models import MONEY_DIGITS, MONEY_PLACES, Item
+from companies.models import CompanyOwned, CompanyOwnedQuerySet, CompanyRecord
+from items.models import MONEY_DIGITS, MONEY_PLACES, Item, LedgerAccount
 
 
 def money_field(**kwargs: object) -> models.DecimalField:
@@ -49,12 +49,15 @@ class TransactionType(models.TextChoices):
     CASH_SALE = "cash_sale", "Cash Sale"
     SALES_ORDER = "sales_order", "Sales Order"
     INVOICE = "invoice", "Sales Invoice"
+    # A store's refund of a sale; as `order list --json` names it.
+    CREDIT_NOTE = "credit-note", "Credit Note"
 
 
 NUMBER_PREFIXES: dict[str, str] = {
     TransactionType.CASH_SALE: "CS",
     TransactionType.SALES_ORDER: "SO",
     TransactionType.INVOICE: "INV",
+    TransactionType.CREDIT_NOTE: "CN",
 }
 
 
@@ -77,8 +80,20 @@ class TransactionNumberSequence(CompanyOwned):
         return f"{self.get_transaction_type_display()} numbers of {self.company}: last {self.last_number}"
 
 
+class SalesTransactionQuerySet(CompanyOwnedQuerySet):
+    def sales(self) -> SalesTransactionQuerySet:
+        """Cash sales, sales orders and invoices: one per imported order (credit notes carry a refund key)."""
+        return self.filter(refund_key="")
+
+    def credit_notes(self) -> SalesTransactionQuerySet:
+        return self.exclude(refund_key="")
+
+
 class SalesTransaction(CompanyRecord):
-    """A pending sales transaction, usually one cart order: money exactly as the store reported it."""
+    """A pending sales transaction, usually one cart order, or a credit note for one of its refunds.
+
+    Money exactly as the store reported it.
+    """
 
     transaction_type = models.CharField("Type", max_length=20, choices=TransactionType.choices)
     status = models.CharField(max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING)
@@ -111,12 +126,52 @@ class SalesTransaction(CompanyRecord):
     total = money_field()
     payments_total = money_field(help_text="Gift certificates and store credit already paid.")
 
+    # What the books keep besides the money (all as the store reported them at import).
+    store_currency = models.CharField(max_length=3, blank=True, help_text="The store's default currency when the "
+                                      "order was paid in another; blank when the same.")
+    exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True,
+                                        help_text="One unit of the store's currency in the order's currency.")
+    payment_method = models.CharField(max_length=100, blank=True)
+    payment_status = models.CharField(max_length=50, blank=True)
+    payment_transaction_id = models.CharField("Gateway transaction id", max_length=255, blank=True)
+    billing_name = models.CharField(max_length=200, blank=True, help_text="The order's billing name, kept even when "
+                                    "the customer record was matched by e-mail address.")
+    billing_form_fields = models.JSONField(default=dict, blank=True, help_text="Checkout form fields: label → value.")
+    cart_customer_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The store's customer id; "
+                                                      "empty for a guest checkout.")
+    guest = models.BooleanField(default=False, help_text="Placed as a guest checkout.")
+    refunded_total = money_field(help_text="What the store refunded of the order (its credit notes).")
+    adjustments_total = money_field(help_text="Adjustments posted so the parts add up to the store's total.")
+    # A credit note: the sale it credits and the store's refund it records (blank on sales).
+    credited_transaction = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                                             related_name="credit_notes")
+    refund_key = models.CharField(max_length=100, blank=True)
+    refund_reason = models.TextField(blank=True)
+    # The store the order came from (Cart.store_identity), kept when the cart is deleted: with the
+    # company and order id it keeps an order single however carts are deleted, re-added or doubled.
+    store_identity = models.CharField(max_length=64, blank=True)
+    # The order's date_modified in the store when it was last read: a re-read that finds it unchanged does nothing.
+    cart_date_modified = models.DateTimeField(null=True, blank=True)
+
+    objects = SalesTransactionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-transaction_date", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["company", "transaction_type", "number"], name="transaction_number_unique"),
-            # An order is imported once: a second import, even a concurrent one, fails here.
-            models.UniqueConstraint(fields=["cart", "cart_order_id"], name="transaction_cart_order_imported_once"),
+            # A store's order is imported once per company, by whichever of its carts: a second import, even a
+            # concurrent one or through a re-added cart, fails here.
+            models.UniqueConstraint(fields=["company", "store_identity", "cart_order_id"],
+                                    condition=Q(refund_key="") & ~Q(store_identity=""),
+                                    name="transaction_store_order_imported_once"),
+            # And each of its refunds becomes one credit note.
+            models.UniqueConstraint(fields=["company", "store_identity", "cart_order_id", "refund_key"],
+                                    condition=~Q(refund_key="") & ~Q(store_identity=""),
+                                    name="credit_note_once_per_refund"),
+            models.CheckConstraint(
+                condition=Q(transaction_type=TransactionType.CREDIT_NOTE, credited_transaction__isnull=False)
+                & ~Q(refund_key="") | ~Q(transaction_type=TransactionType.CREDIT_NOTE) & Q(refund_key=""),
+                name="credit_notes_and_only_they_credit_a_refund"),
         ]
         indexes = [models.Index(fields=["company", "status", "-transaction_date"])]
 
@@ -134,6 +189,10 @@ class SalesTransaction(CompanyRecord):
     def type_label(self) -> str:
         """'Pending Cash Sale' and so on, as the merchant's guide names them."""
         return f"{self.get_status_display()} {self.get_transaction_type_display()}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.transaction_type == TransactionType.CREDIT_NOTE
 
 
 class Amounts(models.Model):
@@ -162,6 +221,8 @@ class TransactionLine(Amounts, CompanyOwned):
     cart_line_id = models.PositiveBigIntegerField(null=True, blank=True)
     cart_product_id = models.PositiveBigIntegerField(null=True, blank=True)
     cart_variant_id = models.PositiveBigIntegerField(null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,
+                                   help_text="A fraction (0.0825 for 8.25 %), when the store's figures give it exactly.")
 
     class Meta:
         ordering = ["transaction", "position"]
@@ -199,14 +260,32 @@ class TransactionCharge(TransactionPart, Amounts):
 
 class DiscountKind(models.TextChoices):
     COUPON = "coupon", "Coupon"
+    PROMOTION = "promotion", "Promotion"
+    MANUAL = "manual", "Manual discount"
     DISCOUNT = "discount", "Discount"
 
 
 class TransactionDiscount(TransactionPart, Amounts):
-    """A coupon or another discount, taken off the total (amounts are positive)."""
+    """A coupon, promotion or other discount, taken off the total (amounts are positive)."""
 
     kind = models.CharField(max_length=20, choices=DiscountKind.choices)
     transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="discounts")
+    code = models.CharField(max_length=100, blank=True, help_text="The coupon code, for coupons.")
+
+
+class AdjustmentKind(models.TextChoices):
+    ORDER_DIFFERENCE = "order_difference", "Difference to the store's total"
+    ORDER_AMOUNT = "order_amount", "Order amount refunded"
+    REFUND_ADJUSTMENT = "refund_adjustment", "Refund adjustment"
+
+
+class TransactionAdjustment(TransactionPart, Amounts):
+    """An amount on its own line so the parts add up to the store's figures (may be negative)."""
+
+    kind = models.CharField(max_length=20, choices=AdjustmentKind.choices)
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="adjustments")
+    ledger_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", help_text="Where a posted difference goes.")
 
 
 class PaymentKind(models.TextChoices):

@@ -34,11 +34,14 @@ class OrderOutcome:
     transaction_number: str = ""
     reason: str = ""
     missing_items: tuple[MissingItem, ...] = ()
+    change: str = ""  # for an order already imported: what changed in the store since, as recorded now
 
     @property
     def message(self) -> str:
         if self.outcome == Outcome.IMPORTED:
             return f"Order {self.order_id}: imported as {self.transaction_number}."
+        if self.outcome == Outcome.ALREADY_IMPORTED and self.change:
+            return f"Order {self.order_id}: already imported as {self.transaction_number}; {self.change}."
         if self.outcome == Outcome.ALREADY_IMPORTED:
             return f"Order {self.order_id}: already imported as {self.transaction_number}; nothing was created."
         return f"Order {self.order_id}: not imported — {self.reason}"
@@ -50,6 +53,7 @@ class OrderOutcome:
             "transaction": self.transaction_number or None,
             "reason": self.reason or None,
             "missing_skus": [item.sku for item in self.missing_items],
+            "change": self.change or None,
         }
 
 
@@ -60,6 +64,9 @@ class ImportResult:
     outcomes: list[OrderOutcome] = field(default_factory=list)
     stopped_reason: str = ""
     created_item_skus: list[str] = field(default_factory=list)
+    # Imported orders the store changed since (a new status, a refund): order id → what was recorded.
+    changes: dict[int, str] = field(default_factory=dict)
+    credit_note_numbers: list[str] = field(default_factory=list)
     api_requests: int = 0
     log_id: int | None = None
     stats: RequestStats | None = field(default=None, repr=False)
@@ -96,6 +103,8 @@ class ImportResult:
             "already_imported": len(self.already_imported),
             "refused": len(self.refused),
             "items_created": len(self.created_item_skus),
+            "changed_after_import": len(self.changes),
+            "credit_notes": len(self.credit_note_numbers),
         }
 
     @property
@@ -115,6 +124,10 @@ class ImportResult:
             parts.append(f"{len(self.refused)} not imported")
         if self.created_item_skus:
             parts.append(f"{len(self.created_item_skus)} missing items created")
+        if self.changes:
+            parts.append(f"{len(self.changes)} changed in the store since import")
+        if self.credit_note_numbers:
+            parts.append(f"{len(self.credit_note_numbers)} credit notes created")
         text = "Orders: " + ", ".join(parts) + "."
         return f"{text} Stopped early: {self.stopped_reason}" if self.stopped_reason else text
 

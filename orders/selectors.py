@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -11,6 +11,7 @@ from carts.models import Cart, CartLog, CartLogKind
 from carts.runs import cart_runs_of_kind
 from companies.models import Company
 from items.selectors import in_batches
+from orders.booking import BookedTransaction
 from orders.models import Customer, SalesTransaction, TransactionStatus
 
 
@@ -28,7 +29,7 @@ class PendingFilter:
 
 def transactions_for_company(*, company: Company) -> QuerySet[SalesTransaction]:
     """The company's transactions with what their lists show."""
-    return SalesTransaction.objects.for_company(company).select_related("customer", "cart")
+    return SalesTransaction.objects.for_company(company).select_related("customer", "cart", "credited_transaction")
 
 
 def transactions_pending(*, company: Company, filters: PendingFilter | None = None) -> QuerySet[SalesTransaction]:
@@ -55,14 +56,35 @@ def transactions_pending(*, company: Company, filters: PendingFilter | None = No
     return transactions
 
 
-def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int]) -> dict[int, SalesTransaction]:
-    """The cart's transactions for these order ids, by order id (orders not imported are absent)."""
+def store_sales(*, cart: Cart) -> QuerySet[SalesTransaction]:
+    """The sales imported from the cart's store by any of the company's carts, deleted ones included."""
+    return SalesTransaction.objects.for_company(cart.company).sales().filter(store_identity=cart.store_identity)
+
+
+def transactions_by_cart_order(*, cart: Cart, order_ids: Iterable[int],
+                               fields: Sequence[str] = ("pk", "number", "cart_order_id")) -> dict[int, SalesTransaction]:
+    """The sales of the cart's store for these order ids, by order id (orders not imported are absent).
+
+    By store, not by cart row: an order a deleted or another cart of the same store imported counts.
+    """
     ids = sorted(set(order_ids))
     found: dict[int, SalesTransaction] = {}
     for batch in in_batches(ids):
-        for transaction in SalesTransaction.objects.filter(cart=cart, cart_order_id__in=batch).only("pk", "number", "cart_order_id"):
+        for transaction in store_sales(cart=cart).filter(cart_order_id__in=batch).only(*fields):
             found[transaction.cart_order_id] = transaction
     return found
+
+
+def transaction_parts(*, record: SalesTransaction) -> BookedTransaction:
+    """A transaction's lines (with their items), charges, discounts, adjustments (with their accounts) and payments."""
+    return BookedTransaction(
+        record=record,
+        lines=list(record.lines.select_related("item")),
+        charges=list(record.charges.all()),
+        discounts=list(record.discounts.all()),
+        adjustments=list(record.adjustments.select_related("ledger_account")),
+        payments=list(record.payments.all()),
+    )
 
 
 def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, Customer]:
@@ -71,6 +93,12 @@ def customers_by_email(*, company: Company, emails: Iterable[str]) -> dict[str, 
     for batch in in_batches(sorted({email for email in emails if email})):
         found.update((customer.email, customer) for customer in Customer.objects.for_company(company).filter(email__in=batch))
     return found
+
+
+def web_customer(*, cart: Cart) -> Customer | None:
+    """The customer for the cart's orders without an e-mail address, matched regardless of case as its constraint is."""
+    return (Customer.objects.for_company(cart.company).filter(email="", name__iexact=cart.web_customer_name)
+            .order_by("pk").first())
 
 
 def customers_for_company(*, company: Company, search: str = "") -> QuerySet[Customer]:

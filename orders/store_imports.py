@@ -63,7 +63,8 @@ def _import_from_store(
     """Run an import whose orders `fetch` reads lazily from the store, and close its log entry."""
     with cart_run(cart=cart, kind=CartLogKind.ORDERS_IMPORT, need=StoreAccess.ORDERS_READ,
                   connection_lost=CONNECTION_LOST, log=log, total=total) as run:
-        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done))
+        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done),
+                                store=lambda: run.store)
         cart_orders_require_status(cart=cart)
         importer.take(fetch(run))
     result = importer.result

@@ -8,6 +8,7 @@ urlpatterns = [
     path("setup/carts/<int:cart_id>/orders/", views.cart_orders, name="cart_orders"),
     path("setup/carts/<int:cart_id>/orders/import/", views.cart_orders_import, name="cart_orders_import"),
     path("setup/carts/<int:cart_id>/orders/import-items/", views.cart_orders_import_items, name="cart_orders_import_items"),
+    path("setup/carts/<int:cart_id>/orders/<int:order_id>/preview/", views.cart_order_preview, name="cart_order_preview"),
     path("sales/orders/", views.pending_list, name="pending"),
     path("sales/orders/<int:transaction_id>/", views.transaction_detail, name="detail"),
     path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),

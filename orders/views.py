@@ -9,14 +9,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carts.models import Cart
-from carts.platforms.base import StoreAccess, StoreError
+from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import cart_order_admin_url, store_failure_reason
 from carts.views import company_cart
 from orders.forms import MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
 from orders.listing import orders_list
 from orders.models import SalesTransaction
+from orders.preview import order_preview
 from orders.results import ImportResult
-from orders.selectors import cart_order_imports, transactions_for_company, transactions_pending
+from orders.selectors import cart_order_imports, transaction_parts, transactions_for_company, transactions_pending
 from orders.store_imports import (
     orders_import_in_background,
     orders_import_selected,
@@ -50,6 +51,22 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
         "cart": cart, "tab": "orders", "listing": listing, "error": error, "running": running, "latest": latest})
+
+
+@require_GET
+def cart_order_preview(request: HttpRequest, cart_id: int, order_id: int) -> HttpResponse:
+    """Preview: the order as an import would book it; nothing is written."""
+    cart = company_cart(request, cart_id)
+    preview, error = None, ""
+    try:
+        preview = order_preview(cart=cart, order_id=order_id)
+    except StoreError as failure:
+        error = "The order could not be read: " + store_failure_reason(cart=cart, error=failure,
+                                                                       need=StoreAccess.ORDERS_READ)
+    except InvalidInput as refusal:
+        error = str(refusal)
+    return render(request, "orders/order_preview.html", {
+        "cart": cart, "tab": "orders", "order_id": order_id, "preview": preview, "error": error})
 
 
 @require_POST
@@ -117,7 +134,8 @@ def transaction_detail(request: HttpRequest, transaction_id: int) -> HttpRespons
     record = _company_transaction(request, transaction_id)
     return render(request, "orders/transaction_detail.html", {
         "record": record,
-        "lines": record.lines.select_related("item"),
+        "parts": transaction_parts(record=record),
+        "credit_notes": record.credit_notes.order_by("number"),
         "store_url": cart_order_admin_url(cart=record.cart, order_id=record.cart_order_id),
     })
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import UnknownCurrencyError, format_currency, format_decimal, get_currency_precision
+from babel.numbers import UnknownCurrencyError, format_currency, format_decimal, format_percent, get_currency_precision
 from django.conf import settings
 from django.utils import translation
 
@@ -71,6 +71,22 @@ def number_text(value: object, *, locale: Locale | None = None) -> str:
     if number is None:
         return MISSING
     return format_decimal(number, locale=locale or display_locale())
+
+
+def rate_text(value: object, *, locale: Locale | None = None) -> str:
+    """A rate as the locale writes numbers, every decimal kept and none added: 0.9200000000 → '0.92', 1.0857 → '1.0857'."""
+    number = as_decimal(value)
+    if number is None:
+        return MISSING
+    return format_decimal(number.normalize(), locale=locale or display_locale(), decimal_quantization=False)
+
+
+def percent_text(fraction: object, *, locale: Locale | None = None) -> str:
+    """A rate kept as a fraction, as the locale writes percentages, every decimal kept: 0.08875 → '8.875%'."""
+    number = as_decimal(fraction)
+    if number is None:
+        return MISSING
+    return format_percent(number.normalize(), locale=locale or display_locale(), decimal_quantization=False)
 
 
 def counted_text(value: object, noun: str, *, locale: Locale | None = None) -> str:

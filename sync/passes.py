@@ -1,10 +1,11 @@
 """One auto-sync pass: import a cart's new orders, flag imported ones the store later undid, keep the cursor.
 
 A pass reads the store's orders modified since its cursor (the newest date_modified it has seen,
-re-read with an overlap window), imports those in the cart's statuses through the Orders tab's
-import (the same exactly-once guarantee, the same refusals), and notes on imported transactions
-that their order moved to a cancelled or refunded status. One pass per cart runs at a time, by
-the cart's lock; a pass that finds it taken does nothing.
+re-read with an overlap window) and gives them to the Orders tab's import: those not imported yet
+and in the cart's statuses are imported (the same exactly-once guarantee, the same refusals); those
+already imported that the store changed since are re-read whatever their status (a new status is
+noted on the transaction, a new refund becomes its credit note). One pass per cart runs at a time,
+by the cart's lock; a pass that finds it taken does nothing.
 """
 from __future__ import annotations
 
@@ -19,13 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms import platform_named
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreSession
 from carts.runs import CartRun, cart_logs_interrupt, cart_run
 from orders.imports import OrdersImport
-from orders.models import SalesTransaction
 from orders.results import ImportResult, OrderOutcome
-from orders.selectors import transactions_by_cart_order
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
 from sync.lock import cart_sync_lock_acquire, cart_sync_lock_extend, cart_sync_lock_release
 from sync.models import AutoSyncState
@@ -97,24 +95,17 @@ class _PassReader:
 
     cart: Cart
     token: str
-    status_ids: list[int]
     seen: int = 0
     newest_modified: datetime.datetime | None = None
-    changed: dict[int, tuple[int, str, datetime.datetime]] = field(default_factory=dict)
 
-    def orders_to_import(self, records: Iterator[OrderRecord]) -> Iterator[OrderRecord]:
-        """The orders in the cart's statuses; others are only noted (cursor, flags)."""
-        reversed_statuses = platform_named(self.cart.platform).reversed_order_statuses
+    def orders_read(self, records: Iterator[OrderRecord]) -> Iterator[OrderRecord]:
+        """Every order read, noted for the cursor while the pass's lock is kept."""
         for record in records:
             self.seen += 1
             modified = record.date_modified
             if modified is not None and (self.newest_modified is None or modified > self.newest_modified):
                 self.newest_modified = modified
-            if record.status_id in self.status_ids:
-                yield record
-            elif record.status_id in reversed_statuses:
-                label = record.status_label or self.cart.status_label(record.status_id)
-                self.changed[record.order_id] = (record.status_id, label, modified or timezone.now())
+            yield record
             if self.seen % LOCK_EXTEND_EVERY == 0:
                 cart_sync_lock_extend(cart_id=self.cart.pk, token=self.token, ttl=_lock_ttl())
 
@@ -146,12 +137,13 @@ def _close_interrupted_passes(cart: Cart) -> None:
 def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
     _close_interrupted_passes(cart)
     status_ids, _ = cart_orders_window(cart=cart)
-    reader = _PassReader(cart=cart, token=token, status_ids=status_ids)
+    reader = _PassReader(cart=cart, token=token)
     with cart_run(cart=cart, kind=CartLogKind.SYNC, need=StoreAccess.ORDERS_READ,
                   connection_lost=CONNECTION_LOST) as run:
-        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done))
+        importer = OrdersImport(cart=cart, progress=lambda done: run.progress(done=done),
+                                store=lambda: run.store, skip_outside_statuses=True)
         cart_sync_require_settings(cart=cart)
-        importer.take(reader.orders_to_import(_store_orders(run.store, cart, state.cursor, status_ids)))
+        importer.take(reader.orders_read(_store_orders(run.store, cart, state.cursor, status_ids)))
     if isinstance(run.stop.error, CartNotReady):
         run.finish(status=CartLogStatus.FAILED, summary=run.stop.reason)
         return SyncPass(PassOutcome.NOT_RUNNABLE, log_id=run.log.pk, summary=run.stop.reason)
@@ -161,7 +153,7 @@ def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
     if run.stop.stopped and not run.stop.transient:
         # A revoked token, a removed scope, a store that is gone: retrying cannot help, the merchant can.
         return _stop(cart, run, result if run.stats is not None else None)
-    flagged = _flag_changed_orders(cart, reader.changed)
+    flagged = result.changes
     if run.stop.stopped:
         return _transient_failure(cart, state, run, result, flagged)
     _advance(state, reader.newest_modified)
@@ -181,29 +173,6 @@ def _advance(state: AutoSyncState, newest_modified: datetime.datetime | None) ->
     if newest_modified is not None and (state.cursor is None or newest_modified > state.cursor):
         updates["cursor"] = newest_modified
     AutoSyncState.objects.filter(pk=state.pk).update(**updates)
-
-
-def _flag_changed_orders(cart: Cart, changed: dict[int, tuple[int, str, datetime.datetime]]) -> dict[int, str]:
-    """Note on each imported transaction that its order moved to a cancelled or refunded status; money is untouched.
-
-    Returns the notes written, by order id (an order already flagged for the same status is skipped).
-    """
-    notes = {}
-    for order_id, record in transactions_by_cart_order(cart=cart, order_ids=changed).items():
-        status_id, label, when = changed[order_id]
-        if record.cart_status_id == status_id:
-            continue
-        previous = record.cart_status_label or (
-            cart.status_label(record.cart_status_id) if record.cart_status_id is not None else "unknown"
-        )
-        note = f"changed in cart: status {previous} → {label} on {when:%Y-%m-%d %H:%M} UTC"
-        SalesTransaction.objects.filter(pk=record.pk).update(
-            cart_status_id=status_id,
-            cart_status_label=label,
-            cart_change_note="\n".join(filter(None, [record.cart_change_note, note])),
-        )
-        notes[order_id] = note
-    return notes
 
 
 def _stop(cart: Cart, run: CartRun, result: ImportResult | None) -> SyncPass:

@@ -3,8 +3,8 @@
 A platform (one folder under carts/platforms/) implements `StorePlatform`: it connects to a store
 (`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
 to what a transaction records, and words its failures for the merchant. Only the platform's own
-folder talks HTTP. Stock level pushes, shipments, webhook registration, refund reads and a shared
-request budget per store are the next things a session will offer; they belong here too.
+folder talks HTTP. Stock level pushes, shipments, webhook registration and a shared request budget
+per store are the next things a session will offer; they belong here too.
 
 Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
 services' errors share one root that views, forms, the admin and the command line catch.
@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
-    from orders.mapping import OrderSummary, StoreOrder
+    from orders.mapping import MappingOptions, OrderSummary, StoreOrder
 
 
 # --- the PortalError family ----------------------------------------------------------------------
@@ -177,6 +177,7 @@ class CatalogVariant:
     description: str  # the product name, plus option labels for a variant with options
     unit_price: Decimal | None  # None when the store sent no usable price
     product_name: str
+    is_digital: bool = False  # a download: becomes a non-stock item
 
     @property
     def reference(self) -> str:
@@ -220,6 +221,9 @@ class OrderRecord:
     status_label: str  # the store's own label; '' when it sent none
     date_modified: datetime.datetime | None  # in UTC; None when absent or unreadable
     payload: dict[str, Any] = field(repr=False)
+    # The store's refund records of the order (the platform's own shape) once read by
+    # StoreSession.refunds_of; None when they were not read.
+    refunds: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
 
 
 # --- the protocol --------------------------------------------------------------------------------
@@ -280,6 +284,13 @@ class StoreSession(Protocol):
     def order_counts(self, query: OrderQuery) -> dict[int, int]:
         """How many orders match the query, by status id."""
 
+    def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
+        """The refund records of these orders (the platform's own shape), by order id, every id present.
+
+        Read in batches (one request per batch of orders, never one per order): ask only for the
+        orders that show a refund (StorePlatform.order_shows_refund), so that others cost nothing.
+        """
+
 
 class StorePlatform(Protocol):
     """A cart platform: how to connect to one of its stores and how to read what they send."""
@@ -288,6 +299,8 @@ class StorePlatform(Protocol):
     standard_order_statuses: dict[int, str]
     # Statuses an imported order may later reach that undo the sale (cancelled, refunded, declined).
     reversed_order_statuses: frozenset[int]
+    # Statuses of orders that were never a sale (never completed, cancelled, declined): listed, never booked.
+    not_a_sale_statuses: frozenset[int]
 
     def connect(self, connection: StoreConnection) -> StoreSession:
         """A session with the store; raises StoreError (e.g. StoreAddressRefused) before sending anything."""
@@ -298,8 +311,11 @@ class StorePlatform(Protocol):
     def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
         """Where the merchant sees the order in the store's control panel."""
 
-    def store_order(self, record: OrderRecord) -> StoreOrder:
-        """What the order becomes as a transaction; raises OrderMappingError saying why it cannot."""
+    def store_order(self, record: OrderRecord, *, options: MappingOptions | None = None) -> StoreOrder:
+        """What the order (with its refunds, when read) becomes as a transaction; OrderMappingError says why not."""
+
+    def order_shows_refund(self, record: OrderRecord) -> bool:
+        """Whether the order (as listed, with its lines) shows that something of it was refunded."""
 
     def order_summary(self, record: OrderRecord) -> OrderSummary:
         """The order as a row of the cart's order list."""

@@ -11,7 +11,12 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.constants import (
+    CANCELLED_STATUS_ID,
+    DECLINED_STATUS_ID,
+    INCOMPLETE_STATUS_ID,
+    STANDARD_ORDER_STATUSES,
+)
 from orders.mapping.charges import order_charges, shipping_consignments, store_charges
 from orders.mapping.discounts import Figures, claim_candidates
 from orders.mapping.errors import OrderMappingError, OrderShapeUnforeseen
@@ -43,8 +48,8 @@ from orders.mapping.types import (
 ADDRESS_FIELDS = ("first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip", "country",
                   "country_iso2", "phone", "email")
 # Statuses whose orders are not sales to book (BigCommerce's standard order statuses).
-NOT_SALES = {0: "it was never completed in the store (Incomplete)", 5: "it was cancelled in the store",
-             6: "its payment was declined in the store"}
+NOT_SALES = {INCOMPLETE_STATUS_ID: "it was never completed in the store (Incomplete)",
+             CANCELLED_STATUS_ID: "it was cancelled in the store", DECLINED_STATUS_ID: "its payment was declined in the store"}
 # A programming slip on an unforeseen shape must still reach the merchant as a refusal, not a crash.
 UNFORESEEN_SHAPE = (TypeError, KeyError, AttributeError, IndexError, ArithmeticError, InvalidOperation,
                     ValueError, RecursionError)
@@ -82,16 +87,18 @@ def order_summary(payload: dict[str, Any]) -> OrderSummary:
         total = money(payload.get("total_inc_tax"), what="total_inc_tax")
     except OrderMappingError:
         total = ZERO
+    status_id = _status_id(payload, default=-1)  # -1: absent or unreadable, shown as 0
     return OrderSummary(
         order_id=identifier(payload.get("id"), what="the order's id"),
         created_at=created_at,
         customer_name=_person_name(billing),
         customer_email=text(billing.get("email")).lower(),
-        status_id=_status_id(payload, default=0),
+        status_id=max(status_id, 0),
         status_label=_status_label(payload),
         item_count=_count(payload.get("items_total")),
         total=total,
         currency=_currency_code(payload) or "",
+        not_a_sale_reason=NOT_SALES.get(status_id, ""),
     )
 
 

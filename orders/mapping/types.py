@@ -251,3 +251,4 @@ class OrderSummary:
     item_count: int
     total: Decimal
     currency: str
+    not_a_sale_reason: str = ""  # why it is listed but never imported (cancelled, declined, never completed)

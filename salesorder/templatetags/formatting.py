@@ -1,4 +1,4 @@
-"""Template filters for money, counts and sums; registered as built-ins, so every template has them."""
+"""Template filters for money, counts, rates and sums; registered as built-ins, so every template has them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -21,6 +21,18 @@ def money(amount: object, currency: str = "") -> str:
 def number(value: object) -> str:
     """{{ page.paginator.count|number }} → '19,107'."""
     return formatting.number_text(value)
+
+
+@register.filter
+def rate(value: object) -> str:
+    """{{ record.exchange_rate|rate }} → '0.92': every decimal the rate has, none added."""
+    return formatting.rate_text(value)
+
+
+@register.filter
+def percent(fraction: object) -> str:
+    """{{ line.tax_rate|percent }} → '8.25%' (a rate kept as the fraction 0.0825)."""
+    return formatting.percent_text(fraction)
 
 
 @register.filter

@@ -73,6 +73,7 @@ class GuideScreens:
     cart: Cart
     item: Item
     transaction: SalesTransaction
+    credit_note: SalesTransaction
 
     def urls(self) -> list[tuple[str, str]]:
         """Every screen the merchant's guide visits, by name, with the state that fills it."""
@@ -91,6 +92,8 @@ class GuideScreens:
             ("import data", "/setup/import-data/items/"),
             ("list pending orders", "/sales/orders/"),
             ("transaction", self.transaction.get_absolute_url()),
+            ("order preview", f"{cart}/orders/{self.credit_note.cart_order_id}/preview/"),
+            ("credit note", self.credit_note.get_absolute_url()),
         ]
 
 
@@ -103,5 +106,6 @@ def guide_screens(sandbox_allowed, user) -> GuideScreens:
     assert cart_test_connection(cart=cart).passed
     assert orders_import_listed(cart=cart).imported
     cart.refresh_from_db()
+    transactions = SalesTransaction.objects.filter(company=user.company).order_by("number")
     return GuideScreens(cart=cart, item=Item.objects.filter(company=user.company).order_by("sku").first(),
-                        transaction=SalesTransaction.objects.filter(company=user.company).order_by("number").first())
+                        transaction=transactions.sales().first(), credit_note=transactions.credit_notes().first())

@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 
 from carts import runs
+from carts.platforms.bigcommerce.constants import NOT_A_SALE_STATUSES
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.connection_test import cart_test_connection
 from items.models import Item, ItemCartLink
@@ -199,6 +200,8 @@ class StoreOrder:
     total: Decimal
     currency: str
     lines: list[tuple[int, int, str]]  # (product id, variant id, SKU)
+    refunded: Decimal
+    status_id: int
 
 
 def expected_orders(store: SandboxServer, cart: Cart) -> dict[int, StoreOrder]:
@@ -217,18 +220,21 @@ def expected_orders(store: SandboxServer, cart: Cart) -> dict[int, StoreOrder]:
             continue
         orders[order_id] = StoreOrder(order_id, Decimal(order["total_inc_tax"]), order["currency_code"],
                                       [(line["product_id"], line["variant_id"], line["sku"].strip())
-                                       for line in rendered.lines])
+                                       for line in rendered.lines], Decimal(order["refunded_amount"]),
+                                      order["status_id"])
     return orders
 
 
 def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tuple[int, int]:
-    """Every order the cart takes is one transaction at the store's total, or refused with its reason.
+    """Every order the cart takes is one sale at the store's total, or refused with its reason.
 
-    An order is importable when each line's variant is linked to an item or its SKU is an item's;
-    importable orders must be imported. Returns (imported, refused).
+    An order is importable when it is a sale (not Incomplete, Cancelled or Declined) and each line's
+    variant is linked to an item or its SKU is an item's; importable orders must be imported, and what
+    the store refunded of them is in their credit notes.
+    Returns (imported, refused).
     """
     expected = expected_orders(store, cart)
-    transactions = list(SalesTransaction.objects.filter(cart=cart))
+    transactions = list(SalesTransaction.objects.sales().filter(cart=cart).prefetch_related("credit_notes"))
     by_order = {record.cart_order_id: record for record in transactions}
     assert len(by_order) == len(transactions), "an order was imported twice"
     assert set(by_order) <= set(expected), f"orders outside the cart's window imported: {set(by_order) - set(expected)}"
@@ -236,8 +242,8 @@ def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tup
     linked = set(ItemCartLink.objects.filter(cart=cart).values_list("product_id", "variant_id"))
     reasons = dict(logged_failures(cart, CartLogKind.ORDERS_IMPORT, CartLogKind.SYNC))
     for order_id, order in expected.items():
-        importable = all((product_id, variant_id) in linked or (sku and sku in skus)
-                         for product_id, variant_id, sku in order.lines)
+        importable = order.status_id not in NOT_A_SALE_STATUSES and all(
+            (product_id, variant_id) in linked or (sku and sku in skus) for product_id, variant_id, sku in order.lines)
         record = by_order.get(order_id)
         if record is None:
             assert not importable, f"order {order_id} could be imported but is not"
@@ -245,6 +251,8 @@ def assert_orders_imported_exactly_once(cart: Cart, store: SandboxServer) -> tup
             continue
         assert record.total == order.total, f"order {order_id}: {record.total} != the store's {order.total}"
         assert record.currency == order.currency and record.lines.count() == len(order.lines), f"order {order_id}"
+        credited = sum((note.total for note in record.credit_notes.all()), Decimal(0))
+        assert credited == order.refunded, f"order {order_id}: credit notes of {credited}, the store refunded {order.refunded}"
     for currency in {order.currency for order in expected.values()}:
         ours = sum((record.total for record in transactions if record.currency == currency), Decimal(0))
         theirs = sum((order.total for order_id, order in expected.items() if order_id in by_order

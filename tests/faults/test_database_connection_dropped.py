@@ -86,14 +86,14 @@ def test_a_connection_lost_while_an_order_is_written_rolls_it_back_and_the_rerun
 ) -> None:
     cart = sandbox_cart(company, store, create_missing_items=True)
     ids_in_order = []
-    original = imports._write_transaction
+    original = imports.sale_book
     dropping = dropping_on_call(IN_FLIGHT, original)
 
-    def remembering(cart, order, *args):
-        ids_in_order.append(order.order_id)
-        return dropping(cart, order, *args)
+    def remembering(**kwargs):
+        ids_in_order.append(kwargs["order"].order_id)
+        return dropping(**kwargs)
 
-    monkeypatch.setattr(imports, "_write_transaction", remembering)
+    monkeypatch.setattr(imports, "sale_book", remembering)
     import_all_listed(merchant_client, cart)
     in_flight = ids_in_order[IN_FLIGHT - 1]
     assert not SalesTransaction.objects.filter(cart=cart, cart_order_id=in_flight).exists()  # rolled back whole
@@ -101,12 +101,12 @@ def test_a_connection_lost_while_an_order_is_written_rolls_it_back_and_the_rerun
     first = CartLog.objects.filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT).latest("pk")
     assert first.status != CartLogStatus.RUNNING, "the import's log was left running after the connection dropped"
     assert any(str(in_flight) in failure["reference"] and failure["reason"] for failure in first.failures)
-    imported_first = SalesTransaction.objects.filter(cart=cart).count()
+    imported_first = SalesTransaction.objects.sales().filter(cart=cart).count()
     assert imported_first >= IN_FLIGHT - 1
 
-    monkeypatch.setattr(imports, "_write_transaction", original)
+    monkeypatch.setattr(imports, "sale_book", original)
     import_all_listed(merchant_client, cart)
-    assert SalesTransaction.objects.filter(cart=cart, cart_order_id=in_flight).count() == 1
+    assert SalesTransaction.objects.sales().filter(cart=cart, cart_order_id=in_flight).count() == 1
     imported, _ = assert_orders_imported_exactly_once(cart, store)
     assert imported == len(set(ids_in_order)) and imported > imported_first
     rerun = CartLog.objects.filter(cart=cart, kind=CartLogKind.ORDERS_IMPORT).latest("pk")
@@ -128,7 +128,7 @@ def test_a_connection_lost_between_two_pages_stops_the_import_saying_so_and_the_
     assert "Stopped early: the connection to the database was lost" in first.summary
     assert "import again" in first.summary and {"reference": "Store", "reason": f"{runs.DATABASE_CONNECTION_LOST} {imports.CONNECTION_LOST}"} \
         in first.failures
-    imported_first = SalesTransaction.objects.filter(cart=cart).count()
+    imported_first = SalesTransaction.objects.sales().filter(cart=cart).count()
 
     monkeypatch.setattr(runs, "cart_log_progress", original)
     import_all_listed(merchant_client, cart)

@@ -114,7 +114,9 @@ def test_accounting_defaults_change_what_new_items_take(company, merchant_client
     defaults = AccountingDefaults.objects.get(company=company)
     response = merchant_client.post("/setup/accounting-defaults/", {
         "income_account": web_sales.pk, "cost_of_goods_sold_account": defaults.cost_of_goods_sold_account_id,
-        "stock_asset_account": defaults.stock_asset_account_id, "unit_of_measure": "Box"})
+        "stock_asset_account": defaults.stock_asset_account_id, "unit_of_measure": "Box",
+        "non_stock_income_account": defaults.non_stock_income_account_id,
+        "non_stock_expense_account": defaults.non_stock_expense_account_id})
     assert response.status_code == 302
     item = item_new(company=company, sku="NEW-1")
     assert (item.income_account.name, item.unit_of_measure) == ("Web Sales", "Box")

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
+from django.db import connection
 
-from carts.platforms.bigcommerce.constants import STANDARD_ORDER_STATUSES
+from carts.platforms.bigcommerce.constants import NOT_A_SALE_STATUSES, STANDARD_ORDER_STATUSES
 from carts.models import AutoSync, Cart
 from companies.models import Company
 from items.models import Item
@@ -15,6 +18,7 @@ from sandbox.server import SandboxServer
 from tests.carts.factories import make_sandbox_cart
 from tests.items.conftest import api_requests, eager_celery  # noqa: F401 - shared with the item tests
 
+Result = TypeVar("Result")
 ALL_STATUSES = tuple(sorted(STANDARD_ORDER_STATUSES))
 AWAITING_FULFILLMENT = 11
 # 40 products: enough distinct variants for the store's 120-line order.
@@ -23,9 +27,22 @@ STORE_OPTIONS = {"seed": 7, "products": 40, "orders": 20}
 
 @pytest.fixture(scope="module")
 def shared_store() -> Iterator[SandboxServer]:
-    """One sandbox store for a test module's read-only tests (tests that place orders use `fresh_store`)."""
+    """One sandbox store for a test module's read-only tests (tests that place orders use `fresh_store`).
+
+    Its named example orders are all sales: the few the seed left Incomplete, Cancelled or Declined (never
+    booked) are moved to Awaiting Fulfillment, which changes none of their figures.
+    """
     with SandboxServer(**STORE_OPTIONS) as server:
+        examples_as_sales(server)
         yield server
+
+
+def examples_as_sales(server: SandboxServer) -> None:
+    """Move the store's named example orders that were never a sale to Awaiting Fulfillment (no money moves)."""
+    for kind, order_id in server.store.examples().items():
+        rendered = server.store.order(order_id) if kind.endswith("order") or kind == "order_120_lines" else None
+        if rendered is not None and rendered.order["status_id"] in NOT_A_SALE_STATUSES:
+            server.store.set_order_status(order_id, AWAITING_FULFILLMENT)
 
 
 @pytest.fixture
@@ -87,3 +104,31 @@ def make_items(company: Company, skus: list[str]) -> list[Item]:
 def order_skus(server: SandboxServer, *order_ids: int) -> list[str]:
     """Every non-empty SKU on these orders' lines."""
     return sorted({line["sku"] for order_id in order_ids for line in server.store.order(order_id).lines if line["sku"]})
+
+
+def run_together(calls: list[Callable[[], Result]]) -> list[Result]:
+    """Run the calls in threads released at the same moment (each with its own database connection); their results.
+
+    A thread's exception is raised here, since it would otherwise be lost.
+    """
+    start = threading.Barrier(len(calls))
+    results: list[Result] = []
+    errors: list[Exception] = []
+
+    def run(call: Callable[[], Result]) -> None:
+        try:
+            start.wait()
+            results.append(call())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from orders.models import SalesTransaction
-from tests.orders.conftest import make_items, order_skus, sandbox_cart
+from tests.orders.conftest import examples_as_sales, make_items, order_skus, sandbox_cart
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_import_orders_by_id_prints_each_outcome_and_exits_nonzero_on_a_refusal(
     result = json.loads(out)
     assert status == 0 and result["orders"] == [
         {"order_id": good, "outcome": "already_imported", "transaction": "CS-000001", "reason": "already imported",
-         "missing_skus": []}]
+         "missing_skus": [], "change": None}]
 
 
 def test_import_orders_all_imports_every_listed_order(company, store) -> None:
@@ -111,3 +111,42 @@ def test_order_list_for_another_company_shows_nothing_of_this_one(company, other
     call_command("cart", "import-orders", cart.name, "--company", company.account_number, "--id", str(order_id),
                  stdout=StringIO())
     assert json.loads(run("order", "list", "--company", other_company.account_number, "--pending", "--json")[1]) == []
+
+
+def test_order_list_json_keeps_what_the_books_need_and_lists_credit_notes_as_their_own_type(company, fresh_store) -> None:
+    examples_as_sales(fresh_store)
+    kinds = ("partially_refunded_order", "other_currency_order", "two_coupons_order", "wrapping_order")
+    ids = {kind: fresh_store.store.examples()[kind] for kind in kinds}
+    cart = sandbox_cart(company, fresh_store)
+    make_items(company, order_skus(fresh_store, *ids.values()))
+    assert run("cart", "import-orders", cart.name, "--company", company.account_number, "--id",
+               *map(str, ids.values()))[0] == 0
+    fresh_store.store.cancel_order(ids["wrapping_order"])
+    run("cart", "import-orders", cart.name, "--company", company.account_number, "--id", str(ids["wrapping_order"]))
+
+    status, out = run("order", "list", "--company", company.account_number, "--pending", "--json")
+    rows = json.loads(out)
+    sales = {row["cart_order_id"]: row for row in rows if row["type"] != "credit-note"}
+    assert status == 0 and set(sales) == set(ids.values())
+    for order_id, row in sales.items():
+        order = fresh_store.store.order(order_id).order
+        assert row["cart_status_id"] == order["status_id"]
+        assert Decimal(row["refunded"]) == Decimal(order["refunded_amount"])
+        assert (row["payment_method"], row["guest"]) == (order["payment_method"], order["customer_id"] == 0)
+        assert Decimal(row["discounts"]) == sum((Decimal(entry["amount"]) for entry in row["discount_lines"]), Decimal(0))
+        if order["currency_code"] == order["store_default_currency_code"]:
+            assert row["exchange_rate"] is None
+        else:
+            assert Decimal(row["exchange_rate"]) == Decimal(order["store_default_to_transactional_exchange_rate"])
+    foreign = fresh_store.store.order(ids["other_currency_order"]).order
+    assert foreign["currency_code"] != foreign["store_default_currency_code"]
+    assert sales[ids["wrapping_order"]]["change_note"].startswith("changed in cart: status ")
+    assert " → Cancelled on " in sales[ids["wrapping_order"]]["change_note"]
+    coupons = {entry["code"] for line in fresh_store.store.order(ids["two_coupons_order"]).lines
+               for entry in line["applied_discounts"] if entry["code"]}
+    labels = [entry["label"] for entry in sales[ids["two_coupons_order"]]["discount_lines"]]
+    assert len(coupons) == 2 and all(f"Coupon {code}" in labels for code in coupons)
+    [credit_note] = [row for row in rows if row["type"] == "credit-note"]
+    refunded = ids["partially_refunded_order"]
+    assert (credit_note["cart_order_id"], credit_note["credits"]) == (refunded, sales[refunded]["number"])
+    assert credit_note["number"] == "CN-000001" and credit_note["total"] == sales[refunded]["refunded"]

@@ -1,16 +1,13 @@
 """Two imports of the same orders at once: each order becomes one transaction, numbered without gaps."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from carts.stores import cart_store_open
 from orders.models import Customer, SalesTransaction
 from orders.imports import orders_import
 from orders.results import Outcome
-from tests.orders.conftest import make_items, order_skus, sandbox_cart
+from tests.orders.conftest import make_items, order_skus, run_together, sandbox_cart
 
 IMPORTERS = 3
 
@@ -23,24 +20,7 @@ def test_concurrent_imports_create_each_transaction_once_numbered_without_gaps(c
     make_items(company, order_skus(store, *ids))
     with cart_store_open(cart=cart) as session:
         payloads = list(session.orders_by_id(ids))
-    start = threading.Barrier(IMPORTERS)
-    results, errors = [], []
-
-    def importer() -> None:
-        try:
-            start.wait()
-            results.append(orders_import(cart=cart, orders=payloads))
-        except Exception as error:  # surfaced below: a thread's exception would otherwise be lost
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=importer) for _ in range(IMPORTERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_together([lambda: orders_import(cart=cart, orders=payloads)] * IMPORTERS)
     outcomes = [entry.outcome for result in results for entry in result.outcomes]
     assert outcomes.count(Outcome.IMPORTED) == len(ids)
     assert outcomes.count(Outcome.ALREADY_IMPORTED) == len(ids) * (IMPORTERS - 1)

@@ -14,7 +14,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesorder.formatting import counted_text, money_text, number_text, sum_of
+from salesorder.formatting import counted_text, money_text, number_text, percent_text, rate_text, sum_of
 
 # ISO 4217 minor units, written here by hand (not read from Babel, whose data the code under test uses).
 ISO_4217_DECIMALS = {"USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "JPY": 0, "KWD": 3}
@@ -107,3 +107,20 @@ def test_the_filters_are_available_in_every_template_without_load() -> None:
         text = template.render(Context({"total": Decimal("152.6400"), "currency": "USD", "lines": [1],
                                         "count": 19107, "discount": Decimal("10")}))
     assert text == "$152.64 · 1 line · 19,107 · -$10.00"
+
+
+@pytest.mark.parametrize(("language", "rate", "expected"), [
+    ("en", "0.0825", "8.25%"), ("en", "0.08875", "8.875%"), ("en", "0.2", "20%"), ("en", "0", "0%"),
+    ("de", "0.0825", "8,25\u00a0%"),
+])
+def test_a_tax_rate_is_written_as_the_locale_writes_percentages_with_every_decimal(language, rate, expected) -> None:
+    with translation.override(language):
+        assert percent_text(Decimal(rate)) == expected
+
+
+@pytest.mark.parametrize(("language", "rate", "expected"), [
+    ("en", "0.9200000000", "0.92"), ("en", "1.0857312", "1.0857312"), ("en", "1250.5", "1,250.5"), ("de", "0.92", "0,92"),
+])
+def test_an_exchange_rate_keeps_every_decimal_it_has_and_adds_none(language, rate, expected) -> None:
+    with translation.override(language):
+        assert rate_text(Decimal(rate)) == expected

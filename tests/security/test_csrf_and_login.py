@@ -26,7 +26,7 @@ from companies.models import User
 from items.models import Item, ItemCsvUpload, LedgerAccount
 from orders.models import SalesTransaction
 from tests.conftest import PASSWORD
-from tests.orders.conftest import ALL_STATUSES, sandbox_cart
+from tests.orders.conftest import ALL_STATUSES, examples_as_sales, sandbox_cart
 from tests.security.conftest import (
     admin_urls,
     company_rows,
@@ -77,7 +77,9 @@ STATE_CHANGING: dict[str, StateChange] = {
     "items:accounting_defaults": StateChange(
         lambda c: {"income_account": c["defaults"].income_account_id, "unit_of_measure": "Box",
                    "cost_of_goods_sold_account": c["defaults"].cost_of_goods_sold_account_id,
-                   "stock_asset_account": c["defaults"].stock_asset_account_id},
+                   "stock_asset_account": c["defaults"].stock_asset_account_id,
+                   "non_stock_income_account": c["defaults"].non_stock_income_account_id,
+                   "non_stock_expense_account": c["defaults"].non_stock_expense_account_id},
         lambda c: c["company"].accounting_defaults.__class__.objects.get(company=c["company"]).unit_of_measure == "Box"),
     "items:ledger_account_new": StateChange(lambda c: {"name": "Token Account", "account_type": "expense"},
                                             lambda c: LedgerAccount.objects.filter(name="Token Account").exists()),
@@ -117,6 +119,7 @@ def token_of(client: Client) -> str:
 def objects(company, user, owned, sandbox_allowed, csrf_client) -> dict:
     """The signed-in merchant's objects, including a cart connected to the sandbox store over real HTTP."""
     store = sandbox_allowed
+    examples_as_sales(store)  # the orders below are imported: none may be one that was never a sale
     cart = sandbox_cart(company, store, create_missing_items=True, import_orders_from=datetime.date(2000, 1, 1))
     examples = store.store.examples()
     product = store.store.catalog.product(examples["simple_product"])

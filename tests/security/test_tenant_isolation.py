@@ -87,7 +87,8 @@ def test_forms_refuse_another_company_s_objects_named_in_the_body(
     assert response.status_code == 200 and not Item.objects.filter(sku="RIVAL-NEW").exists()
     response = other_merchant_client.post(reverse("items:accounting_defaults"), {
         "income_account": foreign_account, "cost_of_goods_sold_account": foreign_account,
-        "stock_asset_account": foreign_account, "unit_of_measure": "Each"})
+        "stock_asset_account": foreign_account, "unit_of_measure": "Each", "non_stock_income_account": foreign_account,
+        "non_stock_expense_account": foreign_account})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     record = rival_owned["transaction"]
     response = other_merchant_client.post(reverse("orders:edit", args=[record.pk]), {

@@ -22,6 +22,7 @@ def product_variants(product: dict[str, Any]) -> list[CatalogVariant]:
         product_id = identifier(product.get("id"), what="a product's id")
         name = text(product.get("name"))
         product_price = price(product.get("price"))
+        is_digital = text(product.get("type")).lower() == "digital"  # products_catalog.v3.yml: physical or digital
         variants = []
         for variant in objects(product.get("variants"), what=f"product {product_id}'s variants"):
             variant_price = price(variant.get("price"))
@@ -34,6 +35,7 @@ def product_variants(product: dict[str, Any]) -> list[CatalogVariant]:
                         variant.get("option_values"), what=f"the option values of a variant of product {product_id}")),
                     unit_price=variant_price if variant_price is not None else product_price,
                     product_name=name,
+                    is_digital=is_digital,
                 )
             )
     return variants

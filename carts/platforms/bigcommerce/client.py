@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
-CATALOG_PRODUCT_FIELDS = "name,sku,price"
+# The type (physical or digital) makes a digital product a non-stock item.
+CATALOG_PRODUCT_FIELDS = "name,sku,price,type"
 
 
 def order_query_params(query: OrderQuery) -> dict[str, Any]:
@@ -71,6 +72,8 @@ def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = ()
 # Orders with their lines (and shipping addresses, in the consignments) and fees in the same call,
 # so an import costs one request per page of orders, not one per order (orders.v2.oas2.yml, order_includes).
 ORDER_WITH_LINES_PARAMS: dict[str, str] = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+# Refunds of many orders in one request (orders.v3.yml, getOrdersRefunds); v2's refunded_amount "always returns 0".
+REFUNDS_PATH = "/orders/payment_actions/refunds"
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,12 @@ class BigCommerceClient(ClosedOnExit):
             raise InvalidResponse("BigCommerce's order count held a status that is not an object.", path="/orders/count")
         return {answer_count(row.get("id"), "a status id", "/orders/count"):
                 answer_count(row.get("count", 0), "an order count", "/orders/count") for row in statuses}
+
+    def iter_refunds(self, order_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+        """Every refund of these orders (GET /v3/orders/payment_actions/refunds?order_id:in=…), 250 a page."""
+        params = {"order_id:in": ",".join(str(order_id) for order_id in order_ids)}
+        for page in self.iter_v3_pages(REFUNDS_PATH, params):
+            yield from page.items
 
     @staticmethod
     def _order_params(query: OrderQuery, sort: str, with_lines: bool) -> dict[str, Any]:

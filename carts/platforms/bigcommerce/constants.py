@@ -30,6 +30,12 @@ STANDARD_ORDER_STATUSES: Final[dict[int, str]] = {
 }
 AWAITING_FULFILLMENT_STATUS_ID: Final = 11
 REVERSED_ORDER_STATUSES: Final = frozenset({4, 5, 6, 14})  # Refunded, Cancelled, Declined, Partially Refunded
+INCOMPLETE_STATUS_ID: Final = 0
+CANCELLED_STATUS_ID: Final = 5
+DECLINED_STATUS_ID: Final = 6
+# Orders in these statuses were never a sale: no payment was taken, or it was undone before anything shipped.
+NOT_A_SALE_STATUSES: Final = frozenset({INCOMPLETE_STATUS_ID, CANCELLED_STATUS_ID, DECLINED_STATUS_ID})
+REFUNDED_STATUSES: Final = frozenset({4, 14})  # Refunded, Partially Refunded
 
 # Rate-limit headers (api-rate-limits.mdx); header names are case-insensitive.
 HEADER_RATE_LIMIT_RESET_MS: Final = "X-Rate-Limit-Time-Reset-Ms"

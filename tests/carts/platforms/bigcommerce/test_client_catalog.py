@@ -8,7 +8,7 @@ from responses import matchers
 from carts.platforms.bigcommerce.errors import MissingScope
 from tests.carts.platforms.bigcommerce.conftest import V3, fixture_json
 
-PRODUCT_PARAMS = {"include": "variants", "include_fields": "name,sku,price", "sort": "id"}
+PRODUCT_PARAMS = {"include": "variants", "include_fields": "name,sku,price,type", "sort": "id"}
 
 
 def products_page(ids: list[int], page: int, total_pages: int) -> dict:
