@@ -11,6 +11,7 @@ from carts.views import company_cart
 from orders.window import CartNotReady
 from sync.passes import cart_sync_passes, cart_sync_start
 from sync.reconciliation import cart_sync_reconcile_start, cart_sync_reconciliations
+from webhooks.health import cart_hooks_status
 
 
 @require_GET
@@ -20,7 +21,7 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
     reconciling, reconciliation = cart_sync_reconciliations(cart=cart)
     return render(request, "sync/cart_sync.html", {
         "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciling": reconciling,
-        "reconciliation": reconciliation})
+        "reconciliation": reconciliation, "hooks": cart_hooks_status(cart=cart)})
 
 
 @require_POST
