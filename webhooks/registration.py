@@ -160,3 +160,22 @@ def hook_secrets_reencrypt() -> int:
         CartHookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted=api_key_reencrypt(endpoint.secret_encrypted))
         rotated += 1
     return rotated
+
+
+def cart_store_hooks(*, cart: Cart) -> list[StoreHook]:
+    """The hooks on the cart's store that deliver to this cart (its receiver's address, or registered for it)."""
+    endpoint = CartHookEndpoint.objects.filter(cart=cart).first()
+    destination = hook_destination(endpoint) if endpoint is not None and webhooks_configured() else None
+    recorded = set(StoreHookState.objects.filter(cart=cart).values_list("hook_id", flat=True))
+    with cart_store_open(cart=cart) as store:
+        return [hook for hook in store.hooks() if hook.hook_id in recorded or hook.destination == destination]
+
+
+def cart_hooks_remove(*, cart: Cart) -> HooksApplied:
+    """Remove the cart's hooks from its store whatever its settings (a Running cart's next check registers them again)."""
+    try:
+        with cart_store_open(cart=cart) as store:
+            return _remove(cart, store)
+    except StoreError as error:
+        reason = store_failure_reason(cart=cart, error=error, need=StoreAccess.STORE_INFORMATION)
+        return HooksApplied(False, f"The webhooks could not be removed: {reason}")
