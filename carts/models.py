@@ -6,6 +6,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from carts.platforms import platform_named
@@ -87,7 +88,8 @@ class Cart(CompanyRecord):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["company", "name"], name="cart_name_unique_per_company")]
+        # Case-insensitive, as the form checks it: "Store" and "store" would read as one cart on every screen.
+        constraints = [models.UniqueConstraint("company", Lower("name"), name="cart_name_unique_per_company")]
 
     def __str__(self) -> str:
         return self.name

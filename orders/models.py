@@ -217,6 +217,8 @@ class TransactionLine(Amounts, CompanyOwned):
     description = models.CharField(max_length=255)
     options = models.TextField(blank=True, help_text="The product options chosen, e.g. 'Size: M, Colour: Blue'.")
     quantity = models.PositiveIntegerField()
+    # Units shipped by the shipments recorded for this line (orders.shipping); the rest is committed stock.
+    quantity_shipped = models.PositiveIntegerField(default=0)
     unit_price = money_field(help_text="Including tax when the transaction's prices include tax.")
     discount = money_field(help_text="This line's share of the order's discounts (already in the discount lines).")
     cart_line_id = models.PositiveBigIntegerField(null=True, blank=True)
