@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_order_modified_at'),
+        ('orders', '0008_stock_on_hand'),
     ]
 
     operations = [
