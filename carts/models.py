@@ -170,3 +170,17 @@ class CartLog(CompanyOwned):
         if not self.progress_total:
             return None
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class StoreRequestBudget(models.Model):
+    """A store's request budget when no Redis is configured: its state, changed only by compare-and-set on version.
+
+    One row per store (platform and store hash), whichever company's carts reach it: they share its quota.
+    """
+
+    store_key = models.CharField(max_length=64, unique=True)
+    state = models.TextField(default="", blank=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Request budget of {self.store_key}"

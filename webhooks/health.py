@@ -39,13 +39,15 @@ def carts_with_healthy_hooks(*, cart_ids: Iterable[int], now: datetime.datetime 
             if inactive == 0 and active >= len(platform_named(platform).order_event_scopes)}
 
 
-def carts_deactivated_hooks_count(*, carts: Iterable[Cart] | None = None, company_id: int | None = None) -> dict[int, int]:
-    """Hooks the store deactivated, by cart id (carts without any are absent), for the 'needs attention' counts."""
+def carts_deactivated_hooks_count(*, cart_ids: Iterable[int] | None = None,
+                                  company_id: int | None = None) -> dict[int, int]:
+    """Hooks the store deactivated, by cart id (carts without any are absent), for the 'needs attention' counts
+    (carts/attention.py): one query."""
     hooks = StoreHookState.objects.filter(is_active=False)
     if company_id is not None:
         hooks = hooks.filter(company_id=company_id)
-    if carts is not None:
-        hooks = hooks.filter(cart__in=list(carts))
+    if cart_ids is not None:
+        hooks = hooks.filter(cart_id__in=list(cart_ids))
     return dict(hooks.values("cart_id").annotate(count=Count("pk")).values_list("cart_id", "count"))
 
 

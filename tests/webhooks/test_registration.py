@@ -65,6 +65,7 @@ def test_deactivated_hooks_are_counted_for_attention(hooked_cart, fresh_store) -
     StoreHookState.objects.filter(cart=hooked_cart, scope="store/order/updated").update(is_active=False)
 
     assert carts_deactivated_hooks_count(company_id=hooked_cart.company_id) == {hooked_cart.pk: 1}
+    assert carts_deactivated_hooks_count(cart_ids=[hooked_cart.pk + 1]) == {}
     status = cart_hooks_status(cart=hooked_cart)
     assert not status.healthy and status.interval_minutes == hooked_cart.sync_interval_minutes
     assert "polls every 15 minutes" in status.why
@@ -129,3 +130,15 @@ def test_without_a_public_url_nothing_is_registered_and_the_tab_says_why(company
     assert int(fresh_store.store.stats()["total_requests"]) == 0
     page = merchant_client.get(reverse("sync:cart_sync", args=[cart.pk])).content.decode()
     assert "PUBLIC_BASE_URL is not set" in page and "every 15 minutes" in page
+
+
+def test_a_deactivated_hook_needs_the_merchant_s_attention(hooked_cart, fresh_store) -> None:
+    from carts.attention import cart_attention
+
+    cart_hooks_apply(cart=hooked_cart)
+    assert not cart_attention(cart=hooked_cart).deactivated_webhooks
+    fresh_store.store.webhooks.set_active(store_hooks(fresh_store)[0].id, False)
+    StoreHookState.objects.filter(cart=hooked_cart, hook_id=store_hooks(fresh_store)[0].id).update(is_active=False)
+
+    attention = cart_attention(cart=hooked_cart)
+    assert attention.deactivated_webhooks == 1 and "1 webhook deactivated by the store" in attention.text
