@@ -6,6 +6,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from carts.platforms import platform_named
@@ -87,7 +88,8 @@ class Cart(CompanyRecord):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["company", "name"], name="cart_name_unique_per_company")]
+        # Case-insensitive, as the form checks it: "Store" and "store" would read as one cart on every screen.
+        constraints = [models.UniqueConstraint("company", Lower("name"), name="cart_name_unique_per_company")]
 
     def __str__(self) -> str:
         return self.name
@@ -168,3 +170,17 @@ class CartLog(CompanyOwned):
         if not self.progress_total:
             return None
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class StoreRequestBudget(models.Model):
+    """A store's request budget when no Redis is configured: its state, changed only by compare-and-set on version.
+
+    One row per store (platform and store hash), whichever company's carts reach it: they share its quota.
+    """
+
+    store_key = models.CharField(max_length=64, unique=True)
+    state = models.TextField(default="", blank=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Request budget of {self.store_key}"

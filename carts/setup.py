@@ -203,7 +203,7 @@ def _save(cart: Cart) -> None:
         with transaction.atomic():
             cart.save()
     except IntegrityError:
-        if Cart.objects.filter(company_id=cart.company_id, name=cart.name).exclude(pk=cart.pk).exists():
+        if Cart.objects.filter(company_id=cart.company_id, name__iexact=cart.name).exclude(pk=cart.pk).exists():
             raise CartNameRefused(cart_name_taken_message(cart.name)) from None
         raise
 
@@ -274,7 +274,7 @@ def cart_rotate_credentials_keys() -> int:
 def cart_get_by_name(*, company: Company, name: str) -> Cart:
     """The company's cart with this name, or InvalidInput naming the carts that exist."""
     try:
-        return Cart.objects.for_company(company).get(name=name)
+        return Cart.objects.for_company(company).get(name__iexact=name)
     except Cart.DoesNotExist:
         names = ", ".join(Cart.objects.for_company(company).values_list("name", flat=True)) or "none"
         raise InvalidInput(f"{company.account_number} has no cart named {name!r} (its carts: {names}).") from None

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carts.attention import carts_attention
 from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
 from carts.connection_test import cart_test_connection
@@ -25,8 +26,8 @@ def company_cart(request: HttpRequest, cart_id: int) -> Cart:
 
 
 def cart_list(request: HttpRequest) -> HttpResponse:
-    carts = Cart.objects.for_company(request.company)
-    return render(request, "carts/cart_list.html", {"carts": carts})
+    attention = carts_attention(carts=Cart.objects.for_company(request.company))
+    return render(request, "carts/cart_list.html", {"rows": attention.values()})
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)

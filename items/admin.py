@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
-from items.models import AccountingDefaults, Item, ItemCartLink, ItemCsvUpload, ItemCsvUploadError, ItemCsvUploadRow, LedgerAccount
+from items.models import (
+    AccountingDefaults,
+    Item,
+    ItemCartLink,
+    ItemCsvUpload,
+    ItemCsvUploadError,
+    ItemCsvUploadRow,
+    LedgerAccount,
+    StockMovement,
+)
 
 
 @admin.register(LedgerAccount)
@@ -26,9 +35,11 @@ class ItemCartLinkInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(CompanyScopedAdmin):
-    list_display = ("sku", "description", "unit_price", "unit_of_measure", "item_type", "company", "active", "updated_at")
+    list_display = ("sku", "description", "unit_price", "on_hand", "unit_of_measure", "item_type", "company", "active",
+                    "updated_at")
     list_filter = ("item_type", "active", "unit_of_measure")
     search_fields = ("sku", "description", "barcode", "company__account_number")
+    readonly_fields = ("on_hand",)  # changed only by recorded stock movements (the item page's Adjust stock)
     inlines = [ItemCartLinkInline]
 
 
@@ -65,3 +76,19 @@ class ItemCsvUploadErrorAdmin(CompanyScopedAdmin):
     list_display = ("upload", "line", "column", "value", "message", "company")
     search_fields = ("value", "message", "upload__file_name", "company__account_number")
     readonly_fields = ("upload", "line", "column", "value", "message")
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(CompanyScopedAdmin):
+    """Every change of an item's quantity on hand; a record, never edited."""
+
+    list_display = ("item", "kind", "quantity", "on_hand_after", "reason", "user", "created_at", "company")
+    list_filter = ("kind",)
+    search_fields = ("item__sku", "reason", "reference", "company__account_number")
+    readonly_fields = ("item", "kind", "quantity", "on_hand_after", "reason", "user", "reference", "created_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -12,6 +12,7 @@ from items.models import Item, LedgerAccountType
 from items.selectors import ledger_accounts
 from items.cart_import import CatalogSelection
 from items.editing import item_sku_taken_message
+from items.stock import MAX_ON_HAND, REASON_MAX_LENGTH
 
 VARIANT_CHOICE = re.compile(r"^(\d{1,18}):(\d{1,18})$")
 MAX_SELECTED_ROWS = 5000
@@ -52,6 +53,15 @@ class ItemForm(forms.ModelForm):
         if price is not None and price < 0:
             raise ValidationError("The price is negative; use 0 or more.")
         return price
+
+
+class StockAdjustForm(forms.Form):
+    """The item page's stock adjustment: the counted quantity on hand and why it changed."""
+
+    on_hand = forms.IntegerField(label="New quantity on hand", min_value=0, max_value=MAX_ON_HAND,
+                                 error_messages={"min_value": "The quantity on hand cannot be negative: enter 0 or more."})
+    reason = forms.CharField(label="Reason", max_length=REASON_MAX_LENGTH,
+                             help_text="Kept with the change, for example 'Stock count' or 'Damaged in storage'.")
 
 
 class AccountingDefaultsForm(forms.Form):

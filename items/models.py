@@ -78,6 +78,8 @@ class Item(CompanyRecord):
     weight = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
+    # Changed only by items.stock, with a StockMovement beside each change (never by a form or an import of items).
+    on_hand = models.IntegerField("On hand", default=0, editable=False)
 
     class Meta:
         ordering = ["sku"]
@@ -188,3 +190,32 @@ class ItemCsvUploadError(CompanyOwned):
 
     def __str__(self) -> str:
         return f"Line {self.line} {self.column}: {self.message}"
+
+
+class StockMovementKind(models.TextChoices):
+    """Why a stock item's quantity on hand changed."""
+
+    ADJUSTMENT = "adjustment", "Adjustment"
+    SHIPMENT = "shipment", "Shipment"
+    IMPORT = "import", "Stock levels import"
+
+
+class StockMovement(CompanyOwned):
+    """One change of an item's quantity on hand: how much, to what, why, by whom and when."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="stock_movements")
+    kind = models.CharField(max_length=20, choices=StockMovementKind.choices)
+    quantity = models.IntegerField(help_text="The change: positive adds to stock, negative takes from it.")
+    on_hand_after = models.IntegerField()
+    reason = models.CharField(max_length=255)
+    user = models.ForeignKey("companies.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the movement came from, for a merchant to look it up: a shipment's key, an upload's file name.
+    reference = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["item", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.quantity:+d} ({self.get_kind_display()})"

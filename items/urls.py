@@ -9,6 +9,7 @@ urlpatterns = [
     path("setup/items/export.csv", views.item_export, name="export"),
     path("setup/items/new/", views.item_create, name="new"),
     path("setup/items/<int:item_id>/", views.item_detail, name="detail"),
+    path("setup/items/<int:item_id>/stock/", views.item_stock_adjust, name="stock_adjust"),
     path("setup/accounting-defaults/", views.accounting_defaults, name="accounting_defaults"),
     path("setup/accounting-defaults/accounts/new/", views.ledger_account_new, name="ledger_account_new"),
     path("setup/import-data/items/", views.items_import, name="import"),

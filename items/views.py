@@ -23,6 +23,7 @@ from items.forms import (
     ItemForm,
     ItemsCsvUploadForm,
     LedgerAccountForm,
+    StockAdjustForm,
 )
 from items.models import CsvUploadState, Item, ItemCsvUpload
 from items.cart_import import cart_items_import, cart_items_import_in_background, cart_items_import_start
@@ -42,11 +43,12 @@ from items.editing import item_new, item_save
 from items.ledger import accounting_defaults_for, accounting_defaults_update, ledger_account_create
 from items.selectors import cart_items_imports, items_search, ledger_accounts
 from salesorder.paging import SortColumns, sorted_page
+from items.stock import items_with_stock, stock_movements, stock_set
 
 ITEMS_PAGE_SIZE = 50
 ITEMS_SORT = SortColumns(fields={
     "sku": ("sku",), "description": ("description", "sku"), "price": ("unit_price", "sku"),
-    "unit": ("unit_of_measure", "sku"), "account": ("income_account__name", "sku"), "active": ("active", "sku"),
+    "on_hand": ("on_hand", "sku"), "available": ("available", "sku"), "unit": ("unit_of_measure", "sku"), "account": ("income_account__name", "sku"), "active": ("active", "sku"),
 }, default="sku")
 # The Items (Cart) tab sorts as the store can (its catalog's sort parameter), by product.
 CART_ITEMS_SORT = SortColumns(fields={key: (value,) for key, value in (
@@ -71,8 +73,8 @@ def _csv_download(content: bytes, file_name: str) -> HttpResponse:
 @require_GET
 def item_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
-    page, sort = sorted_page(request, items_search(company=request.company, search=search), ITEMS_SORT,
-                             page_size=ITEMS_PAGE_SIZE)
+    page, sort = sorted_page(request, items_with_stock(items_search(company=request.company, search=search)),
+                             ITEMS_SORT, page_size=ITEMS_PAGE_SIZE)
     return render(request, "items/item_list.html", {"page": page, "search": search, "sort": sort})
 
 
@@ -106,8 +108,35 @@ def _item_form_page(request: HttpRequest, form: ItemForm, saved_message: str) ->
         else:
             messages.success(request, saved_message)
             return redirect("items:detail", item_id=item.pk)
-    links = form.instance.cart_links.select_related("cart") if form.instance.pk else []
-    return render(request, "items/item_detail.html", {"form": form, "item": form.instance, "links": links})
+    return _item_page(request, form, StockAdjustForm())
+
+
+def _item_page(request: HttpRequest, form: ItemForm, stock_form: StockAdjustForm, status: int = 200) -> HttpResponse:
+    item = form.instance
+    context = {"form": form, "item": item, "stock_form": stock_form, "links": [], "movements": [], "stock": None}
+    if item.pk:
+        context["links"] = item.cart_links.select_related("cart")
+        context["movements"] = stock_movements(item=item)
+        context["stock"] = items_with_stock(Item.objects.filter(pk=item.pk)).get()
+    return render(request, "items/item_detail.html", context, status=status)
+
+
+@require_POST
+def item_stock_adjust(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The item page's Adjust stock: a recorded movement to the counted quantity."""
+    item = get_object_or_404(Item.objects.for_company(request.company), pk=item_id)
+    stock_form = StockAdjustForm(request.POST)
+    if stock_form.is_valid():
+        try:
+            movement = stock_set(item=item, on_hand=stock_form.cleaned_data["on_hand"],
+                                 reason=stock_form.cleaned_data["reason"], user=request.user)
+        except PortalError as error:
+            stock_form.add_error(None, str(error))
+        else:
+            messages.success(request, f"On hand is now {item.on_hand}." if movement else
+                             f"On hand was already {item.on_hand}: nothing was recorded.")
+            return redirect("items:detail", item_id=item.pk)
+    return _item_page(request, ItemForm(instance=item, company=request.company), stock_form, status=400)
 
 
 # --- Setup > Accounting defaults -----------------------------------------------------------------------

@@ -128,6 +128,22 @@ class CartOrderSearchForm(forms.Form):
                 "oldest": bool(data.get("oldest"))}
 
 
+class RefusedOrdersForm(forms.Form):
+    """Refused orders to act on (retry, or create their items from the order lines then retry): by number, or every one."""
+
+    order = OrderIdsField(required=False)
+    every = forms.BooleanField(required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("every") and not cleaned.get("order"):
+            raise ValidationError("no order was named.")
+        if len(cleaned.get("order") or []) > MAX_SELECTED_ORDERS:
+            raise ValidationError(f"at most {MAX_SELECTED_ORDERS:,} orders can be named at once; use the button for "
+                                  "every refused order instead.")
+        return cleaned
+
+
 class PendingFilterForm(forms.Form):
     """List Pending Orders: filter by type, cart, date and customer; search by number or cart order id."""
 

@@ -18,15 +18,15 @@ from carts.models import Cart, CartLog
 from carts.platforms import platform_named
 from carts.platforms.base import OrderRecord, StoreAccess, StoreSession
 from carts.runs import cart_log_progress, run_stops_on_failure
-from items.editing import item_new
 from items.matching import VariantMatches, variant_matches
-from items.models import DESCRIPTION_MAX_LENGTH, Item, ItemType
+from items.models import Item
 from items.selectors import in_batches
 from orders.mapping import MappingOptions, OrderMappingError, StoreOrder
 from orders.booking import sale_book
+from orders.missing_items import item_create_from_order_line, variants_in_store
 from orders.models import Customer, OrderRefusal, SalesTransaction
 from orders.rereads import order_changed_since_read, sale_reread
-from orders.results import ImportResult, OrderOutcome, Outcome
+from orders.results import ImportResult, MissingItem, OrderOutcome, Outcome
 from orders.rules import order_items_refusal, order_outside_rules
 from orders.selectors import customers_by_email, store_sales, transactions_by_cart_order, web_customer
 from orders.window import cart_orders_window
@@ -48,6 +48,8 @@ class _Batch:
     imported: dict[int, SalesTransaction]
     items: VariantMatches
     customers: dict[str, Customer]
+    # Of the variants no item matches, those the store's catalog still has (None: not asked, or no answer).
+    in_store: set[tuple[int, int]] | None = None
 
 
 class OrdersImport:
@@ -117,10 +119,20 @@ class OrdersImport:
             ),
             customers=customers_by_email(company=cart.company, emails=[order.customer.email for order in mapped]),
         )
+        batch.in_store = self._variants_in_store(mapped, batch.items)
         for order in mapped:
             result.outcomes.append(_import_one(cart, order, batch, result))
         position = {record.order_id: index for index, record in enumerate(records)}
         result.outcomes[first:] = sorted(result.outcomes[first:], key=lambda entry: position[entry.order_id])
+
+    def _variants_in_store(self, orders: list[StoreOrder], items: VariantMatches) -> set[tuple[int, int]] | None:
+        """Which unmatched lines' variants the store still has, so a refusal says whether importing them can fix it."""
+        if self.store is None or self.cart.create_missing_items:
+            return None
+        unmatched = {(line.product_id, line.variant_id) for order in orders for line in order.lines
+                     if line.product_id and line.variant_id
+                     and items.item_for(product_id=line.product_id, variant_id=line.variant_id, sku=line.sku) is None}
+        return variants_in_store(self.store(), unmatched) if unmatched else None
 
     def _with_refunds(self, records: list[OrderRecord], imported: dict[int, SalesTransaction],
                       changed: set[int]) -> list[OrderRecord]:
@@ -188,18 +200,18 @@ def _record_refusals(cart: Cart, outcomes: Sequence[OrderOutcome]) -> None:
     settled = {entry.order_id for entry in outcomes if entry.outcome != Outcome.REFUSED}
     OrderRefusal.objects.filter(cart=cart, cart_order_id__in=settled).delete()
     # One row per order, even when the store sent an order twice: the last reason, unless a copy was imported.
-    refused = {entry.order_id: entry.reason for entry in outcomes
+    refused = {entry.order_id: entry for entry in outcomes
                if entry.outcome == Outcome.REFUSED and entry.order_id not in settled}
     now = timezone.now()
     OrderRefusal.objects.bulk_create(
         [
-            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=order_id, reason=reason,
-                         last_refused_at=now)
-            for order_id, reason in refused.items()
+            OrderRefusal(company_id=cart.company_id, cart=cart, cart_order_id=order_id, reason=entry.reason,
+                         missing_items=[item.to_json() for item in entry.missing_items], last_refused_at=now)
+            for order_id, entry in refused.items()
         ],
         update_conflicts=True,
         unique_fields=["cart", "cart_order_id"],
-        update_fields=["reason", "last_refused_at"],
+        update_fields=["reason", "missing_items", "last_refused_at"],
     )
 
 
@@ -208,7 +220,7 @@ def _import_one(cart: Cart, order: StoreOrder, batch: _Batch, result: ImportResu
         return _already_imported(order.order_id, batch.imported[order.order_id])
     line_items = {line.cart_line_id: batch.items.item_for(product_id=line.product_id, variant_id=line.variant_id,
                                                           sku=line.sku) for line in order.lines}
-    refusal, missing = order_items_refusal(cart=cart, order=order, line_items=line_items)
+    refusal, missing = order_items_refusal(cart=cart, order=order, line_items=line_items, in_store=batch.in_store)
     if refusal:
         return OrderOutcome(order.order_id, Outcome.REFUSED, reason=refusal, missing_items=missing)
     try:
@@ -259,16 +271,10 @@ def _create_missing_items(cart: Cart, order: StoreOrder, line_items: dict[int, I
     for line in sorted(order.lines, key=lambda line: line.sku):
         if line_items[line.cart_line_id] is not None:
             continue
-        item = item_new(company=cart.company, sku=line.sku,
-                        item_type=ItemType.NON_STOCK if line.is_digital else ItemType.STOCK)
-        item.description = line.name[:DESCRIPTION_MAX_LENGTH]
-        item.unit_price = line.base_price
-        try:
-            with transaction.atomic():
-                item.save()
+        item, was_created = item_create_from_order_line(cart=cart, line=MissingItem(
+            line.sku, line.name, line.product_id, line.variant_id, unit_price=line.base_price, is_digital=line.is_digital))
+        if was_created:
             created.append(line.sku)
-        except IntegrityError:  # another import created the SKU meanwhile: use that item
-            item = Item.objects.for_company(cart.company).get(sku=line.sku)
         for same_sku in order.lines:
             if same_sku.sku == line.sku:
                 line_items[same_sku.cart_line_id] = item

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from companies.models import CompanyOwned, CompanyOwnedQuerySet, CompanyRecord
 from items.models import MONEY_DIGITS, MONEY_PLACES, Item, LedgerAccount
+from orders.results import MissingItem
 
 
 def money_field(**kwargs: object) -> models.DecimalField:
@@ -216,6 +217,8 @@ class TransactionLine(Amounts, CompanyOwned):
     description = models.CharField(max_length=255)
     options = models.TextField(blank=True, help_text="The product options chosen, e.g. 'Size: M, Colour: Blue'.")
     quantity = models.PositiveIntegerField()
+    # Units shipped by the shipments recorded for this line (orders.shipping); the rest is committed stock.
+    quantity_shipped = models.PositiveIntegerField(default=0)
     unit_price = money_field(help_text="Including tax when the transaction's prices include tax.")
     discount = money_field(help_text="This line's share of the order's discounts (already in the discount lines).")
     cart_line_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -311,6 +314,8 @@ class OrderRefusal(CompanyOwned):
     cart = models.ForeignKey("carts.Cart", on_delete=models.CASCADE, related_name="order_refusals")
     cart_order_id = models.PositiveBigIntegerField()
     reason = models.TextField()
+    # The order lines no item matched (MissingItem.to_json each), so their fix is offered without asking the store.
+    missing_items = models.JSONField(default=list, blank=True)
     first_refused_at = models.DateTimeField(auto_now_add=True)
     last_refused_at = models.DateTimeField(auto_now=True)
 
@@ -322,3 +327,18 @@ class OrderRefusal(CompanyOwned):
 
     def __str__(self) -> str:
         return f"Order {self.cart_order_id} of {self.cart}: {self.reason[:60]}"
+
+    @property
+    def lines_missing(self) -> list[MissingItem]:
+        """The order lines no item matched, as the refusal recorded them."""
+        return [MissingItem.from_json(data) for data in self.missing_items]
+
+    @property
+    def lines_to_create(self) -> list[MissingItem]:
+        """Lines whose product the store no longer has: an item made from the line fixes them."""
+        return [line for line in self.lines_missing if not line.importable_from_cart and line.sku]
+
+    @property
+    def lines_to_import(self) -> list[MissingItem]:
+        """Lines whose product the store still has: importing it from the cart fixes them."""
+        return [line for line in self.lines_missing if line.importable_from_cart]

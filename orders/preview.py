@@ -13,7 +13,7 @@ from typing import Any
 
 from carts.models import Cart
 from carts.platforms import platform_named
-from carts.platforms.base import InvalidInput, OrderRecord
+from carts.platforms.base import InvalidInput, OrderRecord, StoreSession
 from carts.stores import QUICK_RETRY, cart_store_open
 from items.editing import item_new
 from items.matching import variant_matches
@@ -21,6 +21,7 @@ from items.models import AccountingDefaults, Item, ItemType
 from orders.booking import BookedTransaction, credit_note_build, sale_build
 from orders.imports import cart_mapping_options
 from orders.mapping import OrderMappingError, StoreOrder
+from orders.missing_items import variants_in_store
 from orders.models import Customer, SalesTransaction
 from orders.rules import order_items_refusal, order_outside_rules
 from orders.selectors import customers_by_email, transactions_by_cart_order, web_customer
@@ -76,17 +77,17 @@ def order_preview(*, cart: Cart, order_id: int) -> OrderPreview:
             raise InvalidInput(f"The store has no order {order_id} (it may have been deleted or archived in BigCommerce).")
         if platform.order_shows_refund(record):
             record = dataclasses.replace(record, refunds=store.refunds_of([order_id])[order_id])
-        requests = store.stats.requests
-    existing = transactions_by_cart_order(cart=cart, order_ids=[order_id]).get(order_id)
-    try:
-        order = platform.store_order(record, options=cart_mapping_options(cart=cart))
-    except OrderMappingError as error:
-        return OrderPreview(order_id, str(error), existing, None, None, (), False, frozenset(), requests)
-    return _built(cart, record, order, existing, requests)
+        existing = transactions_by_cart_order(cart=cart, order_ids=[order_id]).get(order_id)
+        try:
+            order = platform.store_order(record, options=cart_mapping_options(cart=cart))
+        except OrderMappingError as error:
+            return OrderPreview(order_id, str(error), existing, None, None, (), False, frozenset(),
+                                store.stats.requests)
+        return _built(cart, store, record, order, existing)
 
 
-def _built(cart: Cart, record: OrderRecord, order: StoreOrder, existing: SalesTransaction | None,
-           requests: int) -> OrderPreview:
+def _built(cart: Cart, store: StoreSession, record: OrderRecord, order: StoreOrder,
+           existing: SalesTransaction | None) -> OrderPreview:
     status_ids, created_from = cart_orders_window(cart=cart)
     matches = variant_matches(cart=cart, variants=[(line.product_id, line.variant_id) for line in order.lines
                                                    if line.product_id and line.variant_id],
@@ -95,7 +96,11 @@ def _built(cart: Cart, record: OrderRecord, order: StoreOrder, existing: SalesTr
         line.cart_line_id: matches.item_for(product_id=line.product_id, variant_id=line.variant_id, sku=line.sku)
         for line in order.lines}
     refusal = order_outside_rules(cart=cart, order=order, status_ids=status_ids, created_from=created_from)
-    items_refusal, _ = order_items_refusal(cart=cart, order=order, line_items=line_items)
+    unmatched = {(line.product_id, line.variant_id) for line in order.lines
+                 if line_items[line.cart_line_id] is None and line.product_id and line.variant_id}
+    in_store = variants_in_store(store, unmatched) if unmatched and not cart.create_missing_items else None
+    items_refusal, _ = order_items_refusal(cart=cart, order=order, line_items=line_items, in_store=in_store)
+    requests = store.stats.requests
     new_items: frozenset[str] = frozenset()
     if not items_refusal:  # every unmatched line then has a SKU and 'Create missing items' is on
         new_items = frozenset(line.sku for line in order.lines if line_items[line.cart_line_id] is None)

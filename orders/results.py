@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from carts.platforms.base import RequestStats
@@ -16,12 +17,37 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class MissingItem:
-    """An order line's product that matches no item."""
+    """An order line's product that matches no item, with what creating the item from the order line takes."""
 
     sku: str
     name: str
     product_id: int | None
     variant_id: int | None
+    unit_price: Decimal | None = None  # the line's price without tax, as the order has it
+    is_digital: bool = False
+    # Whether the store's catalog still has the variant: False when it was deleted (or the line names no
+    # catalog product), so only creating the item from the order line fixes it; None when not asked.
+    in_store: bool | None = None
+
+    @property
+    def importable_from_cart(self) -> bool:
+        return self.in_store is not False and bool(self.product_id and self.variant_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """As an order refusal keeps it, so the fix can be offered later without asking the store."""
+        return {"sku": self.sku, "name": self.name, "product_id": self.product_id, "variant_id": self.variant_id,
+                "unit_price": None if self.unit_price is None else str(self.unit_price),
+                "is_digital": self.is_digital, "in_store": self.in_store}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MissingItem:
+        try:
+            price = None if data.get("unit_price") is None else Decimal(str(data["unit_price"]))
+        except InvalidOperation:
+            price = None
+        return cls(sku=str(data.get("sku", "")), name=str(data.get("name", "")), product_id=data.get("product_id"),
+                   variant_id=data.get("variant_id"), unit_price=price, is_digital=bool(data.get("is_digital")),
+                   in_store=data.get("in_store"))
 
 
 @dataclass(frozen=True)
@@ -91,6 +117,16 @@ class ImportResult:
         """Every product that kept an order out, once each, by SKU."""
         by_sku = {item.sku: item for entry in self.refused for item in entry.missing_items}
         return [by_sku[sku] for sku in sorted(by_sku)]
+
+    @property
+    def missing_from_cart(self) -> list[MissingItem]:
+        """The missing products the store still has: importing them from the cart fixes their orders."""
+        return [item for item in self.missing_items if item.importable_from_cart]
+
+    @property
+    def missing_gone(self) -> list[MissingItem]:
+        """The missing products the store no longer has: only creating the item from the order line fixes them."""
+        return [item for item in self.missing_items if not item.importable_from_cart]
 
     @property
     def succeeded(self) -> bool:

@@ -5,6 +5,7 @@ One rule for the import and the preview; each refusal says which setting or step
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from carts.models import Cart
 from items.models import SKU_MAX_LENGTH, Item
@@ -26,9 +27,13 @@ def order_outside_rules(*, cart: Cart, order: StoreOrder, status_ids: list[int],
             "Untick its status in 'Import Orders with Status' on the cart's Settings tab to stop listing them.")
 
 
-def order_items_refusal(*, cart: Cart, order: StoreOrder,
-                        line_items: dict[int, Item | None]) -> tuple[str, tuple[MissingItem, ...]]:
-    """Why the order's lines or e-mail address keep it out ('' when nothing does), and the products no item matches."""
+def order_items_refusal(*, cart: Cart, order: StoreOrder, line_items: dict[int, Item | None],
+                        in_store: Collection[tuple[int, int]] | None = None) -> tuple[str, tuple[MissingItem, ...]]:
+    """Why the order's lines or e-mail address keep it out ('' when nothing does), and the products no item matches.
+
+    `in_store`: the (product id, variant id) of unmatched lines the store's catalog still has, when it was
+    asked (orders/missing_items.py); a line whose variant is not among them cannot be imported from the cart.
+    """
     unmatched = [line for line in order.lines if line_items[line.cart_line_id] is None]
     without_sku = [line for line in unmatched if not line.sku]
     if without_sku:
@@ -44,17 +49,34 @@ def order_items_refusal(*, cart: Cart, order: StoreOrder,
         return (f"its line for {too_long[0].name or 'a product'} has a SKU of {len(too_long[0].sku)} characters; "
                 f"Salesorder SKUs hold at most {SKU_MAX_LENGTH}, so no item can match it. Shorten the SKU in "
                 "BigCommerce, import the product from the Items (Cart) tab, then import the order again."), ()
-    missing = tuple({line.sku: MissingItem(line.sku, line.name, line.product_id, line.variant_id)
-                     for line in unmatched}.values())
+    missing = tuple({line.sku: MissingItem(
+        line.sku, line.name, line.product_id, line.variant_id, unit_price=line.base_price, is_digital=line.is_digital,
+        in_store=None if in_store is None else (line.product_id, line.variant_id) in in_store,
+    ) for line in unmatched}.values())
     if missing and not cart.create_missing_items:
         return _missing_items_reason(missing), missing
     return "", ()
 
 
 def _missing_items_reason(missing: tuple[MissingItem, ...]) -> str:
-    skus = ", ".join(item.sku for item in missing)
-    noun = "SKU" if len(missing) == 1 else "SKUs"
-    return (
-        f"no item matches its {noun} {skus}. Import {'it' if len(missing) == 1 else 'them'} from the cart's "
-        "Items (Cart) tab, or switch on 'Create missing items' in the cart's settings, then import the order again."
-    )
+    importable = [item for item in missing if item.importable_from_cart]
+    gone = [item for item in missing if not item.importable_from_cart]
+    parts = []
+    if importable:
+        parts.append(f"no item matches its {_skus(importable)}. Import {_them(importable)} from the cart's Items (Cart) "
+                     "tab")
+    if gone:
+        parts.append(f"{'and ' if importable else ''}no item matches its {_skus(gone)}, whose product is no longer in "
+                     "the store's catalog (deleted in BigCommerce, or the variant removed), so "
+                     f"{'it' if len(gone) == 1 else 'they'} cannot be imported from the cart. Create "
+                     f"{_them(gone)} from the order line (its SKU, description and price)")
+    return "; ".join(parts) + (", or switch on 'Create missing items' in the cart's settings, then import the order "
+                               "again.")
+
+
+def _skus(items: list[MissingItem]) -> str:
+    return ("SKU " if len(items) == 1 else "SKUs ") + ", ".join(item.sku for item in items)
+
+
+def _them(items: list[MissingItem]) -> str:
+    return "it" if len(items) == 1 else "them"

@@ -13,7 +13,7 @@ from carts.runs import cart_runs_of_kind
 from companies.models import Company
 from items.selectors import in_batches
 from orders.booking import BookedTransaction
-from orders.models import Customer, SalesTransaction, TransactionStatus
+from orders.models import Customer, OrderRefusal, SalesTransaction, TransactionStatus
 
 
 @dataclass(frozen=True)
@@ -150,3 +150,16 @@ def customers_labelled(*, company: Company, label: str) -> list[Customer]:
 def cart_order_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
     """The cart's order imports still running (for progress bars) and the latest finished one."""
     return cart_runs_of_kind(cart=cart, kind=CartLogKind.ORDERS_IMPORT)
+
+
+def cart_refusals(*, cart: Cart) -> QuerySet[OrderRefusal]:
+    """The cart's refused orders not imported since, from every import (screen, command line, auto-sync), oldest first."""
+    return OrderRefusal.objects.filter(cart=cart).order_by("first_refused_at", "cart_order_id")
+
+
+def cart_refused_order_ids(*, cart: Cart, needing_items_from_lines: bool = False) -> list[int]:
+    """Every refused order of the cart (or only those an item made from an order line would fix), by number."""
+    rows = cart_refusals(cart=cart).only("cart_order_id", "missing_items")
+    if not needing_items_from_lines:
+        return sorted(rows.values_list("cart_order_id", flat=True))
+    return sorted(row.cart_order_id for row in rows.iterator() if row.lines_to_create)

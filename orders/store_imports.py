@@ -14,6 +14,7 @@ from carts.platforms.base import OrderQuery, OrderRecord, StoreAccess, StoreSess
 from carts.runs import CartRun, cart_log_start, cart_run
 from items.cart_import import CatalogSelection, cart_items_import, cart_items_import_in_background
 from orders.imports import CONNECTION_LOST, OrdersImport
+from orders.missing_items import items_create_from_refusals
 from orders.results import ImportResult, OrderOutcome, Outcome
 from orders.window import cart_orders_require_status, cart_orders_window
 
@@ -125,3 +126,21 @@ def orders_import_with_missing_items_start(*, cart: Cart, variants: Sequence[tup
     pairs = [list(variant) for variant in sorted(set(variants))]
     transaction.on_commit(lambda: orders_import_with_missing_items_task.delay(items_log.pk, orders_log.pk, pairs, ids))
     return items_log, orders_log
+
+
+def orders_retry(*, cart: Cart, order_ids: Sequence[int]) -> ImportResult | None:
+    """Import refused orders again: while the merchant waits, or on the worker (None; the log shows its progress)."""
+    if orders_import_in_background(order_ids=order_ids):
+        orders_import_start(cart=cart, order_ids=order_ids)
+        return None
+    return orders_import_selected(cart=cart, order_ids=order_ids)
+
+
+def orders_import_with_items_from_order_lines(*, cart: Cart, order_ids: Sequence[int]) -> tuple[list[str], ImportResult | None]:
+    """A refusal's fix when its products are gone from the store: create the items from the order lines, then retry.
+
+    The items are made here (a few rows); the orders are retried as `orders_retry` does.
+    """
+    cart_orders_require_status(cart=cart)
+    created = items_create_from_refusals(cart=cart, order_ids=order_ids)
+    return created, orders_retry(cart=cart, order_ids=order_ids)

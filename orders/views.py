@@ -1,29 +1,49 @@
 """The cart's Orders (Cart) tab and Sales > Sales Orders (List Pending Orders, a transaction, edit, delete)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carts.attention import company_attention
 from carts.models import Cart
 from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import cart_order_admin_url, store_failure_reason
 from carts.views import company_cart
-from orders.forms import CartOrderSearchForm, MissingItemsImportForm, OrderImportForm, PendingFilterForm, TransactionEditForm
+from orders.forms import (
+    CartOrderSearchForm,
+    MissingItemsImportForm,
+    OrderImportForm,
+    PendingFilterForm,
+    RefusedOrdersForm,
+    TransactionEditForm,
+)
 from orders.listing import orders_list
 from orders.models import SalesTransaction
 from orders.preview import order_preview
 from orders.results import ImportResult
-from orders.selectors import cart_order_imports, transaction_parts, transactions_for_company, transactions_pending
+from orders.selectors import (
+    cart_order_imports,
+    cart_refusals,
+    cart_refused_order_ids,
+    transaction_parts,
+    transactions_for_company,
+    transactions_pending,
+)
 from orders.store_imports import (
     orders_import_in_background,
     orders_import_selected,
     orders_import_start,
     orders_import_with_missing_items,
     orders_import_with_missing_items_in_background,
+    orders_import_with_items_from_order_lines,
     orders_import_with_missing_items_start,
+    orders_retry,
 )
 from orders.transactions import transaction_delete, transaction_update
 from orders.window import CartNotReady
@@ -113,7 +133,64 @@ def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse
             messages.error(request, str(refusal))
         return redirect(_orders_tab(cart))
     items_log, result = orders_import_with_missing_items(cart=cart, variants=variants, order_ids=order_ids)
-    messages.info(request, f"Items: {items_log.summary}")
+    messages.info(request, items_log.summary)
+    for failure in items_log.failures[:5]:  # a product skipped says why, never just a count
+        messages.warning(request, f"{failure['reference']}: {failure['reason']}")
+    return _import_result_page(request, cart, result)
+
+
+@require_GET
+def cart_refused_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Needs attention: the cart's refused orders, each with its reason, age and the action that fixes it."""
+    cart = company_cart(request, cart_id)
+    page = Paginator(cart_refusals(cart=cart), PENDING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/refused_orders.html", {
+        "cart": cart, "tab": "refused", "page": page,
+        "to_create": len(cart_refused_order_ids(cart=cart, needing_items_from_lines=True))})
+
+
+def _refused_ids(request: HttpRequest, cart: Cart, *, needing_items_from_lines: bool = False) -> list[int] | None:
+    form = RefusedOrdersForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was done: " + " ".join(form.non_field_errors() or ["the request was incomplete."]))
+        return None
+    if form.cleaned_data["every"]:
+        return cart_refused_order_ids(cart=cart, needing_items_from_lines=needing_items_from_lines)
+    return form.cleaned_data["order"]
+
+
+@require_POST
+def cart_refused_retry(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Retry refused orders (named, or every one) once their cause is fixed."""
+    cart = company_cart(request, cart_id)
+    order_ids = _refused_ids(request, cart)
+    if not order_ids:
+        return redirect("orders:cart_refused", cart.pk)
+    return _retried(request, cart, lambda: ([], orders_retry(cart=cart, order_ids=order_ids)))
+
+
+@require_POST
+def cart_orders_create_items(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """A refusal's fix when its products are gone from the store: items from the order lines, then the orders again."""
+    cart = company_cart(request, cart_id)
+    order_ids = _refused_ids(request, cart, needing_items_from_lines=True)
+    if not order_ids:
+        return redirect("orders:cart_refused", cart.pk)
+    return _retried(request, cart, lambda: orders_import_with_items_from_order_lines(cart=cart, order_ids=order_ids))
+
+
+def _retried(request: HttpRequest, cart: Cart,
+             retry: Callable[[], tuple[list[str], ImportResult | None]]) -> HttpResponse:
+    try:
+        created, result = retry()
+    except CartNotReady as refusal:
+        messages.error(request, str(refusal))
+        return redirect("orders:cart_refused", cart.pk)
+    if created:
+        messages.success(request, f"Items created from the order lines: {', '.join(created)}.")
+    if result is None:
+        messages.info(request, "The orders are being imported in the background; the progress shows below.")
+        return redirect(_orders_tab(cart))
     return _import_result_page(request, cart, result)
 
 
@@ -127,7 +204,8 @@ def pending_list(request: HttpRequest) -> HttpResponse:
     page, sort = sorted_page(request, transactions_pending(company=request.company, filters=form.to_filter()),
                              PENDING_SORT, page_size=PENDING_PAGE_SIZE)
     return render(request, "orders/pending_list.html", {
-        "form": form, "page": page, "sort": sort, "filtered": bool(query_without(request.GET, "page", "sort"))})
+        "form": form, "page": page, "sort": sort, "filtered": bool(query_without(request.GET, "page", "sort")),
+        "attention": company_attention(company=request.company)})
 
 
 def _company_transaction(request: HttpRequest, transaction_id: int) -> SalesTransaction:

@@ -3,8 +3,8 @@
 A platform (one folder under carts/platforms/) implements `StorePlatform`: it connects to a store
 (`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
 to what a transaction records, and words its failures for the merchant. Only the platform's own
-folder talks HTTP. Stock level pushes, shipments, webhook registration and a shared request budget
-per store are the next things a session will offer; they belong here too.
+folder talks HTTP. Every request a session sends is claimed from the store's request budget
+(carts/platforms/budget.py), which the connection may share with every worker.
 
 Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
 services' errors share one root that views, forms, the admin and the command line catch.
@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from carts.platforms.budget import RequestBudget, StorePlan
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -132,7 +134,7 @@ class RetryPolicy:
     max_total_seconds: float = 120.0
     base_backoff_seconds: float = 0.5
     max_backoff_seconds: float = 20.0
-    # Below this many requests left in the window, spread the rest over the time to reset.
+    # Requests of each window the store's budget leaves unclaimed: at this many left, wait for the reset.
     low_quota_threshold: int = 5
 
 
@@ -164,6 +166,8 @@ class StoreConnection:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retry: RetryPolicy = RetryPolicy()
+    # The store's request budget, shared by every worker (carts/budgets.py); None: the session's own.
+    budget: RequestBudget | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -265,6 +269,9 @@ class StoreSession(Protocol):
 
     def store_profile(self) -> StoreProfile:
         """The store's name, currency, time zone and domain."""
+
+    def store_plan(self) -> StorePlan | None:
+        """The store's plan quota as its answers' rate-limit headers state it (None: not stated, e.g. unlimited)."""
 
     def order_status_labels(self) -> dict[int, str]:
         """The store's label for each order status id."""

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from carts import views
 from carts.models import Cart
-from carts.setup import CartNameRefused, CartSettings, cart_create, cart_update
+from carts.setup import CartNameRefused, CartSettings, cart_create, cart_get_by_name, cart_update
 from tests.carts.factories import make_cart
 from tests.carts.test_views import new_cart_data
 
@@ -67,3 +67,18 @@ def test_two_merchants_creating_one_name_at_once_get_a_cart_and_a_form_error(com
     refused = next(response for response in responses if response.status_code == 200)
     assert "You already have a cart named &#x27;Main store&#x27;: choose another name." in refused.content.decode()
     assert Cart.objects.filter(company=company).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_name_differing_only_in_case_is_the_same_name_for_every_caller(company) -> None:
+    # The form compares names ignoring case; the service (CLI, admin) and the database must agree with it.
+    make_cart(company, name="Main store")
+    with pytest.raises(CartNameRefused, match="You already have a cart named 'MAIN STORE'"):
+        make_cart(company, name="MAIN STORE")
+    assert list(Cart.objects.values_list("name", flat=True)) == ["Main store"]
+
+
+@pytest.mark.django_db
+def test_the_command_line_finds_a_cart_by_its_name_in_any_case(company) -> None:
+    cart = make_cart(company, name="Main store")
+    assert cart_get_by_name(company=company, name="main STORE") == cart

@@ -26,6 +26,7 @@ from carts.platforms.base import (
     StoreRateLimited,
     StoreUnavailable,
 )
+from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
@@ -199,6 +200,10 @@ class BigCommerceSession(ClosedOnExit):
             domain=text(store.get("secure_url")) or text(store.get("domain")),
         )
 
+    def store_plan(self) -> StorePlan | None:
+        """The quota the store's X-Rate-Limit-Requests-Quota and -Time-Window-Ms headers state."""
+        return self.client.budget.plan()
+
     def order_status_labels(self) -> dict[int, str]:
         """GET /v2/order_statuses: the store's label for each status (merchants rename them)."""
         from orders.mapping.fields import text, whole_number
@@ -306,6 +311,7 @@ class BigCommercePlatform:
             connect_timeout=connection.connect_timeout,
             read_timeout=connection.read_timeout,
             retry=connection.retry,
+            budget=connection.budget,
         ))
 
     def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:

@@ -40,3 +40,5 @@ REFUNDED_STATUSES: Final = frozenset({4, 14})  # Refunded, Partially Refunded
 # Rate-limit headers (api-rate-limits.mdx); header names are case-insensitive.
 HEADER_RATE_LIMIT_RESET_MS: Final = "X-Rate-Limit-Time-Reset-Ms"
 HEADER_RATE_LIMIT_LEFT: Final = "X-Rate-Limit-Requests-Left"
+HEADER_RATE_LIMIT_QUOTA: Final = "X-Rate-Limit-Requests-Quota"
+HEADER_RATE_LIMIT_WINDOW_MS: Final = "X-Rate-Limit-Time-Window-Ms"

@@ -1,13 +1,22 @@
-"""`python manage.py item list --company SOA… [--search TEXT] [--json]`: the item master, scriptable."""
+"""`python manage.py item list|stock --company SOA…`: the item master and its stock, scriptable.
+
+item list --company SOA… [--search TEXT] [--json]
+item stock --company SOA… --sku SKU --set N [--reason TEXT]   (an adjustment: exit 0, or 2 with the reason)
+item stock --company SOA… [--json]                            (per stock item: sku, on_hand, committed, available)
+"""
 from __future__ import annotations
 
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carts.cli import command_company
+from carts.cli import INVALID_INPUT, command_company
+from carts.platforms.base import PortalError
 from items.selectors import items_search
+from items.stock import item_for_sku, stock_levels, stock_set
+
+COMMAND_LINE_REASON = "Set with item stock on the command line"
 
 
 class Command(BaseCommand):
@@ -20,6 +29,15 @@ class Command(BaseCommand):
         listing.add_argument("--search", default="", help="Only items whose SKU or description contains this text.")
         listing.add_argument("--json", action="store_true", help="A JSON array instead of a table.")
         listing.set_defaults(handler=self.handle_list)
+
+        stock = subcommands.add_parser("stock", help="Stock levels (on hand, committed, available), or set one item's "
+                                                     "quantity on hand with --sku and --set (a recorded adjustment).")
+        stock.add_argument("--company", required=True, help="The company's account number, SOA followed by 6 digits.")
+        stock.add_argument("--sku", help="The stock item to adjust (exact SKU).")
+        stock.add_argument("--set", type=int, dest="set_to", metavar="N", help="The new quantity on hand.")
+        stock.add_argument("--reason", default=COMMAND_LINE_REASON, help="Why the quantity changed (kept with it).")
+        stock.add_argument("--json", action="store_true", help="A JSON array instead of a table.")
+        stock.set_defaults(handler=self.handle_stock)
 
     def handle(self, *args: object, **options: object) -> None:
         exit_status = options["handler"](options)
@@ -35,6 +53,30 @@ class Command(BaseCommand):
         self.stdout.write(f"{'SKU':<30} {'UNIT PRICE':>14}  {'UOM':<8} DESCRIPTION")
         for item in items:
             self.stdout.write(f"{item.sku:<30} {item.unit_price:>14}  {item.unit_of_measure:<8} {item.description}")
+        return 0
+
+
+    def handle_stock(self, options: dict) -> int:
+        company = command_company(options)
+        if (options["sku"] is None) != (options["set_to"] is None):
+            raise CommandError("Give --sku and --set together to adjust an item, or neither to list stock levels.",
+                               returncode=INVALID_INPUT)
+        if options["sku"] is not None:
+            try:
+                item = item_for_sku(company=company, sku=options["sku"])
+                before = item.on_hand
+                stock_set(item=item, on_hand=options["set_to"], reason=options["reason"])
+            except PortalError as error:
+                raise CommandError(str(error), returncode=INVALID_INPUT) from None
+            self.stdout.write(f"{item.sku}: on hand {before} -> {item.on_hand}")
+            return 0
+        levels = stock_levels(company=company)
+        if options["json"]:
+            self.stdout.write(json.dumps([level.as_json() for level in levels], ensure_ascii=False, indent=2))
+            return 0
+        self.stdout.write(f"{'SKU':<30} {'ON HAND':>10} {'COMMITTED':>10} {'AVAILABLE':>10}")
+        for level in levels:
+            self.stdout.write(f"{level.sku:<30} {level.on_hand:>10} {level.committed:>10} {level.available:>10}")
         return 0
 
 
