@@ -64,6 +64,7 @@ class CartSettings:
     sync_interval_minutes: int = 15
     web_customer_name: str = "Web customer"
     create_missing_items: bool = False
+    push_stock: bool = False
     post_differences_up_to: Decimal | None = None
     differences_account: LedgerAccount | None = None
 
@@ -81,6 +82,7 @@ class CartSettings:
             sync_interval_minutes=cart.sync_interval_minutes,
             web_customer_name=cart.web_customer_name,
             create_missing_items=cart.create_missing_items,
+            push_stock=cart.push_stock,
             post_differences_up_to=cart.post_differences_up_to,
             differences_account=cart.differences_account,
         )
@@ -163,6 +165,7 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
     cart.sync_interval_minutes = values.sync_interval_minutes
     cart.web_customer_name = values.web_customer_name
     cart.create_missing_items = values.create_missing_items
+    cart.push_stock = values.push_stock
     cart.post_differences_up_to = values.post_differences_up_to
     cart.differences_account = values.differences_account
     if values.api_key is not None:

@@ -16,9 +16,11 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_store_budgets(settings):
-    """Each test starts with no store's request budget in Redis (the database's are rolled back with the test)."""
-    yield
+def fresh_store_budgets(settings) -> None:
+    """Each test starts with no store's request budget in Redis (the database's are rolled back with each test).
+
+    Cleared before the test, while name resolution is still real (some tests fake it).
+    """
     if settings.REDIS_URL:
         from carts.budgets import REDIS_KEY_PREFIX, _redis
 

@@ -109,6 +109,7 @@ class StoreAccess(enum.StrEnum):
     CATALOG_READ = "catalog read"
     ORDERS_READ = "orders read"
     ORDERS_MODIFY = "orders modify"
+    INVENTORY_MODIFY = "inventory modify"  # setting stock levels
 
 
 class CatalogSort(enum.StrEnum):
@@ -240,6 +241,33 @@ class OrderRecord:
     refunds: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class VariantStock:
+    """A cart variant's stock in the store, as a stock push reads it."""
+
+    product_id: int
+    variant_id: int
+    level: int | None  # the store's level now; None when it keeps none for the variant
+    not_settable: str = ""  # '' when a push can set the level, else why not (for the merchant)
+
+
+@dataclass(frozen=True)
+class StockSetting:
+    """A level to set in the store (absolute) for a cart variant."""
+
+    product_id: int
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockBatch:
+    """One request's worth of settings, and why the store refused it ('' when it took them)."""
+
+    settings: tuple[StockSetting, ...]
+    refused: str = ""
+
+
 # --- the protocol --------------------------------------------------------------------------------
 
 
@@ -301,6 +329,16 @@ class StoreSession(Protocol):
 
     def order_counts(self, query: OrderQuery) -> dict[int, int]:
         """How many orders match the query, by status id."""
+
+    def variant_stock(self, variants: Sequence[tuple[int, int]]) -> Iterator[VariantStock]:
+        """The store's stock of these (product id, variant id) pairs, read a page of products at a time;
+        variants the store lacks are absent."""
+
+    def stock_set(self, settings: Sequence[StockSetting], *, reason: str) -> Iterator[StockBatch]:
+        """Set these absolute levels, as few requests as the platform allows; each batch as it is sent.
+
+        A batch the store refuses is yielded with the reason (the rest go on); other failures raise StoreError.
+        """
 
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """The refund records of these orders (the platform's own shape), by order id, every id present.

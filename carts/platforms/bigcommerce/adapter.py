@@ -25,9 +25,13 @@ from carts.platforms.base import (
     StoreProfile,
     StoreRateLimited,
     StoreUnavailable,
+    StockBatch,
+    StockSetting,
+    VariantStock,
 )
 from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
+from carts.platforms.bigcommerce.stock import read_variant_stock, set_stock_levels
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
     MAX_PAGE_SIZE,
@@ -35,6 +39,7 @@ from carts.platforms.bigcommerce.constants import (
     OFFICIAL_API_HOST,
     REFUNDED_STATUSES,
     SCOPE_INFORMATION_READ,
+    SCOPE_INVENTORY_MODIFY,
     SCOPE_ORDERS_MODIFY,
     SCOPE_ORDERS_READ,
     SCOPE_PRODUCTS_READ,
@@ -54,6 +59,7 @@ SCOPES = {
     StoreAccess.CATALOG_READ: SCOPE_PRODUCTS_READ,
     StoreAccess.ORDERS_READ: SCOPE_ORDERS_READ,
     StoreAccess.ORDERS_MODIFY: SCOPE_ORDERS_MODIFY,
+    StoreAccess.INVENTORY_MODIFY: SCOPE_INVENTORY_MODIFY,
 }
 REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
 # Longest status label kept (the cart's status choices and lists show it).
@@ -171,6 +177,7 @@ class BigCommerceSession(ClosedOnExit):
     def __init__(self, client: BigCommerceClient) -> None:
         self.client = client
         self.stats = client.stats
+        self._by_product: set[int] = set()  # products whose one level is set by product id (read by variant_stock)
 
     def __repr__(self) -> str:
         return f"BigCommerceSession({self.client.api_path})"
@@ -277,6 +284,14 @@ class BigCommerceSession(ClosedOnExit):
     def order_counts(self, query: OrderQuery) -> dict[int, int]:
         """GET /v2/orders/count: by status id, in one call."""
         return self.client.orders_count_by_status(query)
+
+    def variant_stock(self, variants: Sequence[tuple[int, int]]) -> Iterator[VariantStock]:
+        """Each variant's tracking and level from the Catalog API: one request per 250 products."""
+        return read_variant_stock(self.client, variants, self._by_product)
+
+    def stock_set(self, settings: Sequence[StockSetting], *, reason: str) -> Iterator[StockBatch]:
+        """Absolute inventory adjustments, 2,000 items a request (after variant_stock read the same variants)."""
+        return set_stock_levels(self.client, settings, reason=reason, by_product=self._by_product)
 
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """GET /v3/orders/payment_actions/refunds?order_id:in=…: one request per 250 orders (a further page only when
