@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views
+from orders import shipping_views, views
 
 app_name = "orders"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("sales/orders/", views.pending_list, name="pending"),
     path("sales/orders/<int:transaction_id>/", views.transaction_detail, name="detail"),
     path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),
+    path("sales/orders/<int:transaction_id>/ship/", shipping_views.transaction_ship, name="transaction_ship"),
     path("sales/orders/<int:transaction_id>/delete/", views.transaction_remove, name="delete"),
 ]
