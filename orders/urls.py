@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import shipping_views, views
+from orders import customer_views, shipping_views, views
 
 app_name = "orders"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),
     path("sales/orders/<int:transaction_id>/ship/", shipping_views.transaction_ship, name="transaction_ship"),
     path("sales/orders/<int:transaction_id>/delete/", views.transaction_remove, name="delete"),
+    path("sales/customers/", customer_views.customer_list, name="customers"),
+    path("sales/customers/choices/", customer_views.customer_choices, name="customer_choices"),
+    path("sales/customers/<int:customer_id>/", customer_views.customer_detail, name="customer"),
 ]

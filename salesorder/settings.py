@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["salesorder.templatetags.formatting"],
+            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing"],
         },
     },
 ]

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 # Menu entries whose screens are not built yet, by URL slug.
 UNAVAILABLE_FEATURES = {
     "quotes": "Sales > Quotes",
-    "customers": "Sales > Customers",
     "purchase-orders": "Purchasing > Purchase Orders",
     "suppliers": "Purchasing > Suppliers",
     "reports": "Reports",

@@ -112,6 +112,15 @@ class StoreAccess(enum.StrEnum):
     INVENTORY_MODIFY = "inventory modify"  # setting stock levels
 
 
+class CatalogSort(enum.StrEnum):
+    """The orders a page of products can come in (each ascending, or descending when asked)."""
+
+    PRODUCT_ID = "product id"
+    NAME = "name"
+    SKU = "sku"
+    PRICE = "price"
+
+
 class OrderSort(enum.StrEnum):
     OLDEST_FIRST = "oldest first"  # by order id
     NEWEST_FIRST = "newest first"  # by order id
@@ -215,6 +224,7 @@ class OrderQuery:
     modified_from: datetime.datetime | None = None
     min_id: int | None = None
     max_id: int | None = None
+    email: str = ""  # the customer's whole e-mail address, as the store matches it
 
 
 @dataclass(frozen=True)
@@ -318,8 +328,9 @@ class StoreSession(Protocol):
     def check_access(self, need: StoreAccess) -> None:
         """Prove the credentials allow `need` with the cheapest call, changing nothing; raises StoreError."""
 
-    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
-        """One page of products matching the keyword, by product id."""
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "", sort: CatalogSort = CatalogSort.PRODUCT_ID,
+                     descending: bool = False) -> CatalogPage:
+        """One page of products matching the keyword, in the sort's order (then by product id)."""
 
     def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
         """Every product matching the keyword (or only these products), a page at a time."""

@@ -33,6 +33,7 @@ OWNED_OBJECTS: dict[str, Callable[[dict], object]] = {
     "item_id": lambda owned: owned["item"].pk,
     "upload_id": lambda owned: owned["upload"].pk,
     "transaction_id": lambda owned: owned["transaction"].pk,
+    "customer_id": lambda owned: owned["transaction"].customer_id,
     "order_id": lambda owned: owned["transaction"].cart_order_id,  # a store's order, reached through the owned cart
     "feature": lambda owned: "quotes",  # the 'not available yet' page names a menu entry, not an object
 }

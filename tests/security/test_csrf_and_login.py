@@ -101,7 +101,7 @@ STATE_CHANGING: dict[str, StateChange] = {
     "sync:cart_sync_reconcile": StateChange(
         lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="reconciliation").exists()),
     "orders:edit": StateChange(
-        lambda c: {"customer": c["transaction"].customer_id, "transaction_date": "2026-03-01T12:00", "memo": "token memo"},
+        lambda c: {"customer": str(c["transaction"].customer), "transaction_date": "2026-03-01T12:00", "memo": "token memo"},
         lambda c: SalesTransaction.objects.get(pk=c["transaction"].pk).memo == "token memo"),
     "orders:delete": StateChange(lambda c: {}, lambda c: not SalesTransaction.objects.filter(pk=c["transaction"].pk).exists()),
     "carts:delete": StateChange(lambda c: {}, lambda c: not Cart.objects.filter(pk=c["cart"].pk).exists()),

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from carts.platforms.base import (
     CatalogPage,
+    CatalogSort,
     ClosedOnExit,
     OrderQuery,
     OrderRecord,
@@ -66,6 +67,8 @@ SCOPES = {
 REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
 # Longest status label kept (the cart's status choices and lists show it).
 STATUS_LABEL_MAX_LENGTH = 100
+# products_catalog.v3.yml, getProducts: the sort parameter's values.
+CATALOG_SORTS = {CatalogSort.PRODUCT_ID: "id", CatalogSort.NAME: "name", CatalogSort.SKU: "sku", CatalogSort.PRICE: "price"}
 SORTS = {
     OrderSort.OLDEST_FIRST: "id:asc",
     OrderSort.NEWEST_FIRST: "id:desc",
@@ -234,9 +237,11 @@ class BigCommerceSession(ClosedOnExit):
         else:
             self.client.store_information()
 
-    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "", sort: CatalogSort = CatalogSort.PRODUCT_ID,
+                     descending: bool = False) -> CatalogPage:
         """One page of products with their variants: one request."""
-        return catalog_page(self.client.catalog_products_page(page=page, limit=page_size, keyword=keyword))
+        return catalog_page(self.client.catalog_products_page(
+            page=page, limit=page_size, keyword=keyword, sort=CATALOG_SORTS[sort], direction="desc" if descending else "asc"))
 
     def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
         """Products with their variants, 250 a page, each fetched as the caller consumes the last."""

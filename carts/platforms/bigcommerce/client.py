@@ -61,12 +61,17 @@ def order_query_params(query: OrderQuery) -> dict[str, Any]:
         params["min_id"] = query.min_id
     if query.max_id is not None:
         params["max_id"] = query.max_id
+    if query.email:
+        params["email"] = query.email
     return params
 
 
-def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = ()) -> dict[str, Any]:
+def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = (), sort: str = "id",
+                           direction: str = "asc") -> dict[str, Any]:
     """GET /v3/catalog/products parameters: products with their variants, only the fields an import reads, by id."""
-    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": "id"}
+    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": sort}
+    if direction != "asc":
+        params["direction"] = direction
     if keyword:
         params["keyword"] = keyword
     if product_ids:
@@ -169,11 +174,12 @@ class BigCommerceClient(ClosedOnExit):
     # --- the catalog ---------------------------------------------------------------------------
 
     def catalog_products_page(
-        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = ()
+        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = (),
+        sort: str = "id", direction: str = "asc",
     ) -> V3Page:
-        """One page of products with their variants (GET /v3/catalog/products?include=variants), by id."""
-        return self.get_v3_page("/catalog/products", catalog_product_params(keyword=keyword, product_ids=product_ids),
-                                page=page, limit=limit)
+        """One page of products with their variants (GET /v3/catalog/products?include=variants), by `sort` (id)."""
+        params = catalog_product_params(keyword=keyword, product_ids=product_ids, sort=sort, direction=direction)
+        return self.get_v3_page("/catalog/products", params, page=page, limit=limit)
 
     def iter_catalog_product_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[V3Page]:
         """Products with their variants, 250 a page, each page fetched as the caller consumes the last.
