@@ -21,6 +21,7 @@ from carts.platforms.base import (
     StoreAuthenticationFailed,
     StoreConnection,
     StoreError,
+    StoreEvent,
     StoreNotFound,
     StoreProfile,
     StoreRateLimited,
@@ -52,6 +53,7 @@ from carts.platforms.bigcommerce.constants import (
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
+from carts.platforms.bigcommerce.hooks import HOOK_SECRET_HEADER, ORDER_EVENT_SCOPES, HookOperations, order_event
 
 if TYPE_CHECKING:
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -174,8 +176,8 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
-class BigCommerceSession(ClosedOnExit):
-    """A StoreSession over one BigCommerceClient."""
+class BigCommerceSession(HookOperations, ClosedOnExit):
+    """A StoreSession over one BigCommerceClient (its webhook calls in hooks.py)."""
 
     def __init__(self, client: BigCommerceClient) -> None:
         self.client = client
@@ -326,6 +328,8 @@ class BigCommercePlatform:
     standard_order_statuses = STANDARD_ORDER_STATUSES
     reversed_order_statuses = REVERSED_ORDER_STATUSES
     not_a_sale_statuses = NOT_A_SALE_STATUSES
+    order_event_scopes = ORDER_EVENT_SCOPES
+    hook_secret_header = HOOK_SECRET_HEADER
 
     def connect(self, connection: StoreConnection) -> BigCommerceSession:
         """A session with the store; a host the operator no longer allows is refused before anything is sent."""
@@ -402,3 +406,7 @@ class BigCommercePlatform:
 
         with answer_read("/orders"):
             return order_summary(record.payload)
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered order callback (webhooks-events.mdx) as a StoreEvent; InvalidInput says what is wrong."""
+        return order_event(payload)
