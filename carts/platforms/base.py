@@ -4,7 +4,8 @@ A platform (one folder under carts/platforms/) implements `StorePlatform`: it co
 (`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
 to what a transaction records, and words its failures for the merchant. Only the platform's own
 folder talks HTTP. Every request a session sends is claimed from the store's request budget
-(carts/platforms/budget.py), which the connection may share with every worker.
+(carts/platforms/budget.py), which the connection may share with every worker. A session also registers
+the store's webhooks (`StoreHook`) and the platform reads a delivered event (`StoreEvent`).
 
 Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
 services' errors share one root that views, forms, the admin and the command line catch.
@@ -242,6 +243,26 @@ class OrderRecord:
 
 
 @dataclass(frozen=True)
+class StoreHook:
+    """A webhook registered on the store: the event it sends, where to, whether the store still sends it."""
+
+    hook_id: int
+    scope: str
+    destination: str
+    is_active: bool
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry a secret: never in a repr
+
+
+@dataclass(frozen=True)
+class StoreEvent:
+    """One delivered webhook event about an order: its scope, the order, and the store's hash of the event."""
+
+    scope: str
+    order_id: int
+    event_hash: str  # the same for every retry and duplicate of the event
+
+
+@dataclass(frozen=True)
 class VariantStock:
     """A cart variant's stock in the store, as a stock push reads it."""
 
@@ -266,6 +287,27 @@ class StockBatch:
 
     settings: tuple[StockSetting, ...]
     refused: str = ""
+
+
+@dataclass(frozen=True)
+class ShipmentOrder:
+    """A shipment to create in the store: which units of which order lines went to one shipping address."""
+
+    order_id: int
+    address_id: int
+    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity)
+    carrier: str
+    tracking_number: str
+
+
+@dataclass(frozen=True)
+class StoreShipment:
+    """A shipment the store has for an order."""
+
+    shipment_id: int
+    address_id: int
+    tracking_number: str
+    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity), by line id
 
 
 # --- the protocol --------------------------------------------------------------------------------
@@ -340,12 +382,34 @@ class StoreSession(Protocol):
         A batch the store refuses is yielded with the reason (the rest go on); other failures raise StoreError.
         """
 
+    def order_line_addresses(self, order_id: int) -> dict[int, int]:
+        """The order's lines that ship to an address: the store's line id -> its shipping address id."""
+
+    def order_shipments(self, order_id: int) -> list[StoreShipment]:
+        """Every shipment the store has for the order."""
+
+    def shipment_create(self, shipment: ShipmentOrder) -> StoreShipment:
+        """Create the shipment (the store marks the order shipped and tells the shopper). Never retried: after a
+        StoreError that is `transient` the store may have created it, so look its shipments up before sending again."""
+
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """The refund records of these orders (the platform's own shape), by order id, every id present.
 
         Read in batches (one request per batch of orders, never one per order): ask only for the
         orders that show a refund (StorePlatform.order_shows_refund), so that others cost nothing.
         """
+
+    def hooks(self) -> list[StoreHook]:
+        """Every webhook these credentials registered on the store (others' hooks are not visible)."""
+
+    def hook_create(self, *, scope: str, destination: str, headers: dict[str, str]) -> StoreHook:
+        """Register an active webhook sending `scope` events to `destination` with these custom headers."""
+
+    def hook_update(self, hook_id: int, *, destination: str, headers: dict[str, str], is_active: bool = True) -> StoreHook:
+        """Change a webhook's destination and headers, and (re)activate it; StoreNotFound when it is gone."""
+
+    def hook_delete(self, hook_id: int) -> None:
+        """Remove a webhook; one already gone is not an error."""
 
 
 class StorePlatform(Protocol):
@@ -357,6 +421,11 @@ class StorePlatform(Protocol):
     reversed_order_statuses: frozenset[int]
     # Statuses of orders that were never a sale (never completed, cancelled, declined): listed, never booked.
     not_a_sale_statuses: frozenset[int]
+
+    # The webhook events that say an order was created or changed (the receiver re-reads the order).
+    order_event_scopes: tuple[str, ...]
+    # The custom header a registered hook carries its secret in.
+    hook_secret_header: str
 
     def connect(self, connection: StoreConnection) -> StoreSession:
         """A session with the store; raises StoreError (e.g. StoreAddressRefused) before sending anything."""
@@ -375,3 +444,6 @@ class StorePlatform(Protocol):
 
     def order_summary(self, record: OrderRecord) -> OrderSummary:
         """The order as a row of the cart's order list."""
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered webhook body about an order as a StoreEvent; InvalidInput says what is wrong with it."""

@@ -21,16 +21,20 @@ from carts.platforms.base import (
     StoreAuthenticationFailed,
     StoreConnection,
     StoreError,
+    StoreEvent,
     StoreNotFound,
     StoreProfile,
     StoreRateLimited,
     StoreUnavailable,
+    ShipmentOrder,
     StockBatch,
     StockSetting,
+    StoreShipment,
     VariantStock,
 )
 from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
+from carts.platforms.bigcommerce import shipments
 from carts.platforms.bigcommerce.stock import read_variant_stock, set_stock_levels
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
@@ -49,6 +53,7 @@ from carts.platforms.bigcommerce.constants import (
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
+from carts.platforms.bigcommerce.hooks import HOOK_SECRET_HEADER, ORDER_EVENT_SCOPES, HookOperations, order_event
 
 if TYPE_CHECKING:
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -171,8 +176,8 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
-class BigCommerceSession(ClosedOnExit):
-    """A StoreSession over one BigCommerceClient."""
+class BigCommerceSession(HookOperations, ClosedOnExit):
+    """A StoreSession over one BigCommerceClient (its webhook calls in hooks.py)."""
 
     def __init__(self, client: BigCommerceClient) -> None:
         self.client = client
@@ -293,6 +298,18 @@ class BigCommerceSession(ClosedOnExit):
         """Absolute inventory adjustments, 2,000 items a request (after variant_stock read the same variants)."""
         return set_stock_levels(self.client, settings, reason=reason, by_product=self._by_product)
 
+    def order_line_addresses(self, order_id: int) -> dict[int, int]:
+        """The order with its consignments (one request): each shipping line's order_address_id."""
+        return shipments.order_line_addresses(self.client, order_id)
+
+    def order_shipments(self, order_id: int) -> list[StoreShipment]:
+        """GET /v2/orders/{order_id}/shipments."""
+        return shipments.order_shipments(self.client, order_id)
+
+    def shipment_create(self, shipment: ShipmentOrder) -> StoreShipment:
+        """POST /v2/orders/{order_id}/shipments, once."""
+        return shipments.shipment_create(self.client, shipment)
+
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """GET /v3/orders/payment_actions/refunds?order_id:in=…: one request per 250 orders (a further page only when
         they have over 250 refunds between them); every id asked is in the answer."""
@@ -311,6 +328,8 @@ class BigCommercePlatform:
     standard_order_statuses = STANDARD_ORDER_STATUSES
     reversed_order_statuses = REVERSED_ORDER_STATUSES
     not_a_sale_statuses = NOT_A_SALE_STATUSES
+    order_event_scopes = ORDER_EVENT_SCOPES
+    hook_secret_header = HOOK_SECRET_HEADER
 
     def connect(self, connection: StoreConnection) -> BigCommerceSession:
         """A session with the store; a host the operator no longer allows is refused before anything is sent."""
@@ -387,3 +406,7 @@ class BigCommercePlatform:
 
         with answer_read("/orders"):
             return order_summary(record.payload)
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered order callback (webhooks-events.mdx) as a StoreEvent; InvalidInput says what is wrong."""
+        return order_event(payload)
