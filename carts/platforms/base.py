@@ -289,6 +289,27 @@ class StockBatch:
     refused: str = ""
 
 
+@dataclass(frozen=True)
+class ShipmentOrder:
+    """A shipment to create in the store: which units of which order lines went to one shipping address."""
+
+    order_id: int
+    address_id: int
+    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity)
+    carrier: str
+    tracking_number: str
+
+
+@dataclass(frozen=True)
+class StoreShipment:
+    """A shipment the store has for an order."""
+
+    shipment_id: int
+    address_id: int
+    tracking_number: str
+    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity), by line id
+
+
 # --- the protocol --------------------------------------------------------------------------------
 
 
@@ -360,6 +381,16 @@ class StoreSession(Protocol):
 
         A batch the store refuses is yielded with the reason (the rest go on); other failures raise StoreError.
         """
+
+    def order_line_addresses(self, order_id: int) -> dict[int, int]:
+        """The order's lines that ship to an address: the store's line id -> its shipping address id."""
+
+    def order_shipments(self, order_id: int) -> list[StoreShipment]:
+        """Every shipment the store has for the order."""
+
+    def shipment_create(self, shipment: ShipmentOrder) -> StoreShipment:
+        """Create the shipment (the store marks the order shipped and tells the shopper). Never retried: after a
+        StoreError that is `transient` the store may have created it, so look its shipments up before sending again."""
 
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """The refund records of these orders (the platform's own shape), by order id, every id present.

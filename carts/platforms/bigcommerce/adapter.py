@@ -26,12 +26,15 @@ from carts.platforms.base import (
     StoreProfile,
     StoreRateLimited,
     StoreUnavailable,
+    ShipmentOrder,
     StockBatch,
     StockSetting,
+    StoreShipment,
     VariantStock,
 )
 from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
+from carts.platforms.bigcommerce import shipments
 from carts.platforms.bigcommerce.stock import read_variant_stock, set_stock_levels
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
@@ -294,6 +297,18 @@ class BigCommerceSession(HookOperations, ClosedOnExit):
     def stock_set(self, settings: Sequence[StockSetting], *, reason: str) -> Iterator[StockBatch]:
         """Absolute inventory adjustments, 2,000 items a request (after variant_stock read the same variants)."""
         return set_stock_levels(self.client, settings, reason=reason, by_product=self._by_product)
+
+    def order_line_addresses(self, order_id: int) -> dict[int, int]:
+        """The order with its consignments (one request): each shipping line's order_address_id."""
+        return shipments.order_line_addresses(self.client, order_id)
+
+    def order_shipments(self, order_id: int) -> list[StoreShipment]:
+        """GET /v2/orders/{order_id}/shipments."""
+        return shipments.order_shipments(self.client, order_id)
+
+    def shipment_create(self, shipment: ShipmentOrder) -> StoreShipment:
+        """POST /v2/orders/{order_id}/shipments, once."""
+        return shipments.shipment_create(self.client, shipment)
 
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """GET /v3/orders/payment_actions/refunds?order_id:in=…: one request per 250 orders (a further page only when
