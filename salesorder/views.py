@@ -1,16 +1,12 @@
-"""Project-wide pages: the home page and the 'not available yet' page for menu entries not built."""
+"""Project-wide pages: the home page, the 'not available yet' page, and the admin's sign-in for merchants."""
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 # Menu entries whose screens are not built yet, by URL slug.
 UNAVAILABLE_FEATURES = {
-    "quotes": "Sales > Quotes",
     "customers": "Sales > Customers",
-    "purchase-orders": "Purchasing > Purchase Orders",
-    "suppliers": "Purchasing > Suppliers",
-    "reports": "Reports",
-    "users": "Setup > Users",
-    "import-customers": "Setup > Import Data > Customers",
 }
 
 
@@ -24,3 +20,11 @@ def not_available(request: HttpRequest, feature: str) -> HttpResponse:
     except KeyError:
         raise Http404("No such page.") from None
     return render(request, "not_available.html", {"title": title})
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in; a merchant already signed in is told the admin is for operators, and where to go instead."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        return render(request, "admin_for_operators.html", status=403)
+    return admin.site.login(request)
