@@ -52,7 +52,7 @@ def test_a_pasted_credentials_file_is_read_the_key_shows_on_request_and_is_kept_
     assert token not in page.content()
     expect(page.get_by_label("Cart Connect URL")).to_have_value(sandbox_allowed.api_path)
     assert_accessible(page, "new cart with an error and the key kept")
-    screenshot("key-kept-after-an-error", readme=viewport is DESKTOP)
+    screenshot("key-kept-after-an-error")
     page.get_by_label("Cart Name").fill("Store BC 2")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".message.success")).to_have_text("Cart 'Store BC 2' saved. Now click Test Connection.")

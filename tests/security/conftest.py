@@ -34,7 +34,7 @@ OWNED_OBJECTS: dict[str, Callable[[dict], object]] = {
     "upload_id": lambda owned: owned["upload"].pk,
     "transaction_id": lambda owned: owned["transaction"].pk,
     "order_id": lambda owned: owned["transaction"].cart_order_id,  # a store's order, reached through the owned cart
-    "feature": lambda owned: "quotes",  # the 'not available yet' page names a menu entry, not an object
+    "feature": lambda owned: "customers",  # the 'not available yet' page names a menu entry, not an object
 }
 # Kwargs that name no merchant's object: the page is the same for every company.
 NOT_OWNED_KWARGS = {"feature"}
@@ -70,9 +70,9 @@ def product_routes() -> list[Route]:
     def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
+            if route.startswith("admin/"):  # the admin, and its sign-in page for merchants in front of it
+                continue
             if isinstance(pattern, URLResolver):
-                if route.startswith("admin/"):
-                    continue
                 inner = ":".join(filter(None, (namespace, pattern.namespace)))
                 yield from walk(pattern.url_patterns, route, inner)
             elif isinstance(pattern, URLPattern):
