@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from carts.models import Cart, CartLog
+from carts.models import Cart, CartLog, StoreRequestBudget
 from carts.platforms.base import InvalidInput
 from carts.setup import (
     CartSettings,
@@ -16,11 +16,11 @@ from carts.setup import (
     cart_order_status_ids,
     cart_update,
 )
-from companies.admin import CompanyScopedAdmin
+from companies.admin import CompanyScopedAdmin, OperatorOnlyAdmin
 
 # The settings CartSettings carries that the admin form edits.
 SETTINGS_FIELDS = ("name", "import_as", "import_status_ids", "import_orders_from", "auto_sync", "sync_interval_minutes",
-                   "web_customer_name", "create_missing_items", "post_differences_up_to", "differences_account")
+                   "web_customer_name", "create_missing_items", "push_stock", "post_differences_up_to", "differences_account")
 
 
 class CartAdminForm(forms.ModelForm):
@@ -101,3 +101,12 @@ class CartLogAdmin(CompanyScopedAdmin):
     search_fields = ("cart__name", "summary", "company__account_number")
     readonly_fields = [field.name for field in CartLog._meta.fields]
     date_hierarchy = "started_at"
+
+
+@admin.register(StoreRequestBudget)
+class StoreRequestBudgetAdmin(OperatorOnlyAdmin):
+    """Each store's request budget when no Redis is configured (operators only: a store may serve several companies)."""
+
+    list_display = ("store_key", "state", "version")
+    search_fields = ("store_key",)
+    readonly_fields = ("store_key", "state", "version")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import RequestStats, StoreAccess, StoreError, StoreProfile
+from carts.platforms.budget import StorePlan
 from carts.runs import cart_log_finish, cart_log_start, log_closed_on_error
 from carts.stores import QUICK_RETRY, cart_store_open, store_failure_reason
 
@@ -22,6 +23,13 @@ class ConnectionTestResult:
     detail: str = ""
 
 
+def plan_text(plan: StorePlan | None) -> str:
+    """The store's plan quota, as Test Connection states it."""
+    if plan is None:
+        return "Plan quota: not limited (the store sent no rate-limit headers)"
+    return f"Plan quota: {plan}"
+
+
 def cart_test_connection(*, cart: Cart) -> ConnectionTestResult:
     """Check the key and every permission the integration needs, with the cheapest calls; record the result."""
     log = cart_log_start(cart=cart, kind=CartLogKind.CONNECTION_TEST)
@@ -33,6 +41,7 @@ def _test_connection(cart: Cart, log: CartLog) -> ConnectionTestResult:
     profile: StoreProfile | None = None
     labels: dict[int, str] = {}
     stats: RequestStats | None = None
+    plan: StorePlan | None = None
     need = StoreAccess.STORE_INFORMATION
     try:
         with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
@@ -44,11 +53,13 @@ def _test_connection(cart: Cart, log: CartLog) -> ConnectionTestResult:
             labels = store.order_status_labels()
             need = StoreAccess.ORDERS_MODIFY
             store.check_access(need)
+            plan = store.store_plan()
     except StoreError as error:
         result = ConnectionTestResult(False, TEST_FAILED + store_failure_reason(cart=cart, error=error, need=need))
     else:
         result = ConnectionTestResult(
             True, TEST_PASSED, f"Store: {profile.name} · Currency: {profile.currency} · Time zone: {profile.timezone}"
+                               f" · {plan_text(plan)}"
         )
     with transaction.atomic():
         cart.last_test_at = timezone.now()

@@ -109,6 +109,14 @@ class BigCommerceCartForm(forms.Form):
         help_text="Create items with the default accounts for order lines whose SKU is not in Items.",
     )
 
+    push_stock = forms.BooleanField(
+        label="Push stock levels to the cart",
+        required=False,
+        help_text="Send each linked item's available quantity (on hand less what pending orders have not shipped) to "
+                  "the store on every auto-sync pass and with Push stock now. Needs the API account's Store Inventory "
+                  "modify scope (BigCommerce also calls it Products: modify).",
+    )
+
     post_differences_up_to = forms.DecimalField(
         label="Post differences up to",
         required=False,
@@ -140,6 +148,7 @@ class BigCommerceCartForm(forms.Form):
                 "sync_interval_minutes": cart.sync_interval_minutes,
                 "web_customer_name": cart.web_customer_name,
                 "create_missing_items": cart.create_missing_items,
+                "push_stock": cart.push_stock,
                 "post_differences_up_to": cart.post_differences_up_to,
                 "differences_account": cart.differences_account_id,
             }
@@ -281,6 +290,7 @@ class BigCommerceCartForm(forms.Form):
             sync_interval_minutes=data["sync_interval_minutes"],
             web_customer_name=data["web_customer_name"].strip() or "Web customer",
             create_missing_items=data["create_missing_items"],
+            push_stock=data["push_stock"],
             post_differences_up_to=data["post_differences_up_to"],
             differences_account=data["differences_account"],
         )

@@ -64,6 +64,9 @@ class Cart(CompanyRecord):
     create_missing_items = models.BooleanField(
         default=False, help_text="Create items with the default accounts for order lines whose SKU is not in Items."
     )
+    push_stock = models.BooleanField(
+        "Push stock levels to the cart", default=False,
+        help_text="Send each linked item's available quantity to the store on every auto-sync pass and on Push stock now.")
     auto_sync = models.CharField("Auto-sync", max_length=10, choices=AutoSync.choices, default=AutoSync.STOPPED)
     sync_interval_minutes = models.PositiveIntegerField(
         default=15, validators=[MinValueValidator(5), MaxValueValidator(1440)]
@@ -128,6 +131,7 @@ class CartLogKind(models.TextChoices):
     ORDERS_IMPORT = "orders_import", "Orders import"
     SYNC = "sync", "Auto-sync pass"
     RECONCILIATION = "reconciliation", "Reconciliation"
+    STOCK_PUSH = "stock_push", "Stock push"
 
 
 class CartLogStatus(models.TextChoices):
@@ -170,3 +174,17 @@ class CartLog(CompanyOwned):
         if not self.progress_total:
             return None
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class StoreRequestBudget(models.Model):
+    """A store's request budget when no Redis is configured: its state, changed only by compare-and-set on version.
+
+    One row per store (platform and store hash), whichever company's carts reach it: they share its quota.
+    """
+
+    store_key = models.CharField(max_length=64, unique=True)
+    state = models.TextField(default="", blank=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Request budget of {self.store_key}"

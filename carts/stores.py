@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from carts.budgets import store_budget
 from carts.credential_storage import StoredKeyUnreadable, api_key_decrypt
 from carts.models import Cart
 from carts.platforms import platform_named
@@ -14,19 +15,22 @@ QUICK_RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20)
 
 
 def cart_store_open(*, cart: Cart, retry: RetryPolicy | None = None) -> StoreSession:
-    """A session with the cart's store, configured from settings; the caller closes it (or uses `with`)."""
+    """A session with the cart's store, configured from settings, spending the store's shared request budget;
+    the caller closes it (or uses `with`)."""
+    retry = retry or RetryPolicy(
+        max_attempts=settings.BIGCOMMERCE_MAX_ATTEMPTS,
+        max_total_seconds=settings.BIGCOMMERCE_MAX_RETRY_SECONDS,
+        base_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_BASE_SECONDS,
+        max_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_MAX_SECONDS,
+    )
     connection = StoreConnection(
         api_path=cart.api_path,
         api_key=api_key_decrypt(cart.api_key_encrypted).joined,
         extra_hosts=tuple(settings.BIGCOMMERCE_EXTRA_API_HOSTS),
         connect_timeout=settings.BIGCOMMERCE_CONNECT_TIMEOUT_SECONDS,
         read_timeout=settings.BIGCOMMERCE_READ_TIMEOUT_SECONDS,
-        retry=retry or RetryPolicy(
-            max_attempts=settings.BIGCOMMERCE_MAX_ATTEMPTS,
-            max_total_seconds=settings.BIGCOMMERCE_MAX_RETRY_SECONDS,
-            base_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_BASE_SECONDS,
-            max_backoff_seconds=settings.BIGCOMMERCE_BACKOFF_MAX_SECONDS,
-        ),
+        retry=retry,
+        budget=store_budget(store_key=cart.store_identity, reserve=retry.low_quota_threshold),
     )
     return platform_named(cart.platform).connect(connection)
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from carts.models import Cart
-from carts.platforms.base import CatalogVariant
+from carts.platforms.base import CatalogSort, CatalogVariant
 from carts.stores import QUICK_RETRY, cart_store_open
 from items.matching import variant_matches
 from items.models import Item
@@ -49,6 +50,37 @@ class CartItemView:
 
 
 @dataclass(frozen=True)
+class CartProductView:
+    """A cart product with its variants' rows, as the Items (Cart) tab groups them."""
+
+    product_id: int
+    name: str
+    rows: list[CartItemView]
+
+    @property
+    def has_variants(self) -> bool:
+        return len(self.rows) > 1
+
+    @property
+    def in_salesorder(self) -> int:
+        return sum(1 for view in self.rows if view.item is not None)
+
+    @property
+    def differing(self) -> int:
+        return sum(1 for view in self.rows if view.description_differs or view.price_differs)
+
+    @property
+    def importable(self) -> int:
+        return sum(1 for view in self.rows if not view.refusal)
+
+    @property
+    def prices(self) -> tuple[Decimal, Decimal] | None:
+        """The lowest and highest variant price, None when no variant has one."""
+        known = [view.row.unit_price for view in self.rows if view.row.unit_price is not None]
+        return (min(known), max(known)) if known else None
+
+
+@dataclass(frozen=True)
 class CartItemsPage:
     """One page of the cart's products as rows, with the store's totals."""
 
@@ -57,11 +89,22 @@ class CartItemsPage:
     total_pages: int
     total_products: int
 
+    @property
+    def products(self) -> list[CartProductView]:
+        """The rows grouped by product, in the page's order."""
+        groups: dict[int, list[CartItemView]] = {}
+        for view in self.rows:
+            groups.setdefault(view.row.product_id, []).append(view)
+        return [CartProductView(product_id=product_id, name=views[0].row.product_name, rows=views)
+                for product_id, views in groups.items()]
 
-def cart_items_page(*, cart: Cart, keyword: str = "", page: int = 1, page_size: int = TAB_PAGE_SIZE) -> CartItemsPage:
+
+def cart_items_page(*, cart: Cart, keyword: str = "", page: int = 1, page_size: int = TAB_PAGE_SIZE,
+                    sort: CatalogSort = CatalogSort.PRODUCT_ID, descending: bool = False) -> CartItemsPage:
     """One page of the store's products (one API request), a row per variant, matched to items here."""
     with cart_store_open(cart=cart, retry=QUICK_RETRY) as store:
-        store_page = store.catalog_page(page=page, page_size=page_size, keyword=keyword.strip())
+        store_page = store.catalog_page(page=page, page_size=page_size, keyword=keyword.strip(), sort=sort,
+                                        descending=descending)
     return CartItemsPage(
         rows=_views_of(cart, store_page.variants),
         page=store_page.page,

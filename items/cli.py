@@ -12,6 +12,7 @@ from carts.platforms.base import StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from items.cart_import import CatalogSelection, cart_items_import
 from items.cart_tab import cart_items_iter
+from items.stock_push import cart_stock_push
 
 OPERATION_FAILED = 1
 
@@ -30,6 +31,10 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     which.add_argument("--all", action="store_true", help="Every product (matching --search, if given).")
     importing.add_argument("--search", default="", help="With --all: only products whose name or SKU contains this text.")
     importing.set_defaults(handler=handle_import_items)
+
+    push = subcommands.add_parser("push-stock", help="Push stock now: send the changed available quantities to the store.")
+    add_cart_arguments(push)
+    push.set_defaults(handler=handle_push_stock)
 
 
 def handle_items(command: BaseCommand, options: dict) -> int:
@@ -70,6 +75,16 @@ def handle_import_items(command: BaseCommand, options: dict) -> int:
     selection = CatalogSelection(skus=skus) if skus else CatalogSelection(keyword=options["search"])
     log = cart_items_import(cart=cart, selection=selection)
     command.stdout.write(log.summary)
+    for failure in log.failures:
+        command.stdout.write(f"  {failure['reference']}: {failure['reason']}")
+    return OPERATION_FAILED if log.status == CartLogStatus.FAILED else 0
+
+
+def handle_push_stock(command: BaseCommand, options: dict) -> int:
+    """The Auto-sync tab's Push stock now, in this process: prints the counts and each variant named."""
+    log = cart_stock_push(cart=command_cart(options))
+    command.stdout.write(log.summary)
+    command.stdout.write("  " + ", ".join(f"{name}: {value}" for name, value in log.counts.items()))
     for failure in log.failures:
         command.stdout.write(f"  {failure['reference']}: {failure['reason']}")
     return OPERATION_FAILED if log.status == CartLogStatus.FAILED else 0

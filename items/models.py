@@ -103,6 +103,11 @@ class ItemCartLink(CompanyOwned):
     # The variant's SKU in the cart at the last import: when it still matches, a different item SKU
     # was edited here on purpose and is kept; when it differs, the SKU was edited in the cart.
     cart_sku = models.CharField(max_length=255, blank=True)
+    # The last stock push (items.stock_push): the level decided for the variant, and when; a push sends only
+    # levels that differ from it. push_note says why it was not set in the store ('' when it was).
+    pushed_quantity = models.IntegerField(null=True, blank=True, editable=False)
+    pushed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    push_note = models.TextField(blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from carts.runs import cart_log_running
 from items.cart_import import CatalogSelection, cart_items_import
 from items.csv_commit import items_csv_write
 from items.csv_import import items_csv_check
+from items.stock_push import cart_stock_push
 
 
 @shared_task(ignore_result=True)
@@ -20,6 +21,14 @@ def cart_items_import_task(log_id: int, selection: dict) -> None:
     if log is None:
         return
     cart_items_import(cart=log.cart, selection=CatalogSelection.from_json(selection), log=log)
+
+
+@shared_task(ignore_result=True)
+def cart_stock_push_task(log_id: int) -> None:
+    """Push stock now, logged as `log_id` (opened by cart_stock_push_start)."""
+    log = cart_log_running(log_id=log_id)
+    if log is not None:
+        cart_stock_push(cart=log.cart, log=log)
 
 
 @shared_task(ignore_result=True)

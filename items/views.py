@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carts.models import CartLogStatus
-from carts.platforms.base import PortalError, StoreAccess, StoreError
+from carts.platforms.base import CatalogSort, PortalError, StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from carts.views import company_cart
 from items.csv_files import COLUMNS, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
@@ -43,9 +42,18 @@ from items.csv_import import (
 from items.editing import item_new, item_save
 from items.ledger import accounting_defaults_for, accounting_defaults_update, ledger_account_create
 from items.selectors import cart_items_imports, items_search, ledger_accounts
+from salesorder.paging import SortColumns, sorted_page
 from items.stock import items_with_stock, stock_movements, stock_set
 
 ITEMS_PAGE_SIZE = 50
+ITEMS_SORT = SortColumns(fields={
+    "sku": ("sku",), "description": ("description", "sku"), "price": ("unit_price", "sku"),
+    "on_hand": ("on_hand", "sku"), "available": ("available", "sku"), "unit": ("unit_of_measure", "sku"), "account": ("income_account__name", "sku"), "active": ("active", "sku"),
+}, default="sku")
+# The Items (Cart) tab sorts as the store can (its catalog's sort parameter), by product.
+CART_ITEMS_SORT = SortColumns(fields={key: (value,) for key, value in (
+    ("product", CatalogSort.PRODUCT_ID), ("name", CatalogSort.NAME), ("sku", CatalogSort.SKU), ("price", CatalogSort.PRICE))},
+    default="product")
 # An upload's check or import is still under way in these states; the preview shows the figures of the others.
 RUNNING_STATES = (CsvUploadState.WAITING, CsvUploadState.CHECKING, CsvUploadState.COMMITTING)
 CHECKED_STATES = (CsvUploadState.CHECKED, CsvUploadState.COMMITTING, CsvUploadState.COMMITTED)
@@ -65,9 +73,9 @@ def _csv_download(content: bytes, file_name: str) -> HttpResponse:
 @require_GET
 def item_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
-    items = items_with_stock(items_search(company=request.company, search=search))
-    page = Paginator(items, ITEMS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "items/item_list.html", {"page": page, "search": search, "query": urlencode({"q": search})})
+    page, sort = sorted_page(request, items_with_stock(items_search(company=request.company, search=search)),
+                             ITEMS_SORT, page_size=ITEMS_PAGE_SIZE)
+    return render(request, "items/item_list.html", {"page": page, "search": search, "sort": sort})
 
 
 @require_GET
@@ -261,17 +269,20 @@ def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
 def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
     search = CartItemsSearchForm(request.GET or None)
+    sort = CART_ITEMS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
     if search.is_valid() and search.wants_rows:
         try:
-            listing = cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1)
+            listing = cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1,
+                                      sort=CatalogSort(CART_ITEMS_SORT.fields[sort.column][0]),
+                                      descending=sort.descending)
         except StoreError as failure:
             error = "The store could not be read: " + store_failure_reason(cart=cart, error=failure,
                                                                            need=StoreAccess.CATALOG_READ)
     running, latest = cart_items_imports(cart=cart)
     return render(request, "items/cart_items.html", {
         "cart": cart, "tab": "items", "search": search, "listing": listing, "error": error,
-        "running": running, "latest": latest, "query": urlencode({"list": 1, "q": request.GET.get("q", "")[:200]})})
+        "running": running, "latest": latest, "sort": sort})
 
 
 @require_POST
@@ -279,7 +290,8 @@ def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
     form = CartItemsImportForm(request.POST)
     back = reverse("items:cart_items", args=[cart.pk]) + "?" + urlencode(
-        {"list": 1, "q": request.POST.get("q", "")[:200], "page": request.POST.get("page", "1")[:6]})
+        {"list": 1, "q": request.POST.get("q", "")[:200], "page": request.POST.get("page", "1")[:6],
+         "sort": CART_ITEMS_SORT.chosen(request.POST.get("sort")).parameter})
     if not form.is_valid():
         for message in form.errors.get("__all__", []) or ["The import was not started: the request was incomplete."]:
             messages.error(request, message)

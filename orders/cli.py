@@ -13,7 +13,7 @@ from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_c
 from carts.models import Cart
 from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import store_failure_reason
-from orders.listing import orders_list
+from orders.listing import OrderListSearch, orders_list
 from orders.models import SalesTransaction, TransactionType
 from orders.preview import order_preview, preview_text
 from orders.results import ImportResult
@@ -28,6 +28,9 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     listing = subcommands.add_parser("orders", help="List Orders: the store's orders the cart would import.")
     add_cart_arguments(listing)
     listing.add_argument("--older-than", type=int, help="Show the page of orders older than this order number.")
+    listing.add_argument("--newer-than", type=int, help="Show the page of orders newer than this order number.")
+    listing.add_argument("--id", dest="order_id", type=int, metavar="N", help="Only this order number.")
+    listing.add_argument("--email", default="", help="Only the orders of this customer's whole e-mail address.")
     listing.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
     listing.set_defaults(handler=handle_orders)
 
@@ -51,7 +54,9 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
 def handle_orders(command: BaseCommand, options: dict) -> int:
     cart = command_cart(options)
     with _exit_on_failure(cart, "The store's orders could not be listed"):
-        listing = orders_list(cart=cart, older_than=options["older_than"])
+        listing = orders_list(cart=cart, older_than=options["older_than"], newer_than=options["newer_than"],
+                              search=OrderListSearch(order_id=options["order_id"],
+                                                     email=options["email"].strip().lower()))
     rows = [
         {
             "order_id": row.summary.order_id,
@@ -80,6 +85,8 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
         )
     if listing.older_than:
         command.stdout.write(f"More: --older-than {listing.older_than}")
+    if listing.newer_than:
+        command.stdout.write(f"Newer: --newer-than {listing.newer_than}")
     return 0
 
 

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 
 from carts.models import Cart
 from companies.models import Company
-from orders.models import SalesTransaction, TransactionType
-from orders.selectors import PendingFilter, customers_for_company
+from orders.listing import OrderListSearch
+from orders.models import Customer, SalesTransaction, TransactionType
+from orders.selectors import PendingFilter, customers_labelled
 from orders.transactions import TransactionChanges
 from salesorder.widgets import DateInput
 
@@ -91,6 +92,42 @@ class MissingItemsImportForm(forms.Form):
         return cleaned
 
 
+class CartOrderSearchForm(forms.Form):
+    """The Orders (Cart) tab's search: one order number, or one customer's whole e-mail address, and the page cursors."""
+
+    order = forms.CharField(label="Order number", required=False, max_length=25, widget=forms.TextInput(
+        attrs={"type": "search", "inputmode": "numeric", "placeholder": "#250"}))
+    email = forms.EmailField(label="Customer's e-mail address", required=False, max_length=254, widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": "name@example.com"}),
+        error_messages={"invalid": "Type the customer's whole e-mail address (the store cannot search by part of one "
+                                   "or by name)."})
+    older_than = forms.IntegerField(required=False, min_value=1, max_value=MAX_ORDER_ID)
+    newer_than = forms.IntegerField(required=False, min_value=0, max_value=MAX_ORDER_ID)
+    oldest = forms.BooleanField(required=False)
+
+    def clean_order(self) -> int | None:
+        text = self.cleaned_data["order"].strip()
+        if not text:
+            return None
+        try:
+            return _order_ids([text])[0]
+        except ValidationError:
+            raise ValidationError(f"'{text}' is not an order number: type the number the store shows, such as 250 "
+                                  "or #250.") from None
+
+    def search(self) -> OrderListSearch:
+        """What the list narrows to (nothing when the form is invalid)."""
+        if not self.is_valid():
+            return OrderListSearch()
+        return OrderListSearch(order_id=self.cleaned_data["order"], email=self.cleaned_data["email"].strip().lower())
+
+    def cursor(self) -> dict[str, object]:
+        """Where the page starts: below `older_than`, above `newer_than`, at the oldest, or at the newest."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"older_than": data.get("older_than"), "newer_than": data.get("newer_than"),
+                "oldest": bool(data.get("oldest"))}
+
+
 class RefusedOrdersForm(forms.Form):
     """Refused orders to act on (retry, or create their items from the order lines then retry): by number, or every one."""
 
@@ -119,7 +156,7 @@ class PendingFilterForm(forms.Form):
         label="Number or cart order id",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "CS-000001 or 1234"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "CS-000001 or #1234"}),
     )
 
     def __init__(self, *args: object, company: Company, **kwargs: object) -> None:
@@ -151,17 +188,29 @@ class PendingFilterForm(forms.Form):
 class TransactionEditForm(forms.Form):
     """What may change on a pending transaction; its lines and money mirror the store's order."""
 
-    customer = forms.ModelChoiceField(queryset=None, empty_label=None)
+    customer = forms.CharField(max_length=460, help_text="Type a name or e-mail address and pick the customer.",
+                               widget=forms.TextInput(attrs={"list": "customer-choices", "autocomplete": "off"}))
     transaction_date = forms.DateTimeField(
         label="Date", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def __init__(self, *args: object, record: SalesTransaction, **kwargs: object) -> None:
-        kwargs.setdefault("initial", {"customer": record.customer_id, "transaction_date": record.transaction_date,
+        kwargs.setdefault("initial", {"customer": str(record.customer), "transaction_date": record.transaction_date,
                                       "memo": record.memo})
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers_for_company(company=record.company)
+        self.company = record.company
+
+    def clean_customer(self) -> Customer:
+        label = self.cleaned_data["customer"]
+        found = customers_labelled(company=self.company, label=label)
+        if not found:
+            raise ValidationError("No customer is named or has the e-mail address typed: type part of the name or "
+                                  "address and pick one from the list.")
+        if len(found) > 1:
+            raise ValidationError(f"More than one customer is named '{label.strip()}': pick one from the list, or "
+                                  "type the e-mail address.")
+        return found[0]
 
     def clean_transaction_date(self) -> datetime.datetime:
         value = self.cleaned_data["transaction_date"]

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from carts.models import Cart, CartLog, CartLogKind
 from carts.runs import cart_runs_of_kind
@@ -48,12 +49,28 @@ def transactions_pending(*, company: Company, filters: PendingFilter | None = No
         text = filters.customer.strip()
         transactions = transactions.filter(Q(customer__name__icontains=text) | Q(customer__email__icontains=text))
     if filters.search.strip():
-        text = filters.search.strip().lstrip("#")
-        matches = Q(number__icontains=text)
-        if text.isdigit():
-            matches |= Q(cart_order_id=int(text))
-        transactions = transactions.filter(matches)
+        transactions = transactions.filter(number_search(filters.search))
     return transactions
+
+
+def number_search(text: str) -> Q:
+    """What a search by number finds (README, Orders: Finding a transaction).
+
+    "#250" is the store's order 250 only; "250" is the store's order 250 and every transaction numbered
+    250 (CS-000250, SO-000250 …), never order 1250 or CS-002501; other text is found inside numbers,
+    ignoring case ("CS-000250" is that transaction, "INV-0002" finds INV-000200 to INV-000299).
+    """
+    text = text.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        return _cart_order_is(int(text[1:]))
+    if text.isdigit():
+        return _cart_order_is(int(text)) | Q(number__regex=rf"^[A-Z]+-0*{int(text)}$")
+    return Q(number__icontains=text)
+
+
+def _cart_order_is(order_id: int) -> Q:
+    # An id past the column's range names no order (rather than an error from the database).
+    return Q(cart_order_id=order_id) if order_id < 2**63 else Q(pk__in=[])
 
 
 def store_sales(*, cart: Cart) -> QuerySet[SalesTransaction]:
@@ -107,6 +124,27 @@ def customers_for_company(*, company: Company, search: str = "") -> QuerySet[Cus
     if search.strip():
         customers = customers.filter(Q(name__icontains=search.strip()) | Q(email__icontains=search.strip()))
     return customers
+
+
+def customers_with_activity(*, company: Company, search: str = "") -> QuerySet[Customer]:
+    """The company's customers (narrowed as customers_for_company) with their transactions' count and latest date."""
+    return customers_for_company(company=company, search=search).annotate(
+        transaction_count=Count("transactions"), last_transaction=Max("transactions__transaction_date"))
+
+
+CUSTOMER_LABEL = re.compile(r"(?:.*<)?\s*(?P<email>[^<>\s]+@[^<>\s]+?)\s*>?\s*")
+
+
+def customers_labelled(*, company: Company, label: str) -> list[Customer]:
+    """The customers a picker's text names: 'Name <e-mail>' or an e-mail address exactly, else the name (any case).
+
+    More than one means the name is shared and the e-mail address must be given.
+    """
+    customers = Customer.objects.for_company(company)
+    label = label.strip()
+    if address := CUSTOMER_LABEL.fullmatch(label):
+        return list(customers.filter(email=address["email"].lower()))
+    return list(customers.filter(name__iexact=label)[:5])
 
 
 def cart_order_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views
+from orders import customer_views, views
 
 app_name = "orders"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("sales/orders/<int:transaction_id>/", views.transaction_detail, name="detail"),
     path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),
     path("sales/orders/<int:transaction_id>/delete/", views.transaction_remove, name="delete"),
+    path("sales/customers/", customer_views.customer_list, name="customers"),
+    path("sales/customers/choices/", customer_views.customer_choices, name="customer_choices"),
+    path("sales/customers/<int:customer_id>/", customer_views.customer_detail, name="customer"),
 ]

@@ -16,6 +16,7 @@ from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import cart_order_admin_url, store_failure_reason
 from carts.views import company_cart
 from orders.forms import (
+    CartOrderSearchForm,
     MissingItemsImportForm,
     OrderImportForm,
     PendingFilterForm,
@@ -47,8 +48,14 @@ from orders.store_imports import (
 from orders.transactions import transaction_delete, transaction_update
 from orders.window import CartNotReady
 from salesorder.deletion import deletion_confirmed
+from salesorder.paging import SortColumns, query_without, sorted_page
 
 PENDING_PAGE_SIZE = 50
+PENDING_SORT = SortColumns(fields={
+    "number": ("number", "pk"), "type": ("transaction_type", "number", "pk"), "date": ("transaction_date", "pk"),
+    "customer": ("customer__name", "pk"), "cart": ("cart_name", "pk"), "order": ("cart_order_id", "pk"),
+    "total": ("currency", "total", "pk"),
+}, default="-date")
 
 
 def _orders_tab(cart: Cart) -> str:
@@ -58,17 +65,18 @@ def _orders_tab(cart: Cart) -> str:
 @require_GET
 def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
+    search = CartOrderSearchForm(request.GET or None)
     listing, error = None, ""
-    if request.GET.get("list") and cart.import_status_ids:
-        older_than = request.GET.get("older_than", "")
+    if request.GET.get("list") and cart.import_status_ids and (search.is_valid() or not search.is_bound):
         try:
-            listing = orders_list(cart=cart, older_than=int(older_than) if older_than.isdigit() else None)
+            listing = orders_list(cart=cart, search=search.search(), **search.cursor())
         except StoreError as failure:
             error = "The store's orders could not be listed: " + store_failure_reason(
                 cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
-        "cart": cart, "tab": "orders", "listing": listing, "error": error, "running": running, "latest": latest})
+        "cart": cart, "tab": "orders", "search": search, "listing": listing, "error": error, "running": running,
+        "latest": latest, "search_query": query_without(request.GET, "older_than", "newer_than", "oldest")})
 
 
 @require_GET
@@ -193,12 +201,11 @@ def _import_result_page(request: HttpRequest, cart: Cart, result: ImportResult) 
 @require_GET
 def pending_list(request: HttpRequest) -> HttpResponse:
     form = PendingFilterForm(request.GET or None, company=request.company)
-    transactions = transactions_pending(company=request.company, filters=form.to_filter())
-    page = Paginator(transactions, PENDING_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "orders/pending_list.html", {"form": form, "page": page, "query": query.urlencode(),
-                                                        "attention": company_attention(company=request.company)})
+    page, sort = sorted_page(request, transactions_pending(company=request.company, filters=form.to_filter()),
+                             PENDING_SORT, page_size=PENDING_PAGE_SIZE)
+    return render(request, "orders/pending_list.html", {
+        "form": form, "page": page, "sort": sort, "filtered": bool(query_without(request.GET, "page", "sort")),
+        "attention": company_attention(company=request.company)})
 
 
 def _company_transaction(request: HttpRequest, transaction_id: int) -> SalesTransaction:

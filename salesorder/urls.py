@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("sync.urls")),
     path("", include("companies.urls")),
-    path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
+    path("", include("webhooks.urls")),
     path("health/", operations_views.health, name="health"),
     path("admin/login/", views.admin_login),  # before the admin's own: a merchant is told where to go
     path("admin/", admin.site.urls),

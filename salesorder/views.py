@@ -1,25 +1,12 @@
-"""Project-wide pages: the home page, the 'not available yet' page, and the admin's sign-in for merchants."""
+"""Project-wide pages: the home page, and the admin's sign-in page as a merchant finds it."""
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-
-# Menu entries whose screens are not built yet, by URL slug.
-UNAVAILABLE_FEATURES = {
-    "customers": "Sales > Customers",
-}
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("carts:list")
-
-
-def not_available(request: HttpRequest, feature: str) -> HttpResponse:
-    try:
-        title = UNAVAILABLE_FEATURES[feature]
-    except KeyError:
-        raise Http404("No such page.") from None
-    return render(request, "not_available.html", {"title": title})
 
 
 @login_not_required

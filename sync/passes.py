@@ -22,6 +22,7 @@ from django.utils import timezone
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
 from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreSession
 from carts.runs import CartRun, cart_logs_interrupt, cart_run
+from items.stock_push import cart_stock_push
 from orders.imports import OrdersImport
 from orders.results import ImportResult, OrderOutcome
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
@@ -164,6 +165,8 @@ def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
         counts={**result.counts, "seen": reader.seen, "flagged": len(flagged)},
         failures=_failures(result, flagged),
     )
+    if cart.push_stock:  # after the import, so the orders just imported are committed; its own log entry
+        cart_stock_push(cart=cart, only_if_changed=True)
     return SyncPass(PassOutcome.COMPLETED, log_id=run.log.pk, summary=summary, result=result, flagged=flagged)
 
 

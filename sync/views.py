@@ -8,9 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carts.platforms.base import PortalError
 from carts.views import company_cart
+from items.stock_push import cart_stock_push_start, cart_stock_pushes
 from orders.window import CartNotReady
 from sync.passes import cart_sync_passes, cart_sync_start
 from sync.reconciliation import cart_sync_reconcile_start, cart_sync_reconciliations
+from webhooks.health import cart_hooks_status
 
 
 @require_GET
@@ -18,9 +20,24 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
     """The cart's Auto-sync tab: state, the last passes, and the reconciliations with the store."""
     cart = company_cart(request, cart_id)
     reconciling, reconciliation = cart_sync_reconciliations(cart=cart)
+    pushing, stock_push = cart_stock_pushes(cart=cart)
     return render(request, "sync/cart_sync.html", {
         "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciling": reconciling,
-        "reconciliation": reconciliation})
+        "reconciliation": reconciliation, "pushing": pushing, "stock_push": stock_push,
+        "hooks": cart_hooks_status(cart=cart)})
+
+
+@require_POST
+def cart_stock_push_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Push stock now: on the worker, with a progress bar and the summary on the tab and in the Log."""
+    cart = company_cart(request, cart_id)
+    try:
+        cart_stock_push_start(cart=cart)
+    except PortalError as refusal:  # one is already running
+        messages.error(request, str(refusal))
+    else:
+        messages.info(request, "The stock push is running in the background; its progress shows below.")
+    return redirect("sync:cart_sync", cart.pk)
 
 
 @require_POST

@@ -15,6 +15,21 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_store_budgets(settings) -> None:
+    """Each test starts with no store's request budget in Redis (the database's are rolled back with each test).
+
+    Cleared before the test, while name resolution is still real (some tests fake it).
+    """
+    if settings.REDIS_URL:
+        from carts.budgets import REDIS_KEY_PREFIX, _redis
+
+        client = _redis(settings.REDIS_URL)
+        keys = list(client.scan_iter(match=REDIS_KEY_PREFIX + "*"))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture
 def company(db) -> Company:
     company, _ = company_create(name="Acme Trading", email="owner@acme.example", password=PASSWORD)

@@ -3,8 +3,9 @@
 A platform (one folder under carts/platforms/) implements `StorePlatform`: it connects to a store
 (`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
 to what a transaction records, and words its failures for the merchant. Only the platform's own
-folder talks HTTP. Stock level pushes, shipments, webhook registration and a shared request budget
-per store are the next things a session will offer; they belong here too.
+folder talks HTTP. Every request a session sends is claimed from the store's request budget
+(carts/platforms/budget.py), which the connection may share with every worker. A session also registers
+the store's webhooks (`StoreHook`) and the platform reads a delivered event (`StoreEvent`).
 
 Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
 services' errors share one root that views, forms, the admin and the command line catch.
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from carts.platforms.budget import RequestBudget, StorePlan
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -107,6 +110,16 @@ class StoreAccess(enum.StrEnum):
     CATALOG_READ = "catalog read"
     ORDERS_READ = "orders read"
     ORDERS_MODIFY = "orders modify"
+    INVENTORY_MODIFY = "inventory modify"  # setting stock levels
+
+
+class CatalogSort(enum.StrEnum):
+    """The orders a page of products can come in (each ascending, or descending when asked)."""
+
+    PRODUCT_ID = "product id"
+    NAME = "name"
+    SKU = "sku"
+    PRICE = "price"
 
 
 class OrderSort(enum.StrEnum):
@@ -123,7 +136,7 @@ class RetryPolicy:
     max_total_seconds: float = 120.0
     base_backoff_seconds: float = 0.5
     max_backoff_seconds: float = 20.0
-    # Below this many requests left in the window, spread the rest over the time to reset.
+    # Requests of each window the store's budget leaves unclaimed: at this many left, wait for the reset.
     low_quota_threshold: int = 5
 
 
@@ -155,6 +168,8 @@ class StoreConnection:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retry: RetryPolicy = RetryPolicy()
+    # The store's request budget, shared by every worker (carts/budgets.py); None: the session's own.
+    budget: RequestBudget | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -210,6 +225,7 @@ class OrderQuery:
     modified_from: datetime.datetime | None = None
     min_id: int | None = None
     max_id: int | None = None
+    email: str = ""  # the customer's whole e-mail address, as the store matches it
 
 
 @dataclass(frozen=True)
@@ -224,6 +240,53 @@ class OrderRecord:
     # The store's refund records of the order (the platform's own shape) once read by
     # StoreSession.refunds_of; None when they were not read.
     refunds: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class StoreHook:
+    """A webhook registered on the store: the event it sends, where to, whether the store still sends it."""
+
+    hook_id: int
+    scope: str
+    destination: str
+    is_active: bool
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry a secret: never in a repr
+
+
+@dataclass(frozen=True)
+class StoreEvent:
+    """One delivered webhook event about an order: its scope, the order, and the store's hash of the event."""
+
+    scope: str
+    order_id: int
+    event_hash: str  # the same for every retry and duplicate of the event
+
+
+@dataclass(frozen=True)
+class VariantStock:
+    """A cart variant's stock in the store, as a stock push reads it."""
+
+    product_id: int
+    variant_id: int
+    level: int | None  # the store's level now; None when it keeps none for the variant
+    not_settable: str = ""  # '' when a push can set the level, else why not (for the merchant)
+
+
+@dataclass(frozen=True)
+class StockSetting:
+    """A level to set in the store (absolute) for a cart variant."""
+
+    product_id: int
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockBatch:
+    """One request's worth of settings, and why the store refused it ('' when it took them)."""
+
+    settings: tuple[StockSetting, ...]
+    refused: str = ""
 
 
 # --- the protocol --------------------------------------------------------------------------------
@@ -256,14 +319,18 @@ class StoreSession(Protocol):
     def store_profile(self) -> StoreProfile:
         """The store's name, currency, time zone and domain."""
 
+    def store_plan(self) -> StorePlan | None:
+        """The store's plan quota as its answers' rate-limit headers state it (None: not stated, e.g. unlimited)."""
+
     def order_status_labels(self) -> dict[int, str]:
         """The store's label for each order status id."""
 
     def check_access(self, need: StoreAccess) -> None:
         """Prove the credentials allow `need` with the cheapest call, changing nothing; raises StoreError."""
 
-    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
-        """One page of products matching the keyword, by product id."""
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "", sort: CatalogSort = CatalogSort.PRODUCT_ID,
+                     descending: bool = False) -> CatalogPage:
+        """One page of products matching the keyword, in the sort's order (then by product id)."""
 
     def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
         """Every product matching the keyword (or only these products), a page at a time."""
@@ -284,12 +351,34 @@ class StoreSession(Protocol):
     def order_counts(self, query: OrderQuery) -> dict[int, int]:
         """How many orders match the query, by status id."""
 
+    def variant_stock(self, variants: Sequence[tuple[int, int]]) -> Iterator[VariantStock]:
+        """The store's stock of these (product id, variant id) pairs, read a page of products at a time;
+        variants the store lacks are absent."""
+
+    def stock_set(self, settings: Sequence[StockSetting], *, reason: str) -> Iterator[StockBatch]:
+        """Set these absolute levels, as few requests as the platform allows; each batch as it is sent.
+
+        A batch the store refuses is yielded with the reason (the rest go on); other failures raise StoreError.
+        """
+
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """The refund records of these orders (the platform's own shape), by order id, every id present.
 
         Read in batches (one request per batch of orders, never one per order): ask only for the
         orders that show a refund (StorePlatform.order_shows_refund), so that others cost nothing.
         """
+
+    def hooks(self) -> list[StoreHook]:
+        """Every webhook these credentials registered on the store (others' hooks are not visible)."""
+
+    def hook_create(self, *, scope: str, destination: str, headers: dict[str, str]) -> StoreHook:
+        """Register an active webhook sending `scope` events to `destination` with these custom headers."""
+
+    def hook_update(self, hook_id: int, *, destination: str, headers: dict[str, str], is_active: bool = True) -> StoreHook:
+        """Change a webhook's destination and headers, and (re)activate it; StoreNotFound when it is gone."""
+
+    def hook_delete(self, hook_id: int) -> None:
+        """Remove a webhook; one already gone is not an error."""
 
 
 class StorePlatform(Protocol):
@@ -301,6 +390,11 @@ class StorePlatform(Protocol):
     reversed_order_statuses: frozenset[int]
     # Statuses of orders that were never a sale (never completed, cancelled, declined): listed, never booked.
     not_a_sale_statuses: frozenset[int]
+
+    # The webhook events that say an order was created or changed (the receiver re-reads the order).
+    order_event_scopes: tuple[str, ...]
+    # The custom header a registered hook carries its secret in.
+    hook_secret_header: str
 
     def connect(self, connection: StoreConnection) -> StoreSession:
         """A session with the store; raises StoreError (e.g. StoreAddressRefused) before sending anything."""
@@ -319,3 +413,6 @@ class StorePlatform(Protocol):
 
     def order_summary(self, record: OrderRecord) -> OrderSummary:
         """The order as a row of the cart's order list."""
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered webhook body about an order as a StoreEvent; InvalidInput says what is wrong with it."""

@@ -94,6 +94,9 @@ class GuideScreens:
             ("transaction", self.transaction.get_absolute_url()),
             ("order preview", f"{cart}/orders/{self.credit_note.cart_order_id}/preview/"),
             ("credit note", self.credit_note.get_absolute_url()),
+            ("transaction edit", f"{self.transaction.get_absolute_url()}edit/"),
+            ("customers", "/sales/customers/"),
+            ("customer page", f"/sales/customers/{self.transaction.customer_id}/"),
         ]
 
 

@@ -120,7 +120,7 @@ def test_the_merchant_guide_end_to_end(
     open_cart_tab(page, live_server.url, "Items (Cart)")
     page.get_by_label("Search by name or SKU").fill("APRON-00002")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#cart-items tbody tr").first).to_contain_text("Premium Ceramic Apron #2 — Size: S, Colour: Red")
+    expect(page.locator("#cart-items tbody tr.variant").first).to_contain_text("Premium Ceramic Apron #2 — Size: S, Colour: Red")
     for sku in ITEM_SKUS:
         page.get_by_label(f"Select {sku}").check()
     screenshot("cart-items-selected")

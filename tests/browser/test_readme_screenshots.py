@@ -39,6 +39,14 @@ def test_desktop_and_phone_screenshots_for_the_readme(page: Page, live_server, g
     page.locator("summary", has_text="Setup").click()
     screenshot("phone-menu", full_page=False, readme=True)
 
+    # Items (Cart): a product's variants grouped under it, the first product opened.
+    for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/setup/carts/{guide_screens.cart.pk}/items/?list=1")
+        page.locator("#cart-items tbody.with-variants summary").first.click()
+        page.locator("#import-items").evaluate("form => form.scrollIntoView({block: 'start'})")
+        assert_fits_viewport(page)
+        screenshot(f"{device}-items-cart-grouped", full_page=False, readme=True)
 
 def test_needs_attention_screenshots_for_the_readme(page: Page, live_server, sandbox_allowed, user, screenshot) -> None:
     store = sandbox_allowed

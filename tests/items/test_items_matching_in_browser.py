@@ -26,7 +26,7 @@ def test_items_matching_section_of_the_guide(page: Page, live_server, sandbox_al
     page.get_by_role("link", name="Items (Cart)").click()
     page.get_by_label("Search by name or SKU").fill("APRON-00002")
     page.get_by_role("button", name="Search", exact=True).click()
-    rows = page.locator("#cart-items tbody tr")
+    rows = page.locator("#cart-items tbody tr.variant")
     expect(rows).to_have_count(30)
     expect(rows.first).to_contain_text("Premium Ceramic Apron #2 — Size: S, Colour: Red")
     screenshot("cart-items-search")
@@ -56,7 +56,7 @@ def test_items_matching_section_of_the_guide(page: Page, live_server, sandbox_al
     page.get_by_role("link", name="Store BC").click()
     page.get_by_role("link", name="Items (Cart)").click()
     page.get_by_role("button", name="List Items").click()
-    page.locator("[data-select-all]").check()
+    page.locator("#cart-items thead [data-select-all]").check()
     expect(page.get_by_label("Select TOTEB-00001")).to_be_checked()
     import_all = page.get_by_role("button", name="Import all 20 products matching (the whole catalog)")
     # It asks first: Cancel sends nothing, OK imports.

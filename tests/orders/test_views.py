@@ -221,7 +221,7 @@ def test_a_pending_transaction_can_be_edited(merchant_client, cart, store) -> No
     record = imported(cart, store, "coupon_order")
     other = Customer.objects.create(company=cart.company, name="Trade Account", email="trade@example.com")
     response = merchant_client.post(reverse("orders:edit", args=[record.pk]), {
-        "customer": other.pk, "transaction_date": "2026-05-02T10:30", "memo": "Collect Friday"})
+        "customer": "Trade Account <trade@example.com>", "transaction_date": "2026-05-02T10:30", "memo": "Collect Friday"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert (record.customer, record.memo) == (other, "Collect Friday")
@@ -231,9 +231,10 @@ def test_a_pending_transaction_can_be_edited(merchant_client, cart, store) -> No
 def test_editing_cannot_pick_another_company_customer(merchant_client, cart, store, other_company) -> None:
     record = imported(cart, store, "coupon_order")
     stranger = Customer.objects.create(company=other_company, name="Stranger", email="stranger@example.com")
-    response = merchant_client.post(reverse("orders:edit", args=[record.pk]), {
-        "customer": stranger.pk, "transaction_date": "2026-05-02T10:30", "memo": ""})
-    assert response.status_code == 200 and "Select a valid choice" in page_text(response)
+    for label in ("Stranger <stranger@example.com>", "stranger@example.com", "Stranger"):
+        response = merchant_client.post(reverse("orders:edit", args=[record.pk]), {
+            "customer": label, "transaction_date": "2026-05-02T10:30", "memo": ""})
+        assert response.status_code == 200 and "No customer is named or has the e-mail address" in page_text(response)
     record.refresh_from_db()
     assert record.customer != stranger
 

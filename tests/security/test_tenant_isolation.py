@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from items.models import Item
 from orders.models import SalesTransaction
@@ -92,11 +93,15 @@ def test_forms_refuse_another_company_s_objects_named_in_the_body(
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     record = rival_owned["transaction"]
     response = other_merchant_client.post(reverse("orders:edit", args=[record.pk]), {
-        "customer": owned["customer"].pk, "transaction_date": "2026-03-02T09:00", "memo": "moved"})
+        "customer": str(owned["customer"]), "transaction_date": "2026-03-02T09:00", "memo": "moved"})
     assert response.status_code == 200
     record.refresh_from_db()
     assert record.customer == rival_owned["customer"] and record.memo == ""
-    for text in (response_text(response),
+    # The form shows back what was typed (the other company's customer's label, which the requester already had):
+    # nothing else of theirs.
+    typed = response_text(response).replace(escape(str(owned["customer"])), "")
+    assert "No customer is named or has the e-mail address" in typed
+    for text in (typed,
                  response_text(other_merchant_client.get(reverse("orders:pending"), {"cart": owned["cart"].pk}))):
         assert_shows_none_of(owned["markers"], text, "a form given another company's ids")
     assert company_rows(company) == before

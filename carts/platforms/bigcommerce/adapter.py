@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from carts.platforms.base import (
     CatalogPage,
+    CatalogSort,
     ClosedOnExit,
     OrderQuery,
     OrderRecord,
@@ -20,12 +21,18 @@ from carts.platforms.base import (
     StoreAuthenticationFailed,
     StoreConnection,
     StoreError,
+    StoreEvent,
     StoreNotFound,
     StoreProfile,
     StoreRateLimited,
     StoreUnavailable,
+    StockBatch,
+    StockSetting,
+    VariantStock,
 )
+from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
+from carts.platforms.bigcommerce.stock import read_variant_stock, set_stock_levels
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
     MAX_PAGE_SIZE,
@@ -33,6 +40,7 @@ from carts.platforms.bigcommerce.constants import (
     OFFICIAL_API_HOST,
     REFUNDED_STATUSES,
     SCOPE_INFORMATION_READ,
+    SCOPE_INVENTORY_MODIFY,
     SCOPE_ORDERS_MODIFY,
     SCOPE_ORDERS_READ,
     SCOPE_PRODUCTS_READ,
@@ -42,6 +50,7 @@ from carts.platforms.bigcommerce.constants import (
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
+from carts.platforms.bigcommerce.hooks import HOOK_SECRET_HEADER, ORDER_EVENT_SCOPES, HookOperations, order_event
 
 if TYPE_CHECKING:
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -52,10 +61,13 @@ SCOPES = {
     StoreAccess.CATALOG_READ: SCOPE_PRODUCTS_READ,
     StoreAccess.ORDERS_READ: SCOPE_ORDERS_READ,
     StoreAccess.ORDERS_MODIFY: SCOPE_ORDERS_MODIFY,
+    StoreAccess.INVENTORY_MODIFY: SCOPE_INVENTORY_MODIFY,
 }
 REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
 # Longest status label kept (the cart's status choices and lists show it).
 STATUS_LABEL_MAX_LENGTH = 100
+# products_catalog.v3.yml, getProducts: the sort parameter's values.
+CATALOG_SORTS = {CatalogSort.PRODUCT_ID: "id", CatalogSort.NAME: "name", CatalogSort.SKU: "sku", CatalogSort.PRICE: "price"}
 SORTS = {
     OrderSort.OLDEST_FIRST: "id:asc",
     OrderSort.NEWEST_FIRST: "id:desc",
@@ -161,12 +173,13 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
-class BigCommerceSession(ClosedOnExit):
-    """A StoreSession over one BigCommerceClient."""
+class BigCommerceSession(HookOperations, ClosedOnExit):
+    """A StoreSession over one BigCommerceClient (its webhook calls in hooks.py)."""
 
     def __init__(self, client: BigCommerceClient) -> None:
         self.client = client
         self.stats = client.stats
+        self._by_product: set[int] = set()  # products whose one level is set by product id (read by variant_stock)
 
     def __repr__(self) -> str:
         return f"BigCommerceSession({self.client.api_path})"
@@ -196,6 +209,10 @@ class BigCommerceSession(ClosedOnExit):
             domain=text(store.get("secure_url")) or text(store.get("domain")),
         )
 
+    def store_plan(self) -> StorePlan | None:
+        """The quota the store's X-Rate-Limit-Requests-Quota and -Time-Window-Ms headers state."""
+        return self.client.budget.plan()
+
     def order_status_labels(self) -> dict[int, str]:
         """GET /v2/order_statuses: the store's label for each status (merchants rename them)."""
         from orders.mapping.fields import text, whole_number
@@ -219,9 +236,11 @@ class BigCommerceSession(ClosedOnExit):
         else:
             self.client.store_information()
 
-    def catalog_page(self, *, page: int, page_size: int, keyword: str = "") -> CatalogPage:
+    def catalog_page(self, *, page: int, page_size: int, keyword: str = "", sort: CatalogSort = CatalogSort.PRODUCT_ID,
+                     descending: bool = False) -> CatalogPage:
         """One page of products with their variants: one request."""
-        return catalog_page(self.client.catalog_products_page(page=page, limit=page_size, keyword=keyword))
+        return catalog_page(self.client.catalog_products_page(
+            page=page, limit=page_size, keyword=keyword, sort=CATALOG_SORTS[sort], direction="desc" if descending else "asc"))
 
     def catalog_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[CatalogPage]:
         """Products with their variants, 250 a page, each fetched as the caller consumes the last."""
@@ -268,6 +287,14 @@ class BigCommerceSession(ClosedOnExit):
         """GET /v2/orders/count: by status id, in one call."""
         return self.client.orders_count_by_status(query)
 
+    def variant_stock(self, variants: Sequence[tuple[int, int]]) -> Iterator[VariantStock]:
+        """Each variant's tracking and level from the Catalog API: one request per 250 products."""
+        return read_variant_stock(self.client, variants, self._by_product)
+
+    def stock_set(self, settings: Sequence[StockSetting], *, reason: str) -> Iterator[StockBatch]:
+        """Absolute inventory adjustments, 2,000 items a request (after variant_stock read the same variants)."""
+        return set_stock_levels(self.client, settings, reason=reason, by_product=self._by_product)
+
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """GET /v3/orders/payment_actions/refunds?order_id:in=…: one request per 250 orders (a further page only when
         they have over 250 refunds between them); every id asked is in the answer."""
@@ -286,6 +313,8 @@ class BigCommercePlatform:
     standard_order_statuses = STANDARD_ORDER_STATUSES
     reversed_order_statuses = REVERSED_ORDER_STATUSES
     not_a_sale_statuses = NOT_A_SALE_STATUSES
+    order_event_scopes = ORDER_EVENT_SCOPES
+    hook_secret_header = HOOK_SECRET_HEADER
 
     def connect(self, connection: StoreConnection) -> BigCommerceSession:
         """A session with the store; a host the operator no longer allows is refused before anything is sent."""
@@ -301,6 +330,7 @@ class BigCommercePlatform:
             connect_timeout=connection.connect_timeout,
             read_timeout=connection.read_timeout,
             retry=connection.retry,
+            budget=connection.budget,
         ))
 
     def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
@@ -361,3 +391,7 @@ class BigCommercePlatform:
 
         with answer_read("/orders"):
             return order_summary(record.payload)
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered order callback (webhooks-events.mdx) as a StoreEvent; InvalidInput says what is wrong."""
+        return order_event(payload)

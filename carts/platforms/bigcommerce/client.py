@@ -10,16 +10,19 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
 
 from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
+from carts.platforms.budget import RESET_MARGIN_SECONDS, QuotaReading, RequestBudget, process_budget
 from carts.platforms.bigcommerce.answers import answer_count, read_body, refuse_repeated_page
 from carts.platforms.bigcommerce.constants import (
     HEADER_RATE_LIMIT_LEFT,
+    HEADER_RATE_LIMIT_QUOTA,
     HEADER_RATE_LIMIT_RESET_MS,
+    HEADER_RATE_LIMIT_WINDOW_MS,
     MAX_PAGE_SIZE,
 )
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath
@@ -36,6 +39,8 @@ from carts.platforms.bigcommerce.transport import PublicAddressAdapter
 
 logger = logging.getLogger(__name__)
 
+# The store's word on when its window resets is taken up to this long (a header cannot park a worker for hours).
+MAX_RESET_MS = 120_000
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 # The product fields an items import reads; the rest of a product record is not sent (smaller pages).
@@ -56,12 +61,17 @@ def order_query_params(query: OrderQuery) -> dict[str, Any]:
         params["min_id"] = query.min_id
     if query.max_id is not None:
         params["max_id"] = query.max_id
+    if query.email:
+        params["email"] = query.email
     return params
 
 
-def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = ()) -> dict[str, Any]:
+def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = (), sort: str = "id",
+                           direction: str = "asc") -> dict[str, Any]:
     """GET /v3/catalog/products parameters: products with their variants, only the fields an import reads, by id."""
-    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": "id"}
+    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": sort}
+    if direction != "asc":
+        params["direction"] = direction
     if keyword:
         params["keyword"] = keyword
     if product_ids:
@@ -102,6 +112,7 @@ class BigCommerceClient(ClosedOnExit):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        budget: RequestBudget | None = None,
     ) -> None:
         if not allowed_hosts.allows(api_path.host):
             raise HostNotAllowed(f"{api_path.origin} is not an allowed BigCommerce API host; nothing was sent.")
@@ -112,6 +123,8 @@ class BigCommerceClient(ClosedOnExit):
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
+        # The store's request budget: shared by every worker when given, else this client's own.
+        self.budget = budget or process_budget(reserve=self.retry.low_quota_threshold, clock=clock)
         self._session = session or requests.Session()
         adapter = PublicAddressAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", adapter)
@@ -161,11 +174,12 @@ class BigCommerceClient(ClosedOnExit):
     # --- the catalog ---------------------------------------------------------------------------
 
     def catalog_products_page(
-        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = ()
+        self, *, page: int, limit: int = MAX_PAGE_SIZE, keyword: str = "", product_ids: Sequence[int] = (),
+        sort: str = "id", direction: str = "asc",
     ) -> V3Page:
-        """One page of products with their variants (GET /v3/catalog/products?include=variants), by id."""
-        return self.get_v3_page("/catalog/products", catalog_product_params(keyword=keyword, product_ids=product_ids),
-                                page=page, limit=limit)
+        """One page of products with their variants (GET /v3/catalog/products?include=variants), by `sort` (id)."""
+        params = catalog_product_params(keyword=keyword, product_ids=product_ids, sort=sort, direction=direction)
+        return self.get_v3_page("/catalog/products", params, page=page, limit=limit)
 
     def iter_catalog_product_pages(self, *, keyword: str = "", product_ids: Sequence[int] = ()) -> Iterator[V3Page]:
         """Products with their variants, 250 a page, each page fetched as the caller consumes the last.
@@ -295,9 +309,10 @@ class BigCommerceClient(ClosedOnExit):
         while True:
             attempt += 1
             try:
+                self._claim(started, path)
                 return self._send_once(method, url, endpoint, path, params, json_body)
             except _RateLimitedWithReset as limited:
-                wait = limited.reset_seconds + self._jitter() * 0.25
+                wait = limited.reset_seconds + RESET_MARGIN_SECONDS  # as the shared budget waits
                 if self._clock() - started + wait > self.retry.max_total_seconds:
                     raise RateLimited(
                         "BigCommerce's rate limit for this store is used up; try again in a minute.",
@@ -335,14 +350,21 @@ class BigCommerceClient(ClosedOnExit):
         except requests.RequestException as error:
             raise NetworkError(f"Could not reach BigCommerce ({error.__class__.__name__}).", path=path) from None
         logger.debug("%s -> %s", endpoint, response.status_code)
+        reading = _quota_reading(response)
         if response.status_code == 429:
             reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
             if reset_ms is not None:
-                raise _RateLimitedWithReset(reset_ms / 1000)
+                # Every worker sharing the budget waits for this reset, not only this one.
+                self.budget.observe(replace(reading, left=0) if reading else QuotaReading(left=0, reset_ms=reset_ms))
+                raise _RateLimitedWithReset(min(reset_ms, MAX_RESET_MS) / 1000)
+        if reading is not None:
+            self.budget.observe(reading)
+        elif response.status_code < 300:
+            self.budget.forget()
+        if response.status_code == 429:
             raise RateLimited("BigCommerce is under heavy load (429 without a reset time).", status=429, path=path)
         if response.status_code >= 400 or 300 <= response.status_code < 400:
             raise error_for_response(response, path)
-        self._throttle(response)
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -363,15 +385,14 @@ class BigCommerceClient(ClosedOnExit):
         return backoff_seconds(attempt, base=self.retry.base_backoff_seconds, cap=self.retry.max_backoff_seconds,
                                jitter=self._jitter)
 
-    def _throttle(self, response: requests.Response) -> None:
-        """Slow down before the quota runs out, instead of running into 429s."""
-        left = _int_header(response, HEADER_RATE_LIMIT_LEFT)
-        reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
-        if left is None or reset_ms is None or reset_ms <= 0 or left >= self.retry.low_quota_threshold:
-            return
-        self.stats.throttle_waits += 1
-        # Headers are the store's word: never wait longer than one backoff on what they say.
-        self._wait(min(reset_ms / 1000 / (max(left, 0) + 1), self.retry.max_backoff_seconds))
+    def _claim(self, started: float, path: str) -> None:
+        """Wait until the store's budget grants one request, instead of running into 429s."""
+        while (wait := self.budget.take()) > 0:
+            if self._clock() - started + wait > self.retry.max_total_seconds:
+                raise RateLimited("This store's request quota is used up for now; try again in a minute.",
+                                  status=429, path=path)
+            self.stats.throttle_waits += 1
+            self._wait(wait)
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -397,6 +418,17 @@ class _RateLimitedWithReset(Exception):
     def __init__(self, reset_seconds: float) -> None:
         super().__init__(reset_seconds)
         self.reset_seconds = max(reset_seconds, 0.0)
+
+
+def _quota_reading(response: requests.Response) -> QuotaReading | None:
+    """What the answer's X-Rate-Limit-* headers say (api-rate-limits.mdx); None when it has none (an unlimited plan)."""
+    left, reset_ms = _int_header(response, HEADER_RATE_LIMIT_LEFT), _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
+    if left is None or reset_ms is None:
+        return None
+    quota, window_ms = _int_header(response, HEADER_RATE_LIMIT_QUOTA), _int_header(response, HEADER_RATE_LIMIT_WINDOW_MS)
+    return QuotaReading(left=left, reset_ms=min(reset_ms, MAX_RESET_MS),
+                        quota=quota if quota and quota > 0 else None,
+                        window_ms=min(window_ms, MAX_RESET_MS) if window_ms and window_ms > 0 else None)
 
 
 def _int_header(response: requests.Response, name: str) -> int | None:

@@ -9,6 +9,8 @@ SCOPE_INFORMATION_READ: Final = "Information & Settings: read-only"
 SCOPE_PRODUCTS_READ: Final = "Products: read-only"
 SCOPE_ORDERS_READ: Final = "Orders: read-only"
 SCOPE_ORDERS_MODIFY: Final = "Orders: modify"
+# Absolute inventory adjustments (inventory.v3.yml, "OAuth scopes"): Store Inventory, modify (store_inventory).
+SCOPE_INVENTORY_MODIFY: Final = "Store Inventory: modify"
 
 # The 15 standard order statuses (orders.v2.oas2.yml, GET /order_statuses); merchants may relabel them.
 STANDARD_ORDER_STATUSES: Final[dict[int, str]] = {
@@ -40,3 +42,5 @@ REFUNDED_STATUSES: Final = frozenset({4, 14})  # Refunded, Partially Refunded
 # Rate-limit headers (api-rate-limits.mdx); header names are case-insensitive.
 HEADER_RATE_LIMIT_RESET_MS: Final = "X-Rate-Limit-Time-Reset-Ms"
 HEADER_RATE_LIMIT_LEFT: Final = "X-Rate-Limit-Requests-Left"
+HEADER_RATE_LIMIT_QUOTA: Final = "X-Rate-Limit-Requests-Quota"
+HEADER_RATE_LIMIT_WINDOW_MS: Final = "X-Rate-Limit-Time-Window-Ms"

@@ -6,6 +6,7 @@ import requests
 import responses
 
 from carts.platforms.bigcommerce.client import BigCommerceClient
+from carts.platforms.budget import RESET_MARGIN_SECONDS
 from carts.platforms.bigcommerce.credentials import AllowedHosts, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.errors import (
     AuthenticationFailed,
@@ -93,7 +94,7 @@ def test_429_with_reset_header_waits_that_long_then_succeeds(make_client, fake_t
     responses.get(f"{V2}/store", json=fixture_json("store.json"))
     client = make_client()
     assert client.store_information()["currency"] == "GBP"
-    assert fake_time.sleeps == [pytest.approx(15.0 + 0.125)]
+    assert fake_time.sleeps == [pytest.approx(15.0 + RESET_MARGIN_SECONDS)]
     assert client.stats.rate_limit_waits == 1
     assert client.stats.retries == 0
 
@@ -228,13 +229,30 @@ def test_redirects_are_never_followed(make_client) -> None:
 
 
 @responses.activate
-def test_low_quota_slows_down_before_running_out(make_client, fake_time) -> None:
+def test_low_quota_waits_for_the_window_to_reset_instead_of_running_out(make_client, fake_time) -> None:
+    # 6 left, a reserve of 5: one more request is granted, the next waits the 8 s to the reset (plus the margin).
     responses.get(f"{V2}/store", json=fixture_json("store.json"),
-                  headers={"X-Rate-Limit-Requests-Left": "3", "X-Rate-Limit-Time-Reset-Ms": "8000"})
-    client = make_client()
+                  headers={"X-Rate-Limit-Requests-Left": "6", "X-Rate-Limit-Time-Reset-Ms": "8000",
+                           "X-Rate-Limit-Requests-Quota": "150", "X-Rate-Limit-Time-Window-Ms": "30000"})
+    client = make_client(low_quota_threshold=5)
     client.store_information()
-    assert fake_time.sleeps == [pytest.approx(2.0)]
+    client.store_information()
+    assert fake_time.sleeps == []
+    client.store_information()
+    assert fake_time.sleeps == [pytest.approx(8.0 + RESET_MARGIN_SECONDS)]
     assert client.stats.throttle_waits == 1
+    assert str(client.budget.plan()) == "150 requests per 30 seconds"
+
+
+@responses.activate
+def test_a_used_up_budget_longer_than_the_retry_time_is_rate_limited(make_client, fake_time) -> None:
+    responses.get(f"{V2}/store", json=fixture_json("store.json"),
+                  headers={"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "90000"})
+    client = make_client(max_total_seconds=20)
+    client.store_information()
+    with pytest.raises(RateLimited, match="quota is used up"):
+        client.store_information()
+    assert len(responses.calls) == 1
 
 
 def test_client_refuses_a_host_that_is_not_allowed() -> None:
@@ -260,3 +278,16 @@ def test_a_name_resolving_to_a_private_network_is_refused(make_client, resolve_t
     with pytest.raises(HostNotAllowed):
         make_client().store_information()
     assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_an_answer_without_rate_limit_headers_forgets_the_quota(make_client) -> None:
+    responses.get(f"{V2}/store", json=fixture_json("store.json"),
+                  headers={"X-Rate-Limit-Requests-Left": "100", "X-Rate-Limit-Time-Reset-Ms": "8000",
+                           "X-Rate-Limit-Requests-Quota": "150", "X-Rate-Limit-Time-Window-Ms": "30000"})
+    responses.get(f"{V2}/store", json=fixture_json("store.json"))
+    client = make_client()
+    client.store_information()
+    assert client.budget.plan() is not None
+    client.store_information()
+    assert client.budget.plan() is None
