@@ -117,9 +117,10 @@ def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_cli
             assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
 
 
-# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state.
+# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state,
+# stock moves only through its services.
 NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/",
-               "/admin/sync/autosyncstate/add/"}
+               "/admin/sync/autosyncstate/add/", "/admin/items/stockmovement/add/"}
 
 
 def test_company_staff_in_the_admin_see_and_change_only_their_company(
@@ -134,7 +135,8 @@ def test_company_staff_in_the_admin_see_and_change_only_their_company(
     for url in admin_urls(owned, rival_owned):
         response = client.get(url, follow=True)
         text = response_text(response)
-        if url.startswith(("/admin/companies/", "/admin/auth/", "/admin/axes/")) or url in NOT_ADDABLE:  # operators only / read-only
+        if url.startswith(("/admin/companies/", "/admin/auth/", "/admin/axes/", "/admin/carts/storerequestbudget/")) \
+                or url in NOT_ADDABLE:  # operators only (a store's budget may serve several companies) / read-only
             assert response.status_code == 403, url
             continue
         assert response.status_code == 200, f"{url} answered {response.status_code}"
