@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -198,6 +198,12 @@ def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
     _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
     return cart
+
+
+def cart_auto_sync_switch(*, cart: Cart, running: bool) -> Cart:
+    """Switch Auto-sync to Running or Stopped, saved as the Settings tab saves it; AutoSyncNotReady says what first."""
+    return cart_update(cart=cart, values=replace(CartSettings.of_cart(cart),
+                                                 auto_sync=AutoSync.RUNNING if running else AutoSync.STOPPED))
 
 
 def _save(cart: Cart) -> None:
