@@ -50,7 +50,7 @@ class CartAttention:
 
 
 def carts_attention(*, carts: Iterable[Cart]) -> dict[int, CartAttention]:
-    """What needs attention on each of these carts (one company's), by cart id: three queries in all."""
+    """What needs attention on each of these carts (one company's), by cart id: four queries in all."""
     from orders.models import OrderRefusal  # orders depends on carts, not the other way round
     from sync.models import AutoSyncState
 
@@ -84,5 +84,7 @@ def company_attention(*, company: Company) -> list[CartAttention]:
 
 
 def _deactivated_webhooks(cart_ids: list[int]) -> dict[int, int]:
-    """Hook point: the webhooks the store deactivated, per cart. No cart registers webhooks yet, so none are."""
-    return {}
+    """The webhooks the store deactivated, per cart (as last seen on the store: webhooks/health.py)."""
+    from webhooks.health import carts_deactivated_hooks_count  # webhooks depends on carts, not the other way round
+
+    return carts_deactivated_hooks_count(cart_ids=cart_ids)

@@ -90,7 +90,8 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     delete.set_defaults(handler=handle_delete)
 
     rotate = subcommands.add_parser(
-        "rotate-keys", help="Re-encrypt every stored API key with the first CREDENTIALS_ENCRYPTION_KEYS entry."
+        "rotate-keys", help="Re-encrypt every stored API key and webhook secret with the first "
+                            "CREDENTIALS_ENCRYPTION_KEYS entry."
     )
     rotate.set_defaults(handler=handle_rotate_keys)
 
@@ -225,5 +226,8 @@ def handle_delete(command: BaseCommand, options: dict) -> int:
 
 
 def handle_rotate_keys(command: BaseCommand, options: dict) -> int:
-    command.stdout.write(f"Re-encrypted {cart_rotate_credentials_keys()} stored API keys with the newest key.")
+    from webhooks.registration import hook_secrets_reencrypt
+
+    command.stdout.write(f"Re-encrypted {cart_rotate_credentials_keys()} stored API keys and "
+                         f"{hook_secrets_reencrypt()} webhook secrets with the newest key.")
     return 0

@@ -44,8 +44,22 @@ def api_key_decrypt(ciphertext: str) -> ApiKey:
         ) from None
 
 
+def secret_encrypt(secret: str) -> str:
+    """Encrypt another secret kept at rest (a cart's webhook secret) with the newest key, as API keys are."""
+    return _fernet().encrypt(secret.encode()).decode()
+
+
+def secret_decrypt(ciphertext: str) -> str:
+    """Decrypt a secret kept with secret_encrypt; StoredKeyUnreadable when no configured key opens it."""
+    try:
+        return _fernet().decrypt(ciphertext.encode()).decode()
+    except InvalidToken:
+        raise StoredKeyUnreadable("A stored secret cannot be decrypted with the configured "
+                                  "CREDENTIALS_ENCRYPTION_KEYS.") from None
+
+
 def api_key_reencrypt(ciphertext: str) -> str:
-    """Re-encrypt a stored key with the newest key (for rotation)."""
+    """Re-encrypt a stored key (or a secret) with the newest key (for rotation)."""
     try:
         return _fernet().rotate(ciphertext.encode()).decode()
     except InvalidToken:

@@ -6,9 +6,10 @@ matters to it (a changed status list or cut-off makes the next pass read the ord
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,8 +33,9 @@ DIFFERENCES_BOTH_OR_NEITHER = ("Set both 'Post differences up to' and its accoun
                                "posted to the account you choose, up to the amount you set.")
 
 # Sent once a cart's settings are saved (by cart_create or cart_update, whoever called them), so auto-sync keeps
-# its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed) and `switched_on`
-# (Auto-sync went from Stopped to Running). Auto-sync's state lives in the sync app, which depends on carts.
+# its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed), `switched_on`
+# (Auto-sync went from Stopped to Running), `switched_off` (the other way) and `credentials_changed` (a new URL or
+# key). Auto-sync's state lives in the sync app, and the store's webhooks in the webhooks app; both depend on carts.
 cart_settings_saved = Signal()
 
 
@@ -125,6 +127,7 @@ def cart_auto_sync_refusal(*, cart: Cart | None, values: CartSettings) -> str:
 class _SettingsChange:
     scope_changed: bool  # the statuses or the cut-off
     switched_on: bool  # Auto-sync from Stopped to Running
+    switched_off: bool  # Auto-sync from Running to Stopped
 
 
 def cart_differences_refusal(*, company: Company, values: CartSettings) -> str:
@@ -154,6 +157,7 @@ def _apply_settings(cart: Cart, values: CartSettings) -> _SettingsChange:
         scope_changed=set(values.import_status_ids) != {int(status_id) for status_id in cart.import_status_ids}
         or values.import_orders_from != cart.import_orders_from,
         switched_on=values.auto_sync == AutoSync.RUNNING and cart.auto_sync != AutoSync.RUNNING,
+        switched_off=values.auto_sync != AutoSync.RUNNING and cart.auto_sync == AutoSync.RUNNING,
     )
     cart.name = values.name
     cart.api_path = str(values.api_path)
@@ -182,7 +186,8 @@ def cart_create(*, company: Company, values: CartSettings) -> Cart:
     cart = Cart(company=company)
     change = _apply_settings(cart, values)
     _save(cart)
-    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on,
+                             switched_off=False, credentials_changed=False)
     return cart
 
 
@@ -196,14 +201,16 @@ def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
         cart.last_test_passed = None
         cart.last_test_message = ""
     _save(cart)
-    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on)
+    cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on,
+                             switched_off=change.switched_off, credentials_changed=credentials_changed)
     return cart
 
 
 def cart_auto_sync_switch(*, cart: Cart, running: bool) -> Cart:
-    """Switch Auto-sync to Running or Stopped, saved as the Settings tab saves it; AutoSyncNotReady says what first."""
-    return cart_update(cart=cart, values=replace(CartSettings.of_cart(cart),
-                                                 auto_sync=AutoSync.RUNNING if running else AutoSync.STOPPED))
+    """Switch Auto-sync to Running or Stopped with the cart's other settings kept, by the same rules as the settings
+    screen (AutoSyncNotReady says what to do first); its store's webhooks follow (webhooks app)."""
+    values = dataclasses.replace(CartSettings.of_cart(cart), auto_sync=AutoSync.RUNNING if running else AutoSync.STOPPED)
+    return cart_update(cart=cart, values=values)
 
 
 def _save(cart: Cart) -> None:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carts.connection_test import feature_scopes
 from carts.attention import carts_attention
 from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
@@ -48,7 +49,7 @@ def cart_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Cart '{cart.name}' saved. Now click Test Connection.")
             return redirect(cart)
-    return render(request, "carts/cart_new.html", {"form": form})
+    return render(request, "carts/cart_new.html", {"form": form, "feature_scopes": feature_scopes(platform="bigcommerce")})
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from companies.admin import CompanyScopedAdmin
-from orders.models import Customer, OrderRefusal, SalesTransaction, TransactionNumberSequence
+from orders.models import Customer, OrderRefusal, SalesTransaction, Shipment, ShipmentLine, TransactionNumberSequence
 from orders.models import (
     TransactionAdjustment,
     TransactionCharge,
@@ -75,3 +75,23 @@ class TransactionNumberSequenceAdmin(CompanyScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    fields = ("line", "quantity")
+    readonly_fields = fields
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(CompanyScopedAdmin):
+    """Shipments recorded here and their state in the store (sent once, by orders.shipping)."""
+
+    list_display = ("key", "transaction", "state", "carrier", "tracking_number", "store_shipment_id", "created_at",
+                    "company")
+    list_filter = ("state",)
+    search_fields = ("key", "tracking_number", "transaction__number", "company__account_number")
+    readonly_fields = ("transaction", "key", "state", "carrier", "tracking_number", "address_id", "store_shipment_id",
+                       "note", "user", "created_at", "attempted_at")
+    inlines = [ShipmentLineInline]

@@ -17,6 +17,7 @@ from orders.listing import OrderListSearch, orders_list
 from orders.models import SalesTransaction, TransactionType
 from orders.preview import order_preview, preview_text
 from orders.results import ImportResult
+from orders.shipping_cli import register_ship
 from orders.selectors import PendingFilter, transactions_for_company, transactions_pending
 from orders.store_imports import orders_import_listed, orders_import_selected
 from orders.window import CartNotReady, cart_orders_require_status
@@ -152,6 +153,7 @@ def register_order_commands(subcommands: argparse._SubParsersAction) -> None:
     listing.add_argument("--type", choices=[choice.value for choice in TransactionType], default="")
     listing.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
     listing.set_defaults(handler=handle_order_list)
+    register_ship(subcommands)
 
 
 def handle_order_list(command: BaseCommand, options: dict) -> int:

@@ -342,3 +342,50 @@ class OrderRefusal(CompanyOwned):
     def lines_to_import(self) -> list[MissingItem]:
         """Lines whose product the store still has: importing it from the cart fixes them."""
         return [line for line in self.lines_missing if line.importable_from_cart]
+
+
+class ShipmentState(models.TextChoices):
+    """Where a shipment is between its record here and the store's."""
+
+    RECORDED = "recorded", "Recorded, not sent yet"
+    POSTING = "posting", "Being sent"
+    UNCERTAIN = "uncertain", "Sent, answer lost: checked in the store before sending again"
+    POSTED = "posted", "In the store"
+    REFUSED = "refused", "Refused by the store"
+
+
+class Shipment(CompanyOwned):
+    """Units of a pending sale shipped to one of its order's shipping addresses, recorded before the store is asked.
+
+    Its key is unique: whatever retries, the store gets one shipment per record (orders.shipping).
+    """
+
+    transaction = models.ForeignKey(SalesTransaction, on_delete=models.CASCADE, related_name="shipments")
+    key = models.CharField(max_length=40)
+    state = models.CharField(max_length=12, choices=ShipmentState.choices, default=ShipmentState.RECORDED)
+    carrier = models.CharField(max_length=100)
+    tracking_number = models.CharField(max_length=50)
+    address_id = models.PositiveBigIntegerField(help_text="The store's order_address_id it ships to.")
+    store_shipment_id = models.PositiveBigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="Why it was refused, or what the last attempt met.")
+    user = models.ForeignKey("companies.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["company", "key"], name="shipment_key_unique")]
+
+    def __str__(self) -> str:
+        return f"Shipment {self.key} of {self.transaction}"
+
+
+class ShipmentLine(CompanyOwned):
+    """How many units of one transaction line a shipment carries."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(TransactionLine, on_delete=models.CASCADE, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.line.sku}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import customer_views, views
+from orders import customer_views, shipping_views, views
 
 app_name = "orders"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("sales/orders/", views.pending_list, name="pending"),
     path("sales/orders/<int:transaction_id>/", views.transaction_detail, name="detail"),
     path("sales/orders/<int:transaction_id>/edit/", views.transaction_edit, name="edit"),
+    path("sales/orders/<int:transaction_id>/ship/", shipping_views.transaction_ship, name="transaction_ship"),
     path("sales/orders/<int:transaction_id>/delete/", views.transaction_remove, name="delete"),
     path("sales/customers/", customer_views.customer_list, name="customers"),
     path("sales/customers/choices/", customer_views.customer_choices, name="customer_choices"),

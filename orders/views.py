@@ -27,6 +27,7 @@ from orders.listing import orders_list
 from orders.models import SalesTransaction
 from orders.preview import order_preview
 from orders.results import ImportResult
+from orders.shipping_views import ship_form_for
 from orders.selectors import (
     cart_order_imports,
     cart_refusals,
@@ -220,6 +221,8 @@ def transaction_detail(request: HttpRequest, transaction_id: int) -> HttpRespons
         "parts": transaction_parts(record=record),
         "credit_notes": record.credit_notes.order_by("number"),
         "store_url": cart_order_admin_url(cart=record.cart, order_id=record.cart_order_id),
+        "ship_form": ship_form_for(record),
+        "shipments": record.shipments.prefetch_related("lines__line"),
     })
 
 

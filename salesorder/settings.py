@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from salesorder.private_files import make_private_directory
+from webhooks.public_url import public_base_url_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "sync",
     "sandbox",
     "operations",
+    "webhooks",
     "axes",
 ]
 
@@ -180,6 +182,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = (
     env.str("CELERY_BROKER_URL", default="") or REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}"
 )
+# The cache (per-cart webhook rate limits): Redis when REDIS_URL is set, so every web process counts together.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "salesorder"}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -217,12 +223,27 @@ RETENTION_CSV_UPLOAD_DAYS = env.int("RETENTION_CSV_UPLOAD_DAYS", default=30)
 # by a sweep beat runs every RUN_SWEEP_SECONDS: its worker died, or no worker took it up.
 RUN_STALE_AFTER_MINUTES = env.int("RUN_STALE_AFTER_MINUTES", default=60)
 RUN_SWEEP_SECONDS = 300
+
+# Webhooks: the product's public address (https; plain http only to a loopback address, for local use). Set, a
+# cart whose Auto-sync is Running has its store push order events to PUBLIC_BASE_URL/hooks/<cart's id>/ and its
+# scheduled pass runs only every WEBHOOKS_HEALTHY_PASS_MINUTES while its hooks are healthy; empty, auto-sync polls.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").strip().rstrip("/")
+WEBHOOKS_HEALTHY_PASS_MINUTES = env.int("WEBHOOKS_HEALTHY_PASS_MINUTES", default=60)
+# How often a pass lists the store's hooks to find one the store deactivated (one API request).
+WEBHOOKS_VERIFY_MINUTES = env.int("WEBHOOKS_VERIFY_MINUTES", default=360)
+# A delivery body over this many bytes is refused (BigCommerce's order events are a few hundred bytes).
+WEBHOOK_BODY_MAX_BYTES = env.int("WEBHOOK_BODY_MAX_BYTES", default=16 * 1024)
+# Deliveries accepted per cart per minute; more are answered 429 (the store retries them later).
+WEBHOOK_RATE_LIMIT_PER_MINUTE = env.int("WEBHOOK_RATE_LIMIT_PER_MINUTE", default=600)
 CELERY_BEAT_SCHEDULE = {
     "autosync-tick": {"task": "sync.tasks.autosync_tick", "schedule": AUTOSYNC_TICK_SECONDS},
     # A heartbeat left waiting longer than its interval is dropped: a worker back after an outage runs one, not all.
     "worker-heartbeat": {"task": "operations.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
                          "options": {"expires": HEALTH_HEARTBEAT_SECONDS}},
     "retention-prune": {"task": "operations.tasks.retention_prune_task", "schedule": crontab(hour=3, minute=30)},
+    # Deliveries a killed worker held, or whose task was lost, are queued again (webhooks/deliveries.py).
+    "hook-deliveries-sweep": {"task": "webhooks.tasks.hook_deliveries_sweep_task", "schedule": 60.0,
+                              "options": {"expires": 60.0}},
     "stale-runs-close": {"task": "operations.tasks.stale_runs_close_task", "schedule": RUN_SWEEP_SECONDS,
                          "options": {"expires": RUN_SWEEP_SECONDS}},
 }
@@ -270,6 +291,11 @@ if min(RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP, RETENTION_CSV_UPLOAD_DA
 if RUN_STALE_AFTER_MINUTES < 10:
     raise ImproperlyConfigured(f"RUN_STALE_AFTER_MINUTES={RUN_STALE_AFTER_MINUTES} would close runs that are only slow: "
                                "use 10 or more; the default is 60.")
+if public_base_url_problem(PUBLIC_BASE_URL):
+    raise ImproperlyConfigured(public_base_url_problem(PUBLIC_BASE_URL))
+if WEBHOOKS_HEALTHY_PASS_MINUTES < 5 or WEBHOOKS_VERIFY_MINUTES < 5 or WEBHOOK_RATE_LIMIT_PER_MINUTE < 1:
+    raise ImproperlyConfigured("WEBHOOKS_HEALTHY_PASS_MINUTES and WEBHOOKS_VERIFY_MINUTES must be 5 or more (defaults 60 "
+                               "and 360), WEBHOOK_RATE_LIMIT_PER_MINUTE 1 or more (default 600).")
 if REQUEST_BODY_MAX_BYTES < 64 * 1024:
     raise ImproperlyConfigured(f"REQUEST_BODY_MAX_BYTES={REQUEST_BODY_MAX_BYTES} is too small for the product's forms: "
                                "use 65536 (64 KB) or more; the default is 1048576 (1 MB).")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("items.urls")),
     path("", include("orders.urls")),
     path("", include("sync.urls")),
+    path("", include("webhooks.urls")),
     path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
     path("health/", operations_views.health, name="health"),
     path("admin/", admin.site.urls),

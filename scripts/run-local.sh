@@ -13,6 +13,9 @@ PYTHON=.venv/bin/python
 export VAR_DIR="${VAR_DIR:-var}"
 CREDENTIALS="$VAR_DIR/sandbox-credentials.txt"
 export BIGCOMMERCE_EXTRA_API_HOSTS="${BIGCOMMERCE_EXTRA_API_HOSTS:-127.0.0.1:${SANDBOX_PORT}}"
+# The sandbox store delivers its webhooks here (plain http is accepted for a loopback address only), so an
+# order placed in its storefront arrives within seconds once the cart's Auto-sync is Running.
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${WEB_PORT}}"
 
 mkdir -p "$VAR_DIR"
 $PYTHON manage.py migrate --noinput

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from carts.models import AutoSync, Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreSession
+from carts.platforms.base import OrderQuery, OrderRecord, OrderSort, StoreAccess, StoreError, StoreSession
 from carts.runs import CartRun, cart_logs_interrupt, cart_run
 from items.stock_push import cart_stock_push
 from orders.imports import OrdersImport
+from orders.shipping import cart_shipments_send_pending
 from orders.results import ImportResult, OrderOutcome
 from orders.window import CartNotReady, cart_orders_require_status, cart_orders_window
 from sync.lock import cart_sync_lock_acquire, cart_sync_lock_extend, cart_sync_lock_release
@@ -31,6 +33,7 @@ from sync.models import AutoSyncState
 from sync.notifications import auto_sync_failing_notify, auto_sync_stopped_notify
 from sync.state import cart_sync_state_get
 
+logger = logging.getLogger(__name__)
 CONNECTION_LOST = "The orders imported before it are kept, each one whole; the next pass carries on."
 # Orders read between two extensions of the pass's lock.
 LOCK_EXTEND_EVERY = 250
@@ -167,7 +170,16 @@ def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
     )
     if cart.push_stock:  # after the import, so the orders just imported are committed; its own log entry
         cart_stock_push(cart=cart, only_if_changed=True)
+    _send_pending_shipments(cart)
     return SyncPass(PassOutcome.COMPLETED, log_id=run.log.pk, summary=summary, result=result, flagged=flagged)
+
+
+def _send_pending_shipments(cart: Cart) -> None:
+    """Shipments recorded but not in the store yet (an answer lost, a 429) are sent, each looked up first if needed."""
+    try:
+        cart_shipments_send_pending(cart_id=cart.pk)
+    except StoreError:
+        logger.warning("Pending shipments of cart %s could not be sent; each keeps its reason", cart.pk, exc_info=True)
 
 
 def _advance(state: AutoSyncState, newest_modified: datetime.datetime | None) -> None:

@@ -9,6 +9,8 @@ from carts.runs import cart_log_running
 from sync.passes import PassOutcome, cart_sync_pass
 from sync.reconciliation import cart_sync_reconcile
 from sync.tick import due_carts_schedule
+from webhooks.tasks import cart_hooks_apply_task
+from webhooks.verification import cart_hooks_verify, carts_with_unwanted_hooks
 
 
 @shared_task(ignore_result=True)
@@ -18,6 +20,8 @@ def autosync_tick() -> int:
     with cart_sync_task.app.producer_or_acquire() as producer:  # one broker connection for the whole tick
         for cart_id in cart_ids:
             cart_sync_task.apply_async((cart_id,), producer=producer)
+        for cart_id in carts_with_unwanted_hooks():  # auto-sync stopped by itself: its hooks go too
+            cart_hooks_apply_task.apply_async((cart_id,), producer=producer)
     return len(cart_ids)
 
 
@@ -28,6 +32,8 @@ def autosync_tick() -> int:
 def cart_sync_task(self, cart_id: int, scheduled: bool = True) -> str:
     """One auto-sync pass; a store that failed to answer is retried with exponential, jittered backoff."""
     sync_pass = cart_sync_pass(cart_id=cart_id, scheduled=scheduled)
+    if sync_pass.outcome == PassOutcome.COMPLETED:
+        cart_hooks_verify(cart_id=cart_id)  # now and then: re-registers a hook the store deactivated
     if sync_pass.outcome == PassOutcome.TRANSIENT_FAILURE and self.request.retries < settings.AUTOSYNC_RETRY_ATTEMPTS:
         countdown = backoff_seconds(self.request.retries + 1, base=settings.AUTOSYNC_RETRY_BASE_SECONDS, cap=float("inf"))
         raise self.retry(countdown=countdown, max_retries=settings.AUTOSYNC_RETRY_ATTEMPTS)

@@ -14,6 +14,7 @@ from items.stock_push import cart_stock_push_start, cart_stock_pushes
 from orders.window import CartNotReady
 from sync.passes import cart_sync_passes, cart_sync_start
 from sync.reconciliation import cart_sync_reconcile_start, cart_sync_reconciliations
+from webhooks.health import cart_hooks_status
 
 
 @require_GET
@@ -24,7 +25,8 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
     pushing, stock_push = cart_stock_pushes(cart=cart)
     return render(request, "sync/cart_sync.html", {
         "cart": cart, "tab": "sync", "passes": cart_sync_passes(cart=cart), "reconciling": reconciling,
-        "reconciliation": reconciliation, "pushing": pushing, "stock_push": stock_push})
+        "reconciliation": reconciliation, "pushing": pushing, "stock_push": stock_push,
+        "hooks": cart_hooks_status(cart=cart)})
 
 
 @require_POST

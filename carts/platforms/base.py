@@ -4,7 +4,8 @@ A platform (one folder under carts/platforms/) implements `StorePlatform`: it co
 (`StoreSession`), reads its catalog and orders as the neutral records below, maps an order record
 to what a transaction records, and words its failures for the merchant. Only the platform's own
 folder talks HTTP. Every request a session sends is claimed from the store's request budget
-(carts/platforms/budget.py), which the connection may share with every worker.
+(carts/platforms/budget.py), which the connection may share with every worker. A session also registers
+the store's webhooks (`StoreHook`) and the platform reads a delivered event (`StoreEvent`).
 
 Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
 services' errors share one root that views, forms, the admin and the command line catch.
@@ -20,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from carts.platforms.budget import RequestBudget, StorePlan
+from carts.platforms.fulfilment import ShipmentOrder, StockBatch, StockSetting, StoreShipment, VariantStock
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -119,6 +121,22 @@ class CatalogSort(enum.StrEnum):
     NAME = "name"
     SKU = "sku"
     PRICE = "price"
+
+
+class StoreFeature(enum.StrEnum):
+    """What the product does with a store, each needing its own permissions (Test Connection names each one's)."""
+
+    IMPORTS = "Items and orders import"
+    SHIPMENTS = "Shipments"
+    STOCK_PUSH = "Stock push"
+
+    @property
+    def needs(self) -> tuple[StoreAccess, ...]:
+        return {
+            StoreFeature.IMPORTS: (StoreAccess.STORE_INFORMATION, StoreAccess.CATALOG_READ, StoreAccess.ORDERS_READ),
+            StoreFeature.SHIPMENTS: (StoreAccess.ORDERS_READ, StoreAccess.ORDERS_MODIFY),
+            StoreFeature.STOCK_PUSH: (StoreAccess.CATALOG_READ, StoreAccess.INVENTORY_MODIFY),
+        }[self]
 
 
 class OrderSort(enum.StrEnum):
@@ -242,30 +260,23 @@ class OrderRecord:
 
 
 @dataclass(frozen=True)
-class VariantStock:
-    """A cart variant's stock in the store, as a stock push reads it."""
+class StoreHook:
+    """A webhook registered on the store: the event it sends, where to, whether the store still sends it."""
 
-    product_id: int
-    variant_id: int
-    level: int | None  # the store's level now; None when it keeps none for the variant
-    not_settable: str = ""  # '' when a push can set the level, else why not (for the merchant)
-
-
-@dataclass(frozen=True)
-class StockSetting:
-    """A level to set in the store (absolute) for a cart variant."""
-
-    product_id: int
-    variant_id: int
-    quantity: int
+    hook_id: int
+    scope: str
+    destination: str
+    is_active: bool
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry a secret: never in a repr
 
 
 @dataclass(frozen=True)
-class StockBatch:
-    """One request's worth of settings, and why the store refused it ('' when it took them)."""
+class StoreEvent:
+    """One delivered webhook event about an order: its scope, the order, and the store's hash of the event."""
 
-    settings: tuple[StockSetting, ...]
-    refused: str = ""
+    scope: str
+    order_id: int
+    event_hash: str  # the same for every retry and duplicate of the event
 
 
 # --- the protocol --------------------------------------------------------------------------------
@@ -340,12 +351,34 @@ class StoreSession(Protocol):
         A batch the store refuses is yielded with the reason (the rest go on); other failures raise StoreError.
         """
 
+    def order_line_addresses(self, order_id: int) -> dict[int, int]:
+        """The order's lines that ship to an address: the store's line id -> its shipping address id."""
+
+    def order_shipments(self, order_id: int) -> list[StoreShipment]:
+        """Every shipment the store has for the order."""
+
+    def shipment_create(self, shipment: ShipmentOrder) -> StoreShipment:
+        """Create the shipment (the store marks the order shipped and tells the shopper). Never retried: after a
+        StoreError that is `transient` the store may have created it, so look its shipments up before sending again."""
+
     def refunds_of(self, order_ids: Sequence[int]) -> dict[int, tuple[dict[str, Any], ...]]:
         """The refund records of these orders (the platform's own shape), by order id, every id present.
 
         Read in batches (one request per batch of orders, never one per order): ask only for the
         orders that show a refund (StorePlatform.order_shows_refund), so that others cost nothing.
         """
+
+    def hooks(self) -> list[StoreHook]:
+        """Every webhook these credentials registered on the store (others' hooks are not visible)."""
+
+    def hook_create(self, *, scope: str, destination: str, headers: dict[str, str]) -> StoreHook:
+        """Register an active webhook sending `scope` events to `destination` with these custom headers."""
+
+    def hook_update(self, hook_id: int, *, destination: str, headers: dict[str, str], is_active: bool = True) -> StoreHook:
+        """Change a webhook's destination and headers, and (re)activate it; StoreNotFound when it is gone."""
+
+    def hook_delete(self, hook_id: int) -> None:
+        """Remove a webhook; one already gone is not an error."""
 
 
 class StorePlatform(Protocol):
@@ -358,11 +391,19 @@ class StorePlatform(Protocol):
     # Statuses of orders that were never a sale (never completed, cancelled, declined): listed, never booked.
     not_a_sale_statuses: frozenset[int]
 
+    # The webhook events that say an order was created or changed (the receiver re-reads the order).
+    order_event_scopes: tuple[str, ...]
+    # The custom header a registered hook carries its secret in.
+    hook_secret_header: str
+
     def connect(self, connection: StoreConnection) -> StoreSession:
         """A session with the store; raises StoreError (e.g. StoreAddressRefused) before sending anything."""
 
     def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
         """Why the store failed, and the fix, in the merchant's words."""
+
+    def scope_names(self, feature: StoreFeature) -> list[str]:
+        """The permissions the feature needs, as the platform's API account screen names them."""
 
     def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
         """Where the merchant sees the order in the store's control panel."""
@@ -375,3 +416,6 @@ class StorePlatform(Protocol):
 
     def order_summary(self, record: OrderRecord) -> OrderSummary:
         """The order as a row of the cart's order list."""
+
+    def order_event(self, payload: object) -> StoreEvent:
+        """A delivered webhook body about an order as a StoreEvent; InvalidInput says what is wrong with it."""

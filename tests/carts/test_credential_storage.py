@@ -39,3 +39,22 @@ def test_a_key_encrypted_with_a_removed_key_is_reported_not_crashed_on(company, 
     settings.CREDENTIALS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(StoredKeyUnreadable, match="cannot be decrypted"):
         api_key_decrypt(Cart.objects.get(pk=cart.pk).api_key_encrypted)
+
+
+def test_rotation_re_encrypts_webhook_secrets_too(company, settings) -> None:
+    from carts.credential_storage import secret_decrypt
+    from webhooks.registration import cart_hook_endpoint_get
+
+    old_key = settings.CREDENTIALS_ENCRYPTION_KEYS[0]
+    endpoint = cart_hook_endpoint_get(cart=make_cart(company))
+    secret = secret_decrypt(endpoint.secret_encrypted)
+    settings.CREDENTIALS_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old_key]
+    out = StringIO()
+    call_command("cart", "rotate-keys", stdout=out)
+    assert "and 1 webhook secrets" in out.getvalue()
+    settings.CREDENTIALS_ENCRYPTION_KEYS = settings.CREDENTIALS_ENCRYPTION_KEYS[:1]
+    endpoint.refresh_from_db()
+    assert secret_decrypt(endpoint.secret_encrypted) == secret
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret_encrypted FROM webhooks_carthookendpoint")
+        assert secret not in cursor.fetchone()[0]

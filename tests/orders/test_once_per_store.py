@@ -102,7 +102,7 @@ def test_orders_without_an_email_find_the_web_customer_whatever_the_case_of_its_
     first, second = examples["coupon_order"], examples["wrapping_order"]
     make_items(company, order_skus(store, first, second))
     for order_id, name in ((first, "Web Customer"), (second, "WEB customer")):
-        cart = sandbox_cart(company, store, name=f"Cart for {name}", web_customer_name=name)
+        cart = sandbox_cart(company, store, name=f"Cart {order_id}", web_customer_name=name)
         with cart_store_open(cart=cart) as session:
             [record] = session.orders_by_id([order_id])
         record.payload["billing_address"]["email"] = ""

@@ -25,6 +25,7 @@ from orders.models import Customer, SalesTransaction, TransactionType
 from tests.carts.factories import make_cart
 from tests.items.conftest import eager_celery  # noqa: F401 - background imports run in the test's process
 from tests.orders.factories import make_transaction
+from webhooks.registration import cart_hook_endpoint_get
 
 # How to find the first company's object for each id kwarg a URL takes.
 OWNED_OBJECTS: dict[str, Callable[[dict], object]] = {
@@ -36,9 +37,11 @@ OWNED_OBJECTS: dict[str, Callable[[dict], object]] = {
     "customer_id": lambda owned: owned["transaction"].customer_id,
     "order_id": lambda owned: owned["transaction"].cart_order_id,  # a store's order, reached through the owned cart
     "feature": lambda owned: "quotes",  # the 'not available yet' page names a menu entry, not an object
+    "token": lambda owned: owned["hook_token"],  # the cart's webhook receiver
 }
-# Kwargs that name no merchant's object: the page is the same for every company.
-NOT_OWNED_KWARGS = {"feature"}
+# Kwargs that name no merchant's object: the page is the same for every company. The webhook receiver's token
+# names a cart's receiver, which no signed-in user reaches: the store authenticates there with the cart's secret.
+NOT_OWNED_KWARGS = {"feature", "token"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def owned_objects(company: Company) -> dict:
     transaction = make_transaction(company, cart)
     return {
         "cart": cart, "log": log, "account": account, "item": item, "upload": upload, "transaction": transaction,
-        "customer": transaction.customer,
+        "customer": transaction.customer, "hook_token": cart_hook_endpoint_get(cart=cart).token,
         "markers": [
             company.name, company.account_number, "Secret Cart Name", "secret log summary", "secret failure reason",
             "Secret Ledger Account", "SECRET-SKU-1", "secret item description", "SECRET-LINK-SKU",

@@ -117,9 +117,15 @@ def test_the_admin_sends_merchants_to_its_login(owned, rival_owned, merchant_cli
             assert response.status_code == 302 and response.url.startswith("/admin/login/"), url
 
 
-# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state.
+# Admin add pages that refuse everyone: imports alone advance numbering and record refusals, carts make their state,
+# and stock moves only through the stock service (each movement with its reason and user).
 NOT_ADDABLE = {"/admin/orders/transactionnumbersequence/add/", "/admin/orders/orderrefusal/add/",
-               "/admin/sync/autosyncstate/add/"}
+               "/admin/sync/autosyncstate/add/", "/admin/items/stockmovement/add/"}
+
+
+# Admin pages for operators only: companies, users, log-in attempts, and each store's request budget (a store may
+# serve several companies).
+OPERATORS_ONLY = ("/admin/companies/", "/admin/auth/", "/admin/axes/", "/admin/carts/storerequestbudget/")
 
 
 def test_company_staff_in_the_admin_see_and_change_only_their_company(
@@ -134,7 +140,7 @@ def test_company_staff_in_the_admin_see_and_change_only_their_company(
     for url in admin_urls(owned, rival_owned):
         response = client.get(url, follow=True)
         text = response_text(response)
-        if url.startswith(("/admin/companies/", "/admin/auth/", "/admin/axes/")) or url in NOT_ADDABLE:  # operators only / read-only
+        if url.startswith(OPERATORS_ONLY) or url in NOT_ADDABLE:
             assert response.status_code == 403, url
             continue
         assert response.status_code == 200, f"{url} answered {response.status_code}"

@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-SUBCOMMAND_MODULES = ("carts.cli", "items.cli", "orders.cli", "sync.cli")
+SUBCOMMAND_MODULES = ("carts.cli", "items.cli", "orders.cli", "sync.cli", "webhooks.cli")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,141 @@
+"""The receiver: unguessable address, constant-time secret, bounded body, validated payload, inbox, queue, rate."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from carts.models import Cart
+from webhooks.models import CartHookEndpoint, HookDelivery
+from webhooks.registration import cart_hook_endpoint_get, cart_hook_secret_rotate
+from carts.credential_storage import secret_decrypt
+from tests.webhooks.conftest import SECRET_HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def event(order_id: int = 250, scope: str = "store/order/created", **data: object) -> dict:
+    """A callback shaped as webhooks-events.mdx shows it, with its SHA-1 hash."""
+    body = {"scope": scope, "store_id": "1025646", "data": {"type": "order", "id": order_id, **data},
+            "created_at": 1561479335, "producer": "stores/abc"}
+    return {**body, "hash": hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()}
+
+
+@pytest.fixture
+def endpoint(company) -> CartHookEndpoint:
+    from tests.carts.factories import make_cart
+
+    return cart_hook_endpoint_get(cart=make_cart(company))
+
+
+@pytest.fixture
+def queued():
+    with mock.patch("webhooks.tasks.cart_hook_deliveries_task.delay") as delay:
+        yield delay
+
+
+def post(endpoint: CartHookEndpoint, payload: object, *, secret: str | None = None, token: str | None = None,
+         client: Client | None = None):
+    secret = secret_decrypt(endpoint.secret_encrypted) if secret is None else secret
+    body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
+    return (client or Client(enforce_csrf_checks=True)).post(
+        reverse("webhooks:receive", args=[token or endpoint.token]), body, content_type="application/json",
+        headers={SECRET_HEADER: secret})
+
+
+def test_a_valid_delivery_is_filed_queued_and_answered_200_without_login_or_csrf(endpoint, queued) -> None:
+    response = post(endpoint, event(250))
+
+    assert response.status_code == 200
+    delivery = HookDelivery.objects.get(cart=endpoint.cart)
+    assert (delivery.order_id, delivery.scope, delivery.processed_at) == (250, "store/order/created", None)
+    queued.assert_called_once_with(endpoint.cart_id)
+    assert CartHookEndpoint.objects.get(pk=endpoint.pk).last_delivery_at is not None
+
+
+def test_a_duplicate_event_is_answered_200_and_queues_nothing_more(endpoint, queued) -> None:
+    assert post(endpoint, event(250)).status_code == 200
+    assert post(endpoint, event(250)).status_code == 200
+    assert post(endpoint, event(250, scope="store/order/updated")).status_code == 200
+
+    assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 2
+    assert queued.call_count == 2
+
+
+def test_a_wrong_or_missing_secret_is_401_and_never_logged(endpoint, queued, caplog) -> None:
+    real = secret_decrypt(endpoint.secret_encrypted)
+    wrong = real[:-1] + ("a" if real[-1] != "a" else "b")
+    with caplog.at_level(logging.DEBUG):
+        assert post(endpoint, event(), secret=wrong).status_code == 401
+        assert post(endpoint, event(), secret="").status_code == 401
+    assert wrong not in caplog.text and real not in caplog.text
+    assert not HookDelivery.objects.exists() and not queued.called
+
+
+def test_an_old_secret_is_refused_after_rotation(endpoint, queued) -> None:
+    old = secret_decrypt(endpoint.secret_encrypted)
+    cart_hook_secret_rotate(cart=endpoint.cart)
+
+    assert post(endpoint, event(), secret=old).status_code == 401
+    assert post(CartHookEndpoint.objects.get(pk=endpoint.pk), event()).status_code == 200
+
+
+def test_an_unknown_or_deleted_cart_is_404_alike(endpoint, queued) -> None:
+    unknown = post(endpoint, event(), token="x" * 43)
+    secret = secret_decrypt(endpoint.secret_encrypted)
+    Cart.objects.filter(pk=endpoint.cart_id).delete()
+    deleted = post(endpoint, event(), secret=secret)
+
+    assert unknown.status_code == deleted.status_code == 404
+    assert unknown.content == deleted.content
+    assert Client().get(reverse("webhooks:receive", args=[endpoint.token])).status_code == 405
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(endpoint, queued, settings) -> None:
+    settings.WEBHOOK_BODY_MAX_BYTES = 1024
+    response = post(endpoint, {**event(), "padding": "x" * 2000})
+
+    assert response.status_code == 413
+    assert not HookDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(("payload", "says"), [
+    (b"not json", "not JSON"),
+    ([1, 2], "not a JSON object"),
+    ({**event(), "scope": "store/product/created"}, "scope must be one of"),
+    ({**event(), "data": {"type": "order", "id": "250"}}, "data.id"),
+    ({**event(), "data": {"type": "cart", "id": 250}}, "type 'order'"),
+    ({**event(), "hash": "nope"}, "hash must be"),
+])
+def test_a_payload_that_is_not_an_order_event_is_400_saying_why(endpoint, queued, payload, says) -> None:
+    response = post(endpoint, payload)
+
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not HookDelivery.objects.exists()
+
+
+def test_deliveries_beyond_the_per_cart_rate_are_429(endpoint, queued, settings) -> None:
+    settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 3
+    statuses = [post(endpoint, event(order_id)).status_code for order_id in range(1, 6)]
+
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+
+
+def test_the_receiver_is_the_only_view_without_a_csrf_check() -> None:
+    """The items CSV upload is exempt only to check its size first, then checks the token itself (csrf_protect)."""
+    from django.urls import get_resolver
+
+    exempt = set()
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif getattr(pattern.callback, "csrf_exempt", False):
+                exempt.add(f"{pattern.callback.__module__}.{pattern.callback.__name__}")
+    walk(get_resolver().url_patterns)
+    assert exempt == {"webhooks.views.receive", "items.views.items_import"}

@@ -1,0 +1,64 @@
+"""The worker's side of the inbox: re-read the orders that delivered events name, once per burst, never twice at once.
+
+A task claims every unprocessed delivery of the cart with a conditional update (so two tasks never
+take the same rows), re-reads their orders' current state through the Orders tab's import (new ones
+imported exactly once by its constraints; imported ones re-read for a new status or refund), then
+marks them processed. A claim lapses, so deliveries a killed worker held are taken up again by the
+sweep; a store that failed to answer leaves them claimed a while longer, then they are tried again.
+"""
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db.models import Q
+from django.utils import timezone
+
+from carts.models import AutoSync, Cart
+from carts.platforms.base import StoreError
+from carts.stores import cart_store_open
+from orders.imports import orders_import
+from webhooks.models import HookDelivery
+
+CLAIM = datetime.timedelta(seconds=120)
+# After the store failed to answer, the deliveries wait this long before they are tried again.
+RETRY_AFTER = datetime.timedelta(minutes=5)
+# A delivery unprocessed and unclaimed for this long is picked up by the sweep (its task was lost).
+SWEEP_AFTER = datetime.timedelta(seconds=30)
+# Processed deliveries are kept this long to recognise a duplicate (one arriving later is only re-read again).
+KEEP_PROCESSED = datetime.timedelta(days=2)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(processed_at__isnull=True) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+
+def cart_hook_deliveries_process(*, cart_id: int) -> int:
+    """Re-read the orders of the cart's unprocessed deliveries; how many deliveries were settled (0: none waiting)."""
+    now, token = timezone.now(), uuid.uuid4().hex
+    claimed = HookDelivery.objects.filter(_claimable(now), cart_id=cart_id).update(claimed_until=now + CLAIM,
+                                                                                    claim_token=token)
+    if not claimed:
+        return 0
+    mine = HookDelivery.objects.filter(claim_token=token, processed_at__isnull=True)
+    cart = Cart.objects.select_related("company").filter(pk=cart_id).first()
+    if cart is not None and cart.auto_sync == AutoSync.RUNNING:  # a Stopped cart imports nothing by itself
+        order_ids = sorted(set(mine.values_list("order_id", flat=True)))
+        try:
+            with cart_store_open(cart=cart) as store:
+                result = orders_import(cart=cart, orders=store.orders_by_id(order_ids), store=store,
+                                       skip_outside_statuses=True)
+        except StoreError:
+            result = None
+        if result is None or result.stopped_reason:
+            mine.update(claimed_until=timezone.now() + RETRY_AFTER)
+            return 0
+    return mine.update(processed_at=timezone.now())
+
+
+def hook_deliveries_waiting(*, now: datetime.datetime | None = None) -> list[int]:
+    """Carts with deliveries nobody is working on (their task was lost, or their claim lapsed); prunes old ones."""
+    now = now or timezone.now()
+    HookDelivery.objects.filter(processed_at__lt=now - KEEP_PROCESSED).delete()
+    return list(HookDelivery.objects.filter(_claimable(now), received_at__lt=now - SWEEP_AFTER)
+                .order_by("cart_id").values_list("cart_id", flat=True).distinct())
