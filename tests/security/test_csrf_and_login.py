@@ -106,6 +106,10 @@ STATE_CHANGING: dict[str, StateChange] = {
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="stock_push").exists()),
     "sync:cart_sync_now": StateChange(lambda c: {},
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="sync").exists()),
+    "sync:cart_stock_push": StateChange(
+        lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="stock_push").exists()),
+    "sync:cart_sync_switch": StateChange(lambda c: {"auto_sync": "stopped"},
+                                         lambda c: Cart.objects.get(pk=c["cart"].pk).auto_sync == "stopped"),
     "sync:cart_sync_reconcile": StateChange(
         lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="reconciliation").exists()),
     "orders:edit": StateChange(
