@@ -15,6 +15,7 @@ from carts.connection_test import cart_test_connection
 from carts.platforms.base import PortalError
 from carts.setup import cart_create, cart_delete, cart_update
 from salesorder.deletion import deletion_confirmed
+from salesorder.time_zones import store_time_zone_activate
 
 LOG_PAGE_SIZE = 50
 # Hidden from Django's error reports (500 e-mails to ADMINS, the debug page).
@@ -22,8 +23,13 @@ SECRET_FIELDS = ("api_key", "credentials_text")
 
 
 def company_cart(request: HttpRequest, cart_id: int) -> Cart:
-    """The signed-in company's cart, or 404 (another company's cart does not exist for it)."""
-    return get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+    """The signed-in company's cart, or 404 (another company's cart does not exist for it).
+
+    The page's times are then shown in the store's time zone (salesorder/time_zones.py).
+    """
+    cart = get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+    store_time_zone_activate(cart.store_timezone)
+    return cart
 
 
 def cart_list(request: HttpRequest) -> HttpResponse:

@@ -68,7 +68,8 @@ def _claim(upload: ItemCsvUpload, *, valid_rows_only: bool) -> None:
     invalid = upload.counts.get("invalid_lines", 0)
     if invalid and not valid_rows_only:
         raise InvalidInput(
-            f"Nothing was imported: {invalid:,} lines have errors. Correct them and upload the file again, or choose "
+            f"Nothing was imported: {invalid:,} {'line has' if invalid == 1 else 'lines have'} errors. Correct "
+            f"{'it' if invalid == 1 else 'them'} and upload the file again, or choose "
             "to import the valid rows only."
         )
     if not csv_upload_move(upload, CsvUploadState.CHECKED, CsvUploadState.COMMITTING, progress_done=0,
@@ -111,6 +112,7 @@ def items_csv_write(*, upload_id: int) -> str:
 
 
 def _summary(counts: dict[str, int], upload: ItemCsvUpload) -> str:
+    invalid = upload.counts.get("invalid_lines", 0)
     rows = "row" if counts["skipped"] == 1 else "rows"
     if upload.kind == CsvUploadKind.STOCK_LEVELS:
         skipped = f", {counts['skipped']:,} {rows} whose item was deleted or changed since the check skipped" if (
@@ -119,7 +121,7 @@ def _summary(counts: dict[str, int], upload: ItemCsvUpload) -> str:
                 f"{upload.counts.get('invalid_lines', 0):,} lines with errors skipped{skipped}.")
     skipped = f", {counts['skipped']:,} {rows} naming an account deleted since the check skipped" if counts["skipped"] else ""
     return (f"{counts['create']:,} created, {counts['update']:,} updated, {counts['unchanged']:,} unchanged, "
-            f"{upload.counts.get('invalid_lines', 0):,} lines with errors skipped{skipped}.")
+            f"{invalid:,} line{'' if invalid == 1 else 's'} with errors skipped{skipped}.")
 
 
 def _row_of(stored: ItemCsvUploadRow, accounts: dict[int, LedgerAccount]) -> ItemCsvRow | None:
