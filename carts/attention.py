@@ -30,6 +30,11 @@ class CartAttention:
         return bool(self.refused_orders or self.failed_syncs or self.sync_stopped_reason or self.deactivated_webhooks)
 
     @property
+    def on_auto_sync_tab(self) -> bool:
+        """Whether the Auto-sync tab is where it is fixed (failing or stopped passes, deactivated webhooks)."""
+        return bool(self.failed_syncs or self.sync_stopped_reason or self.deactivated_webhooks)
+
+    @property
     def problems(self) -> list[str]:
         """Each thing to look at, in a few words ("3 refused orders", "the last 2 syncs failed")."""
         found = []

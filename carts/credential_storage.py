@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from carts.platforms.base import StoreError
-from carts.platforms.bigcommerce.credentials import ApiKey, parse_api_key
+from carts.platforms.bigcommerce.credentials import ApiKey, InvalidCredentials, parse_api_key
 
 
 class StoredKeyUnreadable(StoreError):
@@ -64,3 +64,27 @@ def api_key_reencrypt(ciphertext: str) -> str:
         return _fernet().rotate(ciphertext.encode()).decode()
     except InvalidToken:
         raise StoredKeyUnreadable("A stored API key cannot be decrypted with any configured key.") from None
+
+
+# How long a key typed into a form with errors is kept for the next submission.
+KEY_HELD_SECONDS = 3600
+
+
+def api_key_hold(api_key: ApiKey, *, company_id: int) -> str:
+    """The key encrypted for a form sent back with errors (never rendered in clear), bound to the company."""
+    return _fernet().encrypt(f"{company_id}|{api_key.joined}".encode()).decode()
+
+
+def api_key_held(token: str, *, company_id: int) -> ApiKey | None:
+    """The key a form held for this company, if the token is genuine, recent and the company's; else None."""
+    try:
+        text = _fernet().decrypt(token.encode(), ttl=KEY_HELD_SECONDS).decode()
+    except (InvalidToken, UnicodeError):
+        return None
+    owner, _, joined = text.partition("|")
+    if owner != str(company_id):
+        return None
+    try:
+        return parse_api_key(joined)
+    except InvalidCredentials:
+        return None

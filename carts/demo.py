@@ -20,6 +20,7 @@ DEMO_COMPANY_NAME = "Demo Trading Ltd"
 DEMO_EMAIL = "demo@salesorder.localhost"
 DEMO_CART_NAME = "Sandbox Store"
 DEMO_HISTORY_DAYS = 365
+OPERATOR_USERNAME = "operator@salesorder.localhost"
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,45 @@ class DemoLogin:
     cart_name: str
 
 
+@dataclass(frozen=True)
+class OperatorLogin:
+    username: str
+    password: str
+
+
+def _password_kept(password_file: Path) -> str:
+    return password_file.read_text().strip() if password_file.exists() else ""
+
+
+def _password_keep(password_file: Path, password: str) -> None:
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+
+
+@transaction.atomic
+def demo_operator_ensure(*, password_file: Path) -> OperatorLogin:
+    """An operator (staff and superuser, of no company) for the admin at /admin/; the password persists in password_file."""
+    password = _password_kept(password_file)
+    operator = User.objects.filter(username=OPERATOR_USERNAME).first()
+    if operator is None:
+        password = password or secrets.token_urlsafe(12)
+        User.objects.create_superuser(OPERATOR_USERNAME, OPERATOR_USERNAME, password)
+    elif not password or not operator.check_password(password) or not (operator.is_staff and operator.is_active):
+        password = password or secrets.token_urlsafe(12)
+        operator.set_password(password)
+        operator.is_staff = operator.is_superuser = operator.is_active = True
+        operator.save(update_fields=["password", "is_staff", "is_superuser", "is_active"])
+    _password_keep(password_file, password)
+    return OperatorLogin(OPERATOR_USERNAME, password)
+
+
 @transaction.atomic
 def demo_environment_ensure(*, sandbox_credentials_text: str, password_file: Path) -> DemoLogin:
     """Create (or refresh) the demo company, user and sandbox cart; the password persists in password_file."""
     credentials = parse_credentials_file(sandbox_credentials_text)
     user = User.objects.filter(username=DEMO_EMAIL).select_related("company").first()
-    password = password_file.read_text().strip() if password_file.exists() else ""
+    password = _password_kept(password_file)
     if user is None:
         password = password or secrets.token_urlsafe(12)
         company, user = company_create(name=DEMO_COMPANY_NAME, email=DEMO_EMAIL, password=password)
@@ -45,9 +79,7 @@ def demo_environment_ensure(*, sandbox_credentials_text: str, password_file: Pat
             password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save(update_fields=["password"])
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(password + "\n")
-    password_file.chmod(0o600)
+    _password_keep(password_file, password)
     _ensure_cart(company, credentials)
     return DemoLogin(company.account_number, DEMO_EMAIL, password, DEMO_CART_NAME)
 

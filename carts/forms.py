@@ -4,14 +4,18 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from carts.platforms.bigcommerce.constants import AWAITING_FULFILLMENT_STATUS_ID
 from carts.platforms.bigcommerce.credentials import (
     ApiKey,
     ApiPath,
     InvalidCredentials,
     parse_api_key,
+    looks_like_credentials_file,
     parse_api_path,
     parse_credentials_file,
+    parse_pasted_credentials,
 )
+from carts.credential_storage import api_key_held, api_key_hold
 from carts.models import ApiVersion, AutoSync, Cart, ImportOrdersAs, validate_single_line
 from carts.platforms.base import PortalError
 from carts.setup import (
@@ -55,11 +59,14 @@ class BigCommerceCartForm(forms.Form):
     api_key = forms.CharField(
         label="API Key",
         required=False,
-        max_length=200,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        max_length=CREDENTIALS_FILE_MAX_BYTES,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "data-secret-toggle": "",
+                                                              "spellcheck": "false"}),
         help_text="CLIENT ID:ACCESS TOKEN — the two values from the credentials file with a colon "
-        "between them and no spaces.",
+        "between them and no spaces. Pasting the whole credentials file here works too.",
     )
+    # A key that was valid in a form sent back with errors, encrypted (never rendered in clear) for the next send.
+    api_key_kept = forms.CharField(required=False, widget=forms.HiddenInput)
     credentials_text = forms.CharField(
         label="Or paste the credentials file",
         required=False,
@@ -145,6 +152,8 @@ class BigCommerceCartForm(forms.Form):
                 "post_differences_up_to": cart.post_differences_up_to,
                 "differences_account": cart.differences_account_id,
             }
+        elif cart is None and "initial" not in kwargs:  # a new cart starts with the status the guide says to start with
+            kwargs["initial"] = {"import_status_ids": [AWAITING_FULFILLMENT_STATUS_ID]}
         super().__init__(*args, **kwargs)
         self.company = company
         self.cart = cart
@@ -189,6 +198,20 @@ class BigCommerceCartForm(forms.Form):
                 self.add_error("credentials_text", str(error))
                 return cleaned
             path_text, key_text = self._merge_credentials(credentials.api_path, credentials.api_key, path_text, key_text)
+        elif looks_like_credentials_file(key_text):  # the whole file pasted into the API Key field
+            try:
+                file_key, file_path = parse_pasted_credentials(key_text)
+            except InvalidCredentials as error:
+                self.add_error("api_key", f"That is BigCommerce's credentials file, but {_lowered(str(error))}")
+                return cleaned
+            path_text, key_text = self._merge_credentials(file_path, file_key, path_text, "") if file_path else (
+                path_text, file_key.joined)
+        elif not key_text and cleaned.get("api_key_kept"):
+            held = api_key_held(cleaned["api_key_kept"], company_id=self.company.pk)
+            key_text = held.joined if held is not None else ""
+        if path_text != (cleaned.get("api_path") or "").strip():  # filled from a file: shown if the form comes back
+            self.data = self.data.copy()
+            self.data["api_path"] = path_text
         cleaned["api_path"] = self._clean_api_path(path_text)
         cleaned["api_key"] = self._clean_api_key(key_text)
         refusal = cart_auto_sync_refusal(cart=self.cart, values=CartSettings(
@@ -204,6 +227,16 @@ class BigCommerceCartForm(forms.Form):
         if refusal and "post_differences_up_to" not in self.errors:
             self.add_error("post_differences_up_to", refusal)
         return cleaned
+
+    @property
+    def kept_key(self) -> dict[str, str] | None:
+        """A valid key sent with a form that has errors: its encrypted token and its last characters, else None."""
+        if not self.is_bound or not self.errors:
+            return None
+        api_key = self.cleaned_data.get("api_key")
+        if not isinstance(api_key, ApiKey):
+            return None
+        return {"token": api_key_hold(api_key, company_id=self.company.pk), "ending": api_key.joined[-3:]}
 
     @property
     def not_a_sale_warning(self) -> str:
@@ -261,3 +294,7 @@ class BigCommerceCartForm(forms.Form):
             post_differences_up_to=data["post_differences_up_to"],
             differences_account=data["differences_account"],
         )
+
+
+def _lowered(message: str) -> str:
+    return message[:1].lower() + message[1:]

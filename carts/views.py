@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carts.connection_test import feature_scopes
 from carts.attention import carts_attention
 from carts.forms import BigCommerceCartForm
 from carts.models import Cart, CartLog
@@ -14,6 +15,7 @@ from carts.connection_test import cart_test_connection
 from carts.platforms.base import PortalError
 from carts.setup import cart_create, cart_delete, cart_update
 from salesorder.deletion import deletion_confirmed
+from salesorder.time_zones import store_time_zone_activate
 
 LOG_PAGE_SIZE = 50
 # Hidden from Django's error reports (500 e-mails to ADMINS, the debug page).
@@ -21,13 +23,19 @@ SECRET_FIELDS = ("api_key", "credentials_text")
 
 
 def company_cart(request: HttpRequest, cart_id: int) -> Cart:
-    """The signed-in company's cart, or 404 (another company's cart does not exist for it)."""
-    return get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+    """The signed-in company's cart, or 404 (another company's cart does not exist for it).
+
+    The page's times are then shown in the store's time zone (salesorder/time_zones.py).
+    """
+    cart = get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+    store_time_zone_activate(cart.store_timezone)
+    return cart
 
 
 def cart_list(request: HttpRequest) -> HttpResponse:
     attention = carts_attention(carts=Cart.objects.for_company(request.company))
-    return render(request, "carts/cart_list.html", {"rows": attention.values()})
+    return render(request, "carts/cart_list.html", {
+        "rows": attention.values(), "needing": [row for row in attention.values() if row.needed]})
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)
@@ -42,7 +50,7 @@ def cart_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Cart '{cart.name}' saved. Now click Test Connection.")
             return redirect(cart)
-    return render(request, "carts/cart_new.html", {"form": form})
+    return render(request, "carts/cart_new.html", {"form": form, "feature_scopes": feature_scopes(platform="bigcommerce")})
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)

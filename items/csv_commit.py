@@ -27,8 +27,9 @@ from items.csv_import import (
 )
 from items.editing import item_new
 from items.ledger import accounting_defaults_for
-from items.models import AccountingDefaults, CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadRow, LedgerAccount
+from items.models import AccountingDefaults, CsvUploadKind, CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadRow, LedgerAccount
 from items.selectors import LOOKUP_BATCH_SIZE, in_batches, items_by_sku, ledger_accounts
+from items.stock_csv import stock_csv_write
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def _claim(upload: ItemCsvUpload, *, valid_rows_only: bool) -> None:
     invalid = upload.counts.get("invalid_lines", 0)
     if invalid and not valid_rows_only:
         raise InvalidInput(
-            f"Nothing was imported: {invalid:,} lines have errors. Correct them and upload the file again, or choose "
+            f"Nothing was imported: {invalid:,} {'line has' if invalid == 1 else 'lines have'} errors. Correct "
+            f"{'it' if invalid == 1 else 'them'} and upload the file again, or choose "
             "to import the valid rows only."
         )
     if not csv_upload_move(upload, CsvUploadState.CHECKED, CsvUploadState.COMMITTING, progress_done=0,
@@ -87,6 +89,11 @@ def items_csv_write(*, upload_id: int) -> str:
         defaults = accounting_defaults_for(company=upload.company)
         stored_rows = upload.rows.order_by("line").iterator(chunk_size=2000)
         for done, batch in enumerate(in_batches(stored_rows, LOOKUP_BATCH_SIZE), start=1):
+            if upload.kind == CsvUploadKind.STOCK_LEVELS:
+                for action, number in stock_csv_write(upload=upload, rows=batch).items():
+                    counts[action] += number
+                items_csv_progress(upload=upload, done=min(done * LOOKUP_BATCH_SIZE, upload.counts.get("valid_rows", 0)))
+                continue
             rows = [row for row in (_row_of(stored, accounts) for stored in batch) if row is not None]
             counts["skipped"] += len(batch) - len(rows)
             written = _write_batch(upload.company, defaults, rows)
@@ -105,10 +112,16 @@ def items_csv_write(*, upload_id: int) -> str:
 
 
 def _summary(counts: dict[str, int], upload: ItemCsvUpload) -> str:
+    invalid = upload.counts.get("invalid_lines", 0)
     rows = "row" if counts["skipped"] == 1 else "rows"
+    if upload.kind == CsvUploadKind.STOCK_LEVELS:
+        skipped = f", {counts['skipped']:,} {rows} whose item was deleted or changed since the check skipped" if (
+            counts["skipped"]) else ""
+        return (f"{counts['update']:,} stock levels set, {counts['unchanged']:,} unchanged, "
+                f"{upload.counts.get('invalid_lines', 0):,} lines with errors skipped{skipped}.")
     skipped = f", {counts['skipped']:,} {rows} naming an account deleted since the check skipped" if counts["skipped"] else ""
     return (f"{counts['create']:,} created, {counts['update']:,} updated, {counts['unchanged']:,} unchanged, "
-            f"{upload.counts.get('invalid_lines', 0):,} lines with errors skipped{skipped}.")
+            f"{invalid:,} line{'' if invalid == 1 else 's'} with errors skipped{skipped}.")
 
 
 def _row_of(stored: ItemCsvUploadRow, accounts: dict[int, LedgerAccount]) -> ItemCsvRow | None:

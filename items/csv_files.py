@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -163,9 +163,9 @@ def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     return codecs.BOM_UTF8 + "".join(csv_lines(rows)).encode("utf-8")
 
 
-def template_rows() -> list[list[str]]:
+def template_rows(columns: Sequence[Column] = COLUMNS) -> list[list[str]]:
     """The template: the header row with every column, then one example row."""
-    return [[column.header for column in COLUMNS], [column.example for column in COLUMNS]]
+    return [[column.header for column in columns], [column.example for column in columns]]
 
 
 def _read_table(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -187,9 +187,9 @@ def _read_table(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return header, records()
 
 
-def _header_keys(header: list[str]) -> list[str]:
+def _header_keys(header: list[str], columns: Sequence[Column] = COLUMNS) -> list[str]:
     by_name = {}
-    for column in COLUMNS:
+    for column in columns:
         by_name[column.header.casefold()] = column.key
         by_name[column.key] = column.key
     keys: list[str] = []
@@ -208,24 +208,36 @@ def _header_keys(header: list[str]) -> list[str]:
     if "sku" not in keys and not problems:
         problems.append("there is no SKU column")
     if problems:
-        expected = ", ".join(column.header for column in COLUMNS)
+        expected = ", ".join(column.header for column in columns)
         raise CsvFileRefused(f"The header row is wrong: {'; '.join(problems)}. The columns are: {expected}.")
     return keys
 
 
-def items_csv_header_check(text: str) -> None:
+def items_csv_header_check(text: str, columns: Sequence[Column] = COLUMNS) -> None:
     """Refuse an upload whose header row is not the template's (CsvFileRefused says what is wrong), reading no more."""
     header, _ = _read_table(text)
-    _header_keys(header)
+    _header_keys(header, columns)
+
+
+# Reads one cell of a column (by its key) into its value; ValueError says what is wrong with it.
+CellParser = Callable[[str, str], object]
 
 
 def read_items_csv(text: str, *, accounts: Mapping[str, T]) -> Iterator[tuple[ItemCsvRow | None, list[CellError]]]:
-    """Each non-empty line of an upload, read as it is needed: its row (None without a SKU) and its errors.
+    """Each non-empty line of an Items Import upload, read as it is needed: its row (None without a SKU) and its errors.
 
     SKU, numbers, choices and that named accounts exist are checked, and a SKU on an earlier line.
     """
+    return read_sku_csv(text, columns=COLUMNS, parse_cell=lambda key, cell: _parse_cell(key, cell, accounts))
+
+
+def read_sku_csv(text: str, *, columns: Sequence[Column],
+                 parse_cell: CellParser) -> Iterator[tuple[ItemCsvRow | None, list[CellError]]]:
+    """Each non-empty line of a CSV keyed by SKU (its header one of `columns`), read as it is needed: its row (None
+    without a SKU) and its errors; a SKU on an earlier line is an error too."""
     header, records = _read_table(text)
-    keys = _header_keys(header)
+    keys = _header_keys(header, columns)
+    by_key = {column.key: column for column in columns}
     first_line_of_sku: dict[str, int] = {}
     lines = 0
     try:
@@ -235,7 +247,7 @@ def read_items_csv(text: str, *, accounts: Mapping[str, T]) -> Iterator[tuple[It
             lines += 1
             if lines > MAX_ROWS:
                 raise CsvFileRefused(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
-            row, errors = _parse_line(line, cells, keys, accounts)
+            row, errors = _parse_line(line, cells, keys, by_key, parse_cell)
             if row is not None and row.sku in first_line_of_sku:
                 errors.append(CellError(line, "SKU", row.sku,
                                         f"The SKU is also on line {first_line_of_sku[row.sku]}; each SKU may appear once."))
@@ -257,7 +269,8 @@ def parse_items_csv(text: str, *, accounts: Mapping[str, T]) -> ParsedItemsCsv:
     return parsed
 
 
-def _parse_line(line: int, cells: list[str], keys: list[str], accounts: Mapping[str, T]) -> tuple[ItemCsvRow | None, list[CellError]]:
+def _parse_line(line: int, cells: list[str], keys: list[str], by_key: Mapping[str, Column],
+                parse_cell: CellParser) -> tuple[ItemCsvRow | None, list[CellError]]:
     errors: list[CellError] = []
     if len(cells) > len(keys) and any(cell.strip() for cell in cells[len(keys):]):
         errors.append(CellError(line, "", "", f"The line has {len(cells)} cells but the header has {len(keys)} columns; "
@@ -267,9 +280,13 @@ def _parse_line(line: int, cells: list[str], keys: list[str], accounts: Mapping[
         text = unescape_cell(raw.strip())
         if not key or not text:
             continue
-        column = COLUMNS_BY_KEY[key]
+        column = by_key[key]
+        if len(text) > MAX_CELL_CHARACTERS:
+            errors.append(CellError(line, column.header, text[:200],
+                                    f"The cell has {len(text):,} characters; at most {MAX_CELL_CHARACTERS:,}."))
+            continue
         try:
-            values[key] = _parse_cell(key, text, accounts)
+            values[key] = parse_cell(key, text)
         except ValueError as error:
             errors.append(CellError(line, column.header, text[:200], str(error)))
     sku = values.get("sku")
@@ -278,11 +295,14 @@ def _parse_line(line: int, cells: list[str], keys: list[str], accounts: Mapping[
     return (ItemCsvRow(line=line, sku=str(sku), values=values) if sku else None), errors
 
 
+def sku_cell(text: str) -> str:
+    """A SKU cell: at most the SKU's length, never cut."""
+    return _text(text, SKU_MAX_LENGTH)
+
+
 def _parse_cell(key: str, text: str, accounts: Mapping[str, T]) -> object:
-    if len(text) > MAX_CELL_CHARACTERS:
-        raise ValueError(f"The cell has {len(text):,} characters; at most {MAX_CELL_CHARACTERS:,}.")
     if key == "sku":
-        return _text(text, SKU_MAX_LENGTH)
+        return sku_cell(text)
     if key == "description":
         return _text(text, DESCRIPTION_MAX_LENGTH)
     if key == "unit_of_measure":

@@ -1,4 +1,6 @@
-"""Setup > Import Data > Items: upload a CSV, check it once, preview what it would do; and the item list as a CSV.
+"""Setup > Import Data > Items (and > Stock levels): upload a CSV, check it once, preview what it would do; and the
+item list as a CSV. A Stock levels file (items/stock_csv.py: its template, cells and rows) goes through the same
+upload, check, preview, errors file and import as an Items file.
 
 An upload is parsed once, when it is checked: each valid row with what importing it would do, and each
 error, are kept beside it (ItemCsvUploadRow, ItemCsvUploadError), so the preview, the errors file and
@@ -24,6 +26,7 @@ from items.csv_files import (
     ACCOUNT_KEYS,
     COLUMNS,
     CellError,
+    Column,
     CsvFileRefused,
     ItemCsvRow,
     csv_bytes,
@@ -32,8 +35,9 @@ from items.csv_files import (
     read_items_csv,
     template_rows,
 )
-from items.models import CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadError, ItemCsvUploadRow, LedgerAccount
+from items.models import CsvUploadKind, CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadError, ItemCsvUploadRow, LedgerAccount
 from items.selectors import in_batches, items_by_sku, ledger_accounts
+from items.stock_csv import STOCK_COLUMNS, stock_csv_actions, stock_csv_read
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +62,14 @@ class CsvPreview:
     errors: list[ItemCsvUploadError]
 
 
-def items_csv_template() -> bytes:
-    """The Items Import template: a header row with every column and an example row."""
-    return csv_bytes(template_rows())
+def csv_columns(kind: str) -> tuple[Column, ...]:
+    """The template's columns of a kind of upload."""
+    return STOCK_COLUMNS if kind == CsvUploadKind.STOCK_LEVELS else COLUMNS
+
+
+def items_csv_template(kind: str = CsvUploadKind.ITEMS) -> bytes:
+    """The template of a kind of upload: a header row with every column and an example row."""
+    return csv_bytes(template_rows(csv_columns(kind)))
 
 
 def items_csv_rows(*, items: QuerySet[Item]) -> Iterator[list[object]]:
@@ -75,13 +84,14 @@ def items_csv_rows(*, items: QuerySet[Item]) -> Iterator[list[object]]:
         ]
 
 
-def items_csv_upload(*, company: Company, file_name: str, data: bytes) -> ItemCsvUpload:
+def items_csv_upload(*, company: Company, file_name: str, data: bytes,
+                     kind: str = CsvUploadKind.ITEMS) -> ItemCsvUpload:
     """Keep an uploaded file and check it (now, or on the worker when large); refuses binary, oversized and
     unreadable files and a wrong header row (CsvFileRefused)."""
     text, encoding = decode_upload(data)
-    items_csv_header_check(text)  # a wrong header is refused now, not at the preview
-    upload = ItemCsvUpload.objects.create(company=company, file_name=file_name[:255], content=text, encoding=encoding,
-                                          progress_total=_line_estimate(text))
+    items_csv_header_check(text, csv_columns(kind))  # a wrong header is refused now, not at the preview
+    upload = ItemCsvUpload.objects.create(company=company, kind=kind, file_name=file_name[:255], content=text,
+                                          encoding=encoding, progress_total=_line_estimate(text))
     items_csv_check_or_start(upload=upload)
     return upload
 
@@ -117,7 +127,9 @@ def items_csv_check(*, upload_id: int) -> None:
         accounts = {account.name.casefold(): account for account in ledger_accounts(company=upload.company)}
         counts = dict.fromkeys(("lines_read", "valid_rows", "invalid_lines", "errors", "create", "update", "unchanged"), 0)
         try:
-            for batch in in_batches(read_items_csv(upload.content, accounts=accounts), CHECK_BATCH):
+            lines = (stock_csv_read(upload.content) if upload.kind == CsvUploadKind.STOCK_LEVELS
+                     else read_items_csv(upload.content, accounts=accounts))
+            for batch in in_batches(lines, CHECK_BATCH):
                 _keep_checked(upload, batch, counts)
                 items_csv_progress(upload=upload, done=counts["lines_read"])
         except CsvFileRefused as refusal:
@@ -133,25 +145,31 @@ def _keep_checked(upload: ItemCsvUpload, batch: list[tuple[ItemCsvRow | None, li
                   counts: dict[str, int]) -> None:
     """Store a batch of parsed lines: valid rows with their action as of now, errors up to MAX_STORED_ERRORS."""
     valid = [row for row, errors in batch if row is not None and not errors]
-    existing = items_by_sku(company=upload.company, skus=[row.sku for row in valid])
+    actions, refused = _actions(upload, valid)
     rows, errors = [], []
-    for row in valid:
-        item = existing.get(row.sku)
-        action = "create" if item is None else ("update" if csv_row_apply(item, row) else "unchanged")
+    for row, action in actions:
         counts[action] += 1
         rows.append(ItemCsvUploadRow(company_id=upload.company_id, upload=upload, line=row.line, sku=row.sku,
                                      values=_stored_values(row.values), action=action))
-    for _, line_errors in batch:
-        counts["lines_read"] += 1
-        counts["invalid_lines"] += bool(line_errors)
-        for error in line_errors:
-            counts["errors"] += 1
-            if counts["errors"] <= MAX_STORED_ERRORS:
-                errors.append(ItemCsvUploadError(company_id=upload.company_id, upload=upload, line=error.line,
-                                                 column=error.column, value=error.value[:200], message=error.message))
-    counts["valid_rows"] += len(valid)
+    counts["lines_read"] += len(batch)
+    counts["invalid_lines"] += sum(1 for _, line_errors in batch if line_errors) + len({error.line for error in refused})
+    for error in [error for _, line_errors in batch for error in line_errors] + refused:
+        counts["errors"] += 1
+        if counts["errors"] <= MAX_STORED_ERRORS:
+            errors.append(ItemCsvUploadError(company_id=upload.company_id, upload=upload, line=error.line,
+                                             column=error.column, value=error.value[:200], message=error.message))
+    counts["valid_rows"] += len(actions)
     ItemCsvUploadRow.objects.bulk_create(rows)
     ItemCsvUploadError.objects.bulk_create(errors)
+
+
+def _actions(upload: ItemCsvUpload, valid: list[ItemCsvRow]) -> tuple[list[tuple[ItemCsvRow, str]], list[CellError]]:
+    """What importing each valid row would do now, and the rows its kind refuses against the item master."""
+    if upload.kind == CsvUploadKind.STOCK_LEVELS:
+        return stock_csv_actions(company=upload.company, rows=valid)
+    existing = items_by_sku(company=upload.company, skus=[row.sku for row in valid])
+    return [(row, "create" if existing.get(row.sku) is None else
+             "update" if csv_row_apply(existing[row.sku], row) else "unchanged") for row in valid], []
 
 
 def _forget_check(upload: ItemCsvUpload) -> None:
@@ -197,16 +215,17 @@ def items_csv_preview(*, upload: ItemCsvUpload) -> CsvPreview:
     """What the check found: the first valid rows, with their values in words, and the first errors; no parsing."""
     account_names = dict(ledger_accounts(company=upload.company).values_list("pk", "name"))
     rows = list(upload.rows.all()[:PREVIEW_ROWS])
-    return CsvPreview(rows=[(row, _values_in_words(row.values, account_names)) for row in rows],
+    columns = csv_columns(upload.kind)
+    return CsvPreview(rows=[(row, _values_in_words(row.values, account_names, columns)) for row in rows],
                       errors=list(upload.errors.all()[:PREVIEW_ROWS]))
 
 
-def _values_in_words(values: dict[str, object], account_names: dict[int, str]) -> str:
+def _values_in_words(values: dict[str, object], account_names: dict[int, str], columns: tuple[Column, ...]) -> str:
     """'Description: Bee · Unit Price: 3', in the template's column order (JSON keeps no order)."""
     def shown(key: str) -> object:
         return account_names.get(values[key], "?") if key in ACCOUNT_KEYS else values[key]
 
-    return " · ".join(f"{column.header}: {shown(column.key)}" for column in COLUMNS if column.key in values)
+    return " · ".join(f"{column.header}: {shown(column.key)}" for column in columns if column.key in values)
 
 
 def items_csv_errors_file(*, upload: ItemCsvUpload) -> bytes:

@@ -129,13 +129,21 @@ class CsvUploadState(models.TextChoices):
     REFUSED = "refused", "Refused"  # it turned out not to be a readable items CSV; the summary says why
 
 
+class CsvUploadKind(models.TextChoices):
+    """What an uploaded CSV imports (each kind its template; the check, preview and import are the same machinery)."""
+
+    ITEMS = "items", "Items"
+    STOCK_LEVELS = "stock_levels", "Stock levels"
+
+
 class ItemCsvUpload(CompanyOwned):
-    """An uploaded Items Import file, kept between its preview and the merchant's commit.
+    """An uploaded Items Import (or Stock levels) file, kept between its preview and the merchant's commit.
 
     It is parsed once, when checked: its valid rows (with what importing each would do) and its errors
     are kept beside it, so the preview, the errors file and the import never parse it again.
     """
 
+    kind = models.CharField(max_length=20, choices=CsvUploadKind.choices, default=CsvUploadKind.ITEMS)
     file_name = models.CharField(max_length=255)
     content = models.TextField(help_text="The file's text, decoded.")
     encoding = models.CharField(max_length=20)

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms.base import PortalError, StockSetting, StoreAccess
+from carts.platforms.base import PortalError, StoreAccess
+from carts.platforms.fulfilment import StockSetting
 from carts.runs import CartRun, cart_log_start, cart_run, cart_runs_of_kind
 from items.models import Item, ItemCartLink, ItemType
 from items.selectors import in_batches

@@ -14,7 +14,7 @@ from carts.models import CartLogStatus
 from carts.platforms.base import CatalogSort, PortalError, StoreAccess, StoreError
 from carts.stores import store_failure_reason
 from carts.views import company_cart
-from items.csv_files import COLUMNS, MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
+from items.csv_files import MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
     CartItemsImportForm,
@@ -25,13 +25,14 @@ from items.forms import (
     LedgerAccountForm,
     StockAdjustForm,
 )
-from items.models import CsvUploadState, Item, ItemCsvUpload
+from items.models import CsvUploadKind, CsvUploadState, Item, ItemCsvUpload
 from items.cart_import import cart_items_import, cart_items_import_in_background, cart_items_import_start
 from items.cart_tab import cart_items_page
 from items.csv_commit import items_csv_commit, items_csv_commit_in_background, items_csv_commit_start
 from items.csv_import import (
     PREVIEW_ROWS,
     WITHOUT_CONTENT,
+    csv_columns,
     items_csv_check_or_start,
     items_csv_errors_file,
     items_csv_preview,
@@ -176,11 +177,22 @@ def ledger_account_new(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # checked below, after the size: Django's CSRF check would first read the whole upload
 @require_http_methods(["GET", "POST"])
 def items_import(request: HttpRequest) -> HttpResponse:
+    return _csv_import(request, CsvUploadKind.ITEMS)
+
+
+@csrf_exempt  # as items_import
+@require_http_methods(["GET", "POST"])
+def stock_levels_import(request: HttpRequest) -> HttpResponse:
+    """Setup > Import Data > Stock levels: the same upload, preview and import as the items, its own template."""
+    return _csv_import(request, CsvUploadKind.STOCK_LEVELS)
+
+
+def _csv_import(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and _content_length(request) > MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE:
-        return render(request, "items/import_items.html", {"form": ItemsCsvUploadForm(), "columns": COLUMNS,
-                                                           "refused": upload_too_large_message(_content_length(request))},
-                      status=413)
-    return _items_import(request)
+        return render(request, "items/import_items.html", {
+            "form": ItemsCsvUploadForm(), "columns": csv_columns(kind), "kind": kind,
+            "refused": upload_too_large_message(_content_length(request))}, status=413)
+    return _csv_upload_page(request, kind)
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -191,22 +203,27 @@ def _content_length(request: HttpRequest) -> int:
 
 
 @csrf_protect
-def _items_import(request: HttpRequest) -> HttpResponse:
+def _csv_upload_page(request: HttpRequest, kind: str) -> HttpResponse:
     form = ItemsCsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stored = items_csv_upload(company=request.company, file_name=upload.name, data=upload.read())
+            stored = items_csv_upload(company=request.company, file_name=upload.name, data=upload.read(), kind=kind)
         except CsvFileRefused as error:
             form.add_error("file", str(error))
         else:
             return redirect("items:import_preview", upload_id=stored.pk)
-    return render(request, "items/import_items.html", {"form": form, "columns": COLUMNS})
+    return render(request, "items/import_items.html", {"form": form, "columns": csv_columns(kind), "kind": kind})
 
 
 @require_GET
 def items_import_template(request: HttpRequest) -> HttpResponse:
     return _csv_download(items_csv_template(), "items-import-template.csv")
+
+
+@require_GET
+def stock_levels_import_template(request: HttpRequest) -> HttpResponse:
+    return _csv_download(items_csv_template(CsvUploadKind.STOCK_LEVELS), "stock-levels-import-template.csv")
 
 
 def _company_upload(request: HttpRequest, upload_id: int) -> ItemCsvUpload:

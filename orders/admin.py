@@ -15,6 +15,7 @@ from orders.models import (
 class CustomerAdmin(CompanyScopedAdmin):
     list_display = ("name", "email", "company_name", "company", "created_at")
     search_fields = ("name", "email", "company_name", "company__account_number")
+    list_filter = ("created_at",)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -40,7 +41,7 @@ def read_only_inline(model: type) -> type[ReadOnlyInline]:
 class SalesTransactionAdmin(CompanyScopedAdmin):
     list_display = ("number", "transaction_type", "status", "company", "cart_name", "cart_order_id", "total", "currency",
                     "transaction_date")
-    list_filter = ("transaction_type", "status", "currency")
+    list_filter = ("transaction_type", "status", "currency", "cart", "transaction_date")
     search_fields = ("number", "cart_order_id", "customer__email", "company__account_number")
     date_hierarchy = "transaction_date"
     readonly_fields = ("cart", "cart_name", "cart_order_id", "cart_status_id", "cart_status_label", "currency",
@@ -56,9 +57,9 @@ class SalesTransactionAdmin(CompanyScopedAdmin):
 @admin.register(OrderRefusal)
 class OrderRefusalAdmin(CompanyScopedAdmin):
     list_display = ("cart_order_id", "cart", "company", "reason", "first_refused_at", "last_refused_at")
-    list_filter = ("cart",)
+    list_filter = ("cart", "first_refused_at")
     search_fields = ("cart_order_id", "reason", "cart__name", "company__account_number")
-    readonly_fields = ("cart", "cart_order_id", "reason", "first_refused_at", "last_refused_at")
+    readonly_fields = ("cart", "cart_order_id", "reason", "missing_items", "first_refused_at", "last_refused_at")
 
     def has_add_permission(self, request) -> bool:
         return False  # imports record refusals; a hand-made one would mislead the reconciliation

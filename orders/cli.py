@@ -77,7 +77,7 @@ def handle_orders(command: BaseCommand, options: dict) -> int:
     if options["json"]:
         command.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    command.stdout.write(f"{listing.total} orders match; newest first.")
+    command.stdout.write(f"{listing.total:,} order{'' if listing.total == 1 else 's'} match; newest first.")
     for row in rows:
         command.stdout.write(
             f"#{row['order_id']:<8} {(row['date'] or '')[:16]:<17} {row['customer'][:30]:<31} {row['status'][:22]:<23} "

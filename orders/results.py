@@ -153,17 +153,17 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        parts = [f"{len(self.imported)} imported"]
+        parts = [f"{len(self.imported):,} imported"]
         if self.already_imported:
-            parts.append(f"{len(self.already_imported)} already imported")
+            parts.append(f"{len(self.already_imported):,} already imported")
         if self.refused:
-            parts.append(f"{len(self.refused)} not imported")
+            parts.append(f"{len(self.refused):,} not imported")
         if self.created_item_skus:
-            parts.append(f"{len(self.created_item_skus)} missing items created")
+            parts.append(_counted(len(self.created_item_skus), "missing item") + " created")
         if self.changes:
-            parts.append(f"{len(self.changes)} changed in the store since import")
+            parts.append(f"{len(self.changes):,} changed in the store since import")
         if self.credit_note_numbers:
-            parts.append(f"{len(self.credit_note_numbers)} credit notes created")
+            parts.append(_counted(len(self.credit_note_numbers), "credit note") + " created")
         text = "Orders: " + ", ".join(parts) + "."
         return f"{text} Stopped early: {self.stopped_reason}" if self.stopped_reason else text
 
@@ -176,3 +176,8 @@ class ImportResult:
             "created_items": self.created_item_skus,
         }
 
+
+
+def _counted(number: int, noun: str) -> str:
+    """'1 credit note', '1,204 credit notes': a log summary is stored text, so no locale applies."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -18,15 +18,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from carts.platforms.base import (
-    InvalidInput,
-    NotReady,
-    ShipmentOrder,
-    StoreAccess,
-    StoreError,
-    StoreRateLimited,
-    StoreSession,
-)
+from carts.platforms.base import InvalidInput, NotReady, StoreAccess, StoreError, StoreRateLimited, StoreSession
+from carts.platforms.fulfilment import ShipmentOrder
 from carts.stores import cart_store_open, store_failure_reason
 from companies.models import User
 from items.models import ItemType

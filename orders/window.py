@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from carts.models import Cart
 from carts.platforms.base import NotReady
+from salesorder.time_zones import store_time_zone
 
 
 class CartNotReady(NotReady):
@@ -17,10 +17,7 @@ def cart_orders_window(*, cart: Cart) -> tuple[list[int], datetime.datetime | No
     status_ids = sorted({int(status_id) for status_id in cart.import_status_ids})  # each once, however stored
     if not cart.import_orders_from:
         return status_ids, None
-    try:
-        zone: datetime.tzinfo = zoneinfo.ZoneInfo(cart.store_timezone) if cart.store_timezone else datetime.UTC
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
+    zone: datetime.tzinfo = store_time_zone(cart.store_timezone) or datetime.UTC
     return status_ids, datetime.datetime.combine(cart.import_orders_from, datetime.time.min, tzinfo=zone)
 
 

@@ -13,8 +13,9 @@ urlpatterns = [
     path("", include("items.urls")),
     path("", include("orders.urls")),
     path("", include("sync.urls")),
+    path("", include("companies.urls")),
     path("", include("webhooks.urls")),
-    path("unavailable/<slug:feature>/", views.not_available, name="not_available"),
     path("health/", operations_views.health, name="health"),
+    path("admin/login/", views.admin_login),  # before the admin's own: a merchant is told where to go
     path("admin/", admin.site.urls),
 ]

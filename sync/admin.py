@@ -10,6 +10,7 @@ class AutoSyncStateAdmin(CompanyScopedAdmin):
 
     list_display = ("cart", "company", "next_pass_at", "cursor", "lock_until", "consecutive_failures", "stopped_reason")
     search_fields = ("cart__name", "company__account_number")
+    list_filter = ("cart__auto_sync", "consecutive_failures")
     readonly_fields = ("cart", "company", "next_pass_at", "cursor", "lock_until", "lock_token", "consecutive_failures",
                        "stopped_reason")
 

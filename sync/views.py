@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from carts.models import AutoSync
 from carts.platforms.base import PortalError
+from carts.setup import cart_auto_sync_switch
 from carts.views import company_cart
 from items.stock_push import cart_stock_push_start, cart_stock_pushes
 from orders.window import CartNotReady
@@ -54,6 +56,21 @@ def cart_sync_reconcile_now(request: HttpRequest, cart_id: int) -> HttpResponse:
 
 
 @require_POST
+def cart_sync_switch(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Running or Stopped, from the Auto-sync tab: the Settings tab's own service and rules."""
+    cart = company_cart(request, cart_id)
+    running = request.POST.get("auto_sync") == AutoSync.RUNNING
+    try:
+        cart_auto_sync_switch(cart=cart, running=running)
+    except PortalError as refusal:  # not tested, no status, no start date …
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Auto-sync is running: the first pass starts within a minute." if running
+                         else "Auto-sync is stopped: no order is imported until it runs again or Sync now is clicked.")
+    return redirect("sync:cart_sync", cart.pk)
+
+
+@require_POST
 def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     """Sync now: one pass in the background, through the same service as the schedule."""
     cart = company_cart(request, cart_id)
@@ -62,5 +79,5 @@ def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     except CartNotReady as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Sync started: this page shows the pass when it finishes (reload in a moment).")
+        messages.success(request, "Sync started: the pass shows below when it finishes.")
     return redirect("sync:cart_sync", cart.pk)

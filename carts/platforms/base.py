@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from carts.platforms.budget import RequestBudget, StorePlan
+from carts.platforms.fulfilment import ShipmentOrder, StockBatch, StockSetting, StoreShipment, VariantStock
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
@@ -120,6 +121,22 @@ class CatalogSort(enum.StrEnum):
     NAME = "name"
     SKU = "sku"
     PRICE = "price"
+
+
+class StoreFeature(enum.StrEnum):
+    """What the product does with a store, each needing its own permissions (Test Connection names each one's)."""
+
+    IMPORTS = "Items and orders import"
+    SHIPMENTS = "Shipments"
+    STOCK_PUSH = "Stock push"
+
+    @property
+    def needs(self) -> tuple[StoreAccess, ...]:
+        return {
+            StoreFeature.IMPORTS: (StoreAccess.STORE_INFORMATION, StoreAccess.CATALOG_READ, StoreAccess.ORDERS_READ),
+            StoreFeature.SHIPMENTS: (StoreAccess.ORDERS_READ, StoreAccess.ORDERS_MODIFY),
+            StoreFeature.STOCK_PUSH: (StoreAccess.CATALOG_READ, StoreAccess.INVENTORY_MODIFY),
+        }[self]
 
 
 class OrderSort(enum.StrEnum):
@@ -262,54 +279,6 @@ class StoreEvent:
     event_hash: str  # the same for every retry and duplicate of the event
 
 
-@dataclass(frozen=True)
-class VariantStock:
-    """A cart variant's stock in the store, as a stock push reads it."""
-
-    product_id: int
-    variant_id: int
-    level: int | None  # the store's level now; None when it keeps none for the variant
-    not_settable: str = ""  # '' when a push can set the level, else why not (for the merchant)
-
-
-@dataclass(frozen=True)
-class StockSetting:
-    """A level to set in the store (absolute) for a cart variant."""
-
-    product_id: int
-    variant_id: int
-    quantity: int
-
-
-@dataclass(frozen=True)
-class StockBatch:
-    """One request's worth of settings, and why the store refused it ('' when it took them)."""
-
-    settings: tuple[StockSetting, ...]
-    refused: str = ""
-
-
-@dataclass(frozen=True)
-class ShipmentOrder:
-    """A shipment to create in the store: which units of which order lines went to one shipping address."""
-
-    order_id: int
-    address_id: int
-    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity)
-    carrier: str
-    tracking_number: str
-
-
-@dataclass(frozen=True)
-class StoreShipment:
-    """A shipment the store has for an order."""
-
-    shipment_id: int
-    address_id: int
-    tracking_number: str
-    lines: tuple[tuple[int, int], ...]  # (the store's order line id, quantity), by line id
-
-
 # --- the protocol --------------------------------------------------------------------------------
 
 
@@ -432,6 +401,9 @@ class StorePlatform(Protocol):
 
     def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
         """Why the store failed, and the fix, in the merchant's words."""
+
+    def scope_names(self, feature: StoreFeature) -> list[str]:
+        """The permissions the feature needs, as the platform's API account screen names them."""
 
     def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
         """Where the merchant sees the order in the store's control panel."""

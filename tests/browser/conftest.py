@@ -90,6 +90,7 @@ class GuideScreens:
             ("item page", f"/setup/items/{self.item.pk}/"),
             ("accounting defaults", "/setup/accounting-defaults/"),
             ("import data", "/setup/import-data/items/"),
+            ("import stock levels", "/setup/import-data/stock-levels/"),
             ("list pending orders", "/sales/orders/"),
             ("transaction", self.transaction.get_absolute_url()),
             ("order preview", f"{cart}/orders/{self.credit_note.cart_order_id}/preview/"),

@@ -8,8 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from orders.models import SalesTransaction
+from orders.store_imports import orders_import_selected
 from tests.browser.checks import DESKTOP, PHONE, assert_fits_viewport
 from tests.browser.test_merchant_guide import log_in
+from tests.orders.conftest import examples_as_sales, make_items, order_skus, sandbox_cart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,3 +47,25 @@ def test_desktop_and_phone_screenshots_for_the_readme(page: Page, live_server, g
         page.locator("#import-items").evaluate("form => form.scrollIntoView({block: 'start'})")
         assert_fits_viewport(page)
         screenshot(f"{device}-items-cart-grouped", full_page=False, readme=True)
+
+def test_needs_attention_screenshots_for_the_readme(page: Page, live_server, sandbox_allowed, user, screenshot) -> None:
+    store = sandbox_allowed
+    examples_as_sales(store)
+    cart = sandbox_cart(user.company, store, name="Store BC")
+    deleted_order, missing_order = store.store.examples()["deleted_product_order"], store.store.examples()["coupon_order"]
+    deleted_sku = store.store.order(deleted_order).lines[0]["sku"]
+    make_items(user.company, [sku for sku in order_skus(store, deleted_order) if sku != deleted_sku])
+    make_items(user.company, order_skus(store, missing_order)[1:])
+    orders_import_selected(cart=cart, order_ids=[deleted_order, missing_order])
+    page.goto(f"{live_server.url}/login/")
+    log_in(page, user)
+    for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/setup/carts/")
+        expect(page.locator(".attention").first).to_contain_text("2 refused orders")
+        assert_fits_viewport(page)
+        screenshot(f"{device}-carts-needing-attention", full_page=False, readme=True)
+        page.goto(f"{live_server.url}/setup/carts/{cart.pk}/refused/")
+        page.locator("#refused-orders").evaluate("card => card.scrollIntoView({block: 'start'})")
+        assert_fits_viewport(page)
+        screenshot(f"{device}-refused-orders", full_page=False, readme=True)

@@ -86,7 +86,7 @@ def test_refusals_cannot_be_missed_and_lead_to_one_list_with_each_fix(
     assert_accessible(page, "refused orders")
     if viewport is PHONE:
         assert_fits_viewport(page)
-    screenshot("refused-orders", readme=viewport is DESKTOP)
+    screenshot("refused-orders")
 
     refusals.locator(f"tr[data-order-id='{deleted_order}']").get_by_role(
         "button", name=f"Create {line['sku']} from the order line, then retry").click()

@@ -27,7 +27,9 @@ def test_full_account_passes_and_records_store_details_and_status_labels(company
     assert cart.status_label(11) == "Ready to pack"
     assert set(map(int, cart.status_labels)) == set(STANDARD_ORDER_STATUSES)
     log = CartLog.objects.get(cart=cart)
-    assert log.status == "succeeded" and log.api_requests == 4  # store, products, statuses, modify probe
+    # store, products, statuses, then each feature's probe: orders modify (shipments), inventory modify (stock push)
+    assert log.status == "succeeded" and log.api_requests == 5
+    assert "Shipments: ready" in result.detail and "Stock push: ready" in result.detail
 
 
 @pytest.mark.parametrize(
@@ -36,7 +38,6 @@ def test_full_account_passes_and_records_store_details_and_status_labels(company
         ("no-information", "Information & Settings: read-only"),
         ("no-products", "Products: read-only"),
         ("no-orders", "Orders: read-only"),
-        ("orders-read-only", "Orders: modify"),
     ],
 )
 def test_each_missing_scope_is_named_with_its_fix(company, sandbox_allowed, account, missing_scope) -> None:
@@ -87,3 +88,22 @@ def test_a_cart_whose_host_was_removed_from_the_allowed_list_contacts_nothing(co
     result = cart_test_connection(cart=cart)
     assert not result.passed and "Only BigCommerce's API host" in result.message
     assert sandbox_allowed.store.stats()["total_requests"] == 0
+
+
+@pytest.mark.parametrize(("account", "feature", "missing_scope", "working"), [
+    ("orders-read-only", "Shipments", "Orders: modify", "TEST PASSED"),  # (this account lacks inventory too)
+    ("no-inventory", "Stock push", "Store Inventory: modify", "Shipments: ready"),
+])
+def test_a_features_missing_scope_is_named_for_that_feature_and_blocks_nothing_else(company, sandbox_allowed, account,
+                                                                                    feature, missing_scope, working):
+    result = cart_test_connection(cart=make_sandbox_cart(company, sandbox_allowed, account=account))
+    assert result.passed  # importing items and orders works
+    assert f"{feature}: not available: the API account lacks the OAuth scope '{missing_scope}'" in result.detail
+    assert working in f"{result.message} {result.detail}"
+
+
+def test_the_new_cart_form_names_the_scopes_of_each_feature(merchant_client) -> None:
+    page = merchant_client.get("/setup/carts/new/bigcommerce/").content.decode()
+    assert "<strong>Stock push</strong>: <em>Products: read-only</em>, <em>Store Inventory: modify (" in page
+    assert "call it Products: modify" in page  # inventory.v3.yml says Store Inventory; some guides say Products
+    assert "<strong>Shipments</strong>: <em>Orders: modify</em>" in page

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from unittest import mock
 
 import pytest
@@ -218,13 +219,6 @@ def test_delete_removes_the_cart_and_its_log(merchant_client, company) -> None:
     assert not Cart.objects.exists() and not CartLog.objects.exists()
 
 
-def test_menu_entries_not_built_yet_lead_to_a_plain_page(merchant_client) -> None:
-    response = merchant_client.get(reverse("not_available", args=["reports"]))
-    assert response.status_code == 200
-    assert "not available yet" in response.content.decode()
-    assert merchant_client.get("/unavailable/no-such-thing/").status_code == 404
-
-
 def test_the_edit_form_shows_the_stored_cut_off_date_so_saving_again_keeps_it(merchant_client, company) -> None:
     cart = make_cart(company, import_orders_from=datetime.date(2026, 11, 1))
     page = merchant_client.get(cart.get_absolute_url()).content.decode()
@@ -243,3 +237,60 @@ def test_error_reports_hide_the_pasted_key_and_credentials(merchant_client, comp
     cart_new(request)
     cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
     assert cleansed["api_key"] == cleansed["credentials_text"] == SafeExceptionReporterFilter.cleansed_substitute
+
+
+def test_a_credentials_file_pasted_into_the_api_key_field_fills_key_and_url(merchant_client, company) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(api_path="", api_key=GUIDE_CREDENTIALS_FILE))
+    assert response.status_code == 302
+    cart = Cart.objects.get(company=company)
+    assert (cart.store_hash, cart.client_id_hint) == ("w5z5htrnkd", "63a9…kt13f")
+
+
+def test_a_stray_space_in_the_key_is_said_where_it_is(merchant_client) -> None:
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(api_key=GUIDE_API_KEY.replace(":", ": ")))
+    assert "Remove the space right after the colon" in page_text(response)
+
+
+def test_after_a_form_error_the_key_is_kept_encrypted_never_in_clear(merchant_client, company) -> None:
+    make_cart(company, name="Store BC")
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(api_key=GUIDE_CREDENTIALS_FILE))
+    page = page_text(response)
+    assert "You already have a cart named" in page
+    assert f"Key kept, ends …{GUIDE_TOKEN[-3:]}" in page
+    assert GUIDE_TOKEN not in page and "63a9wg0iclgt0tm82bofravzgvkt13f" not in page
+    assert f'value="{GUIDE_API_PATH}"' in page  # the URL read from the pasted file is shown back
+    kept = page.split('name="api_key_kept" value="')[1].split('"')[0]
+    response = merchant_client.post(reverse("carts:new"), new_cart_data(name="Store BC 2", api_key="",
+                                                                        api_key_kept=kept))
+    assert response.status_code == 302
+    assert Cart.objects.get(name="Store BC 2").client_id_hint == "63a9…kt13f"
+
+
+def test_a_kept_key_is_worth_nothing_to_another_company(merchant_client, other_merchant_client, company) -> None:
+    make_cart(company, name="Store BC")
+    page = page_text(merchant_client.post(reverse("carts:new"), new_cart_data()))
+    kept = page.split('name="api_key_kept" value="')[1].split('"')[0]
+    response = other_merchant_client.post(reverse("carts:new"), new_cart_data(api_key="", api_key_kept=kept))
+    assert response.status_code == 200 and "Enter the API key" in page_text(response)
+    assert not Cart.objects.exclude(company=company).exists()
+
+
+def test_a_new_cart_starts_with_awaiting_fulfillment_ticked_as_the_guide_says(merchant_client) -> None:
+    page = merchant_client.get(reverse("carts:new")).content.decode()
+    ticked = [tag for tag in page.split("<input") if 'name="import_status_ids"' in tag and "checked" in tag]
+    assert len(ticked) == 1 and 'value="11"' in ticked[0]
+
+
+def test_the_users_page_lists_the_companys_users_only(merchant_client, user, other_user) -> None:
+    page = merchant_client.get(reverse("companies:users")).content.decode()
+    assert user.username in page and other_user.username not in page
+
+
+def test_every_menu_entry_opens_a_page(merchant_client) -> None:
+    page = merchant_client.get(reverse("carts:list")).content.decode()
+    menu = page[page.index('<nav class="menu"'):page.index("</nav>")]
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert len(links) >= 7
+    for url in links:
+        response = merchant_client.get(url)
+        assert response.status_code == 200 and "not available yet" not in response.content.decode(), url

@@ -58,7 +58,16 @@ def test_items_matching_section_of_the_guide(page: Page, live_server, sandbox_al
     page.get_by_role("button", name="List Items").click()
     page.locator("#cart-items thead [data-select-all]").check()
     expect(page.get_by_label("Select TOTEB-00001")).to_be_checked()
-    page.get_by_role("button", name="Import all 20 products matching (the whole catalog)").click()
+    import_all = page.get_by_role("button", name="Import all 20 products matching (the whole catalog)")
+    # It asks first: Cancel sends nothing, OK imports.
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    import_all.click()
+    expect(page.get_by_label("Select TOTEB-00001")).to_be_checked()  # still the same page, nothing sent
+    assert questions == ["Import all 20 products of the store's catalog as items? It runs in the background; items "
+                         "already imported are updated."]
+    page.once("dialog", lambda dialog: dialog.accept())
+    import_all.click()
     # Every product matching runs on the worker (here in-process): the page says so and shows its outcome.
     expect(page.locator(".message.info")).to_have_text("The import is running in the background; its progress shows below.")
     expect(page.locator("#last-import")).to_contain_text("Items import: 80 created, 0 updated, 3 unchanged, 2 skipped.")

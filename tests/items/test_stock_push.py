@@ -2,7 +2,6 @@
 variants the store cannot take listed with the reason, a level changed in the store named before it is overwritten."""
 from __future__ import annotations
 
-import json
 from io import StringIO
 
 import pytest

@@ -71,7 +71,7 @@ def test_the_refused_list_gives_each_order_its_reason_age_and_fix(merchant_clien
     missing_row = page[page.index(f'data-order-id="{missing_order}"'):]
     missing_row = missing_row[:missing_row.index("</tr>")]
     assert f"Import {order_skus(store, missing_order)[0]} from the cart, then retry" in missing_row
-    assert "Create the missing items of 1 order from their order lines" in page
+    assert "Create the deleted products' items from the order lines, then retry that order (1)" in page
 
 
 def test_the_fix_for_every_deleted_product_creates_the_items_and_imports_the_orders(merchant_client, cart, store) -> None:

@@ -22,10 +22,11 @@ def test_make_run_starts_in_development_mode_and_creates_var_files_owner_only(ru
                  what="the worker and beat to start")
     with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/login/", timeout=10) as response:
         assert response.status == 200
+    assert "Demo login" in run.output() and "Operator login" in run.output()
     names = {path.name.split(".")[0] if path.name.startswith("celerybeat-schedule") else path.name
              for path in var.iterdir()}  # the beat schedule is a dbm file, one or more files by the backend
     assert {"db.sqlite3", "celery-broker.sqlite", "sandbox-credentials.txt", "demo-password.txt",
-            "celerybeat-schedule"} <= names
+            "operator-password.txt", "celerybeat-schedule"} <= names
     assert open_to_others(var) == {}
     run.stop()
     assert open_to_others(var) == {}  # the sandbox's state and anything written while stopping too

@@ -36,12 +36,11 @@ OWNED_OBJECTS: dict[str, Callable[[dict], object]] = {
     "transaction_id": lambda owned: owned["transaction"].pk,
     "customer_id": lambda owned: owned["transaction"].customer_id,
     "order_id": lambda owned: owned["transaction"].cart_order_id,  # a store's order, reached through the owned cart
-    "feature": lambda owned: "quotes",  # the 'not available yet' page names a menu entry, not an object
     "token": lambda owned: owned["hook_token"],  # the cart's webhook receiver
 }
-# Kwargs that name no merchant's object: the page is the same for every company. The webhook receiver's token
-# names a cart's receiver, which no signed-in user reaches: the store authenticates there with the cart's secret.
-NOT_OWNED_KWARGS = {"feature", "token"}
+# Kwargs that name no merchant's object. The webhook receiver's token names a cart's receiver, which no
+# signed-in user reaches: the store authenticates there with the cart's secret.
+NOT_OWNED_KWARGS = {"token"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,9 @@ def product_routes() -> list[Route]:
     def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
+            if route.startswith("admin/"):  # the admin, and its sign-in page for merchants in front of it
+                continue
             if isinstance(pattern, URLResolver):
-                if route.startswith("admin/"):
-                    continue
                 inner = ":".join(filter(None, (namespace, pattern.namespace)))
                 yield from walk(pattern.url_patterns, route, inner)
             elif isinstance(pattern, URLPattern):

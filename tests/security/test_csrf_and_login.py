@@ -96,8 +96,20 @@ STATE_CHANGING: dict[str, StateChange] = {
     "orders:cart_orders_import_items": StateChange(
         lambda c: {"variant": [c["variant"]], "order": [c["second_order_id"]]},
         lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["second_order_id"]).exists()),
+    "orders:cart_refused_retry": StateChange(
+        lambda c: {"order": [c["third_order_id"]]},
+        lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["third_order_id"]).exists()),
+    "orders:cart_orders_create_items": StateChange(
+        lambda c: {"order": [c["fourth_order_id"]]},
+        lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["fourth_order_id"]).exists()),
+    "sync:cart_stock_push": StateChange(lambda c: {},
+                                        lambda c: CartLog.objects.filter(cart=c["cart"], kind="stock_push").exists()),
     "sync:cart_sync_now": StateChange(lambda c: {},
                                         lambda c: CartLog.objects.filter(cart=c["cart"], kind="sync").exists()),
+    "sync:cart_stock_push": StateChange(
+        lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="stock_push").exists()),
+    "sync:cart_sync_switch": StateChange(lambda c: {"auto_sync": "stopped"},
+                                         lambda c: Cart.objects.get(pk=c["cart"].pk).auto_sync == "stopped"),
     "sync:cart_sync_reconcile": StateChange(
         lambda c: {}, lambda c: CartLog.objects.filter(cart=c["cart"], kind="reconciliation").exists()),
     "orders:edit": StateChange(
@@ -123,11 +135,13 @@ def objects(company, user, owned, sandbox_allowed, csrf_client) -> dict:
     cart = sandbox_cart(company, store, create_missing_items=True, import_orders_from=datetime.date(2000, 1, 1))
     examples = store.store.examples()
     product = store.store.catalog.product(examples["simple_product"])
-    orders = [examples["guest_order"], examples["registered_customer_order"]]
+    orders = [examples["guest_order"], examples["registered_customer_order"], examples["coupon_order"],
+              examples["wrapping_order"]]
     return {"company": company, "user": user, "client": csrf_client, "store": store, "cart": cart,
             "item": owned["item"], "upload": owned["upload"], "transaction": owned["transaction"],
             "defaults": company.accounting_defaults, "variant": f"{product.id}:{product.variants[0].id}",
-            "order_id": orders[0], "second_order_id": orders[1], "owned": {**owned, "cart": cart}}
+            "order_id": orders[0], "second_order_id": orders[1], "third_order_id": orders[2],
+            "fourth_order_id": orders[3], "owned": {**owned, "cart": cart}}
 
 
 def test_every_post_without_the_csrf_token_is_refused_and_changes_nothing(company, owned, csrf_client) -> None:

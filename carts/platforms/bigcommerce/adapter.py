@@ -16,57 +16,34 @@ from carts.platforms.base import (
     OrderRecord,
     OrderSort,
     StoreAccess,
-    StoreAccessMissing,
-    StoreAnswerInvalid,
-    StoreAuthenticationFailed,
     StoreConnection,
     StoreError,
+    StoreFeature,
     StoreEvent,
-    StoreNotFound,
     StoreProfile,
-    StoreRateLimited,
-    StoreUnavailable,
-    ShipmentOrder,
-    StockBatch,
-    StockSetting,
-    StoreShipment,
-    VariantStock,
 )
+from carts.platforms.fulfilment import ShipmentOrder, StockBatch, StockSetting, StoreShipment, VariantStock
 from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
-from carts.platforms.bigcommerce import shipments
-from carts.platforms.bigcommerce.stock import read_variant_stock, set_stock_levels
+from carts.platforms.bigcommerce import scopes, shipments
+from carts.platforms.bigcommerce.stock import inventory_modify_probe, read_variant_stock, set_stock_levels
 from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
 from carts.platforms.bigcommerce.constants import (
     MAX_PAGE_SIZE,
     NOT_A_SALE_STATUSES,
     OFFICIAL_API_HOST,
     REFUNDED_STATUSES,
-    SCOPE_INFORMATION_READ,
-    SCOPE_INVENTORY_MODIFY,
-    SCOPE_ORDERS_MODIFY,
-    SCOPE_ORDERS_READ,
-    SCOPE_PRODUCTS_READ,
     REVERSED_ORDER_STATUSES,
     STANDARD_ORDER_STATUSES,
 )
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
 from carts.platforms.bigcommerce.answers import answer_read
-from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse, ServerError
+from carts.platforms.bigcommerce.errors import HostNotAllowed, InvalidResponse
 from carts.platforms.bigcommerce.hooks import HOOK_SECRET_HEADER, ORDER_EVENT_SCOPES, HookOperations, order_event
 
 if TYPE_CHECKING:
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
 
-# What each need is called on BigCommerce's API account screen (api-accounts.mdx, "Store resource scopes").
-SCOPES = {
-    StoreAccess.STORE_INFORMATION: SCOPE_INFORMATION_READ,
-    StoreAccess.CATALOG_READ: SCOPE_PRODUCTS_READ,
-    StoreAccess.ORDERS_READ: SCOPE_ORDERS_READ,
-    StoreAccess.ORDERS_MODIFY: SCOPE_ORDERS_MODIFY,
-    StoreAccess.INVENTORY_MODIFY: SCOPE_INVENTORY_MODIFY,
-}
-REQUIRED_SCOPES_TEXT = f"{SCOPE_INFORMATION_READ}, {SCOPE_PRODUCTS_READ} and {SCOPE_ORDERS_MODIFY}"
 # Longest status label kept (the cart's status choices and lists show it).
 STATUS_LABEL_MAX_LENGTH = 100
 # products_catalog.v3.yml, getProducts: the sort parameter's values.
@@ -234,6 +211,8 @@ class BigCommerceSession(HookOperations, ClosedOnExit):
             self.client.products_probe()
         elif need == StoreAccess.ORDERS_MODIFY:
             self.client.orders_modify_probe()
+        elif need == StoreAccess.INVENTORY_MODIFY:
+            inventory_modify_probe(self.client)
         elif need == StoreAccess.ORDERS_READ:
             self.client.order_statuses()
         else:
@@ -350,37 +329,11 @@ class BigCommercePlatform:
 
     def failure_reason(self, error: StoreError, *, need: StoreAccess, store_reference: str) -> str:
         """Why BigCommerce could not be reached or read, and the fix, for the merchant."""
-        if isinstance(error, StoreAuthenticationFailed):
-            return (
-                "BigCommerce refused the access token (401): it was mistyped, or the API account was deleted. "
-                "Check that the API Key is CLIENT ID:ACCESS TOKEN from the credentials file, or create a new "
-                "API account and enter its key."
-            )
-        if isinstance(error, StoreAccessMissing):
-            return (
-                f"the API account lacks the OAuth scope '{SCOPES[need]}'. BigCommerce does not let you change an API "
-                f"account's scopes: create a new API account with {REQUIRED_SCOPES_TEXT}, and enter its key here."
-            )
-        if isinstance(error, StoreNotFound):
-            return (
-                f"BigCommerce has no store with the hash '{store_reference}' (404). Copy the API PATH again "
-                "from the credentials file into the Cart Connect URL."
-            )
-        if isinstance(error, StoreRateLimited):
-            return "BigCommerce's rate limit for this store is used up by other apps; try again in a minute."
-        if isinstance(error, ServerError):
-            return (
-                f"BigCommerce answered with a server error ({error.status}); the store may be down for "
-                "maintenance. Try again later."
-            )
-        if isinstance(error, StoreUnavailable):
-            return (
-                f"BigCommerce did not answer: {error.message} Check the Cart Connect URL and try again in a few "
-                "minutes; status.bigcommerce.com lists outages."
-            )
-        if isinstance(error, StoreAnswerInvalid):
-            return f"the Cart Connect URL answered, but not like BigCommerce's API: {error.message}"
-        return error.message  # e.g. an address the portal may not contact: the message says which
+        return scopes.failure_reason(error, need=need, store_reference=store_reference)
+
+    def scope_names(self, feature: StoreFeature) -> list[str]:
+        """The scopes the feature needs, as BigCommerce's API account screen names them."""
+        return scopes.feature_scopes(feature)
 
     def order_admin_url(self, *, api_path: str, store_reference: str, order_id: int) -> str:
         """The order's page in the store's control panel (a sandbox store's admin page lists its orders)."""

@@ -11,6 +11,7 @@ SCOPE_ORDERS_READ: Final = "Orders: read-only"
 SCOPE_ORDERS_MODIFY: Final = "Orders: modify"
 # Absolute inventory adjustments (inventory.v3.yml, "OAuth scopes"): Store Inventory, modify (store_inventory).
 SCOPE_INVENTORY_MODIFY: Final = "Store Inventory: modify"
+SCOPE_PRODUCTS_MODIFY: Final = "Products: modify"
 
 # The 15 standard order statuses (orders.v2.oas2.yml, GET /order_statuses); merchants may relabel them.
 STANDARD_ORDER_STATUSES: Final[dict[int, str]] = {

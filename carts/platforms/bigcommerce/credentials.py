@@ -207,7 +207,8 @@ def parse_api_key(text: str) -> ApiKey:
         raise InvalidCredentials("Enter the API key as CLIENT ID:ACCESS TOKEN, from the credentials file.")
     if any(character.isspace() for character in value):
         raise InvalidCredentials(
-            "Remove the spaces: the API key is the Client ID, a colon and the Access Token, with no spaces anywhere."
+            f"Remove the space {_where_space(value)}: the API key is the Client ID, a colon and the Access Token, "
+            "with no spaces anywhere (Show key, beside the field, shows what was pasted)."
         )
     colons = value.count(":")
     if colons == 0:
@@ -230,6 +231,55 @@ def parse_api_key(text: str) -> ApiKey:
                 "copy it again from the credentials file."
             )
     return ApiKey(client_id=client_id, access_token=access_token)
+
+
+def _where_space(value: str) -> str:
+    """Where the first space (or tab, or line break) in a pasted key is, in the merchant's terms."""
+    position = next(index for index, character in enumerate(value) if character.isspace())
+    kind = {"\t": "tab", "\n": "line break", "\r": "line break"}.get(value[position], "")
+    what = f"({kind}) " if kind else ""
+    if not value[:position].strip():
+        return f"{what}at the start, before the Client ID"
+    if not value[position:].strip():
+        return f"{what}at the end, after the Access Token"
+    colon = value.find(":")
+    if colon != -1 and position == colon + 1:
+        return f"{what}right after the colon"
+    if colon != -1 and position == colon - 1:
+        return f"{what}right before the colon"
+    part = "Client ID" if colon == -1 or position < colon else "Access Token"
+    offset = position if part == "Client ID" else position - colon - 1
+    return f"{what}in the {part}, after its {offset}{_ordinal(offset)} character"
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+# The labels of BigCommerce's credentials .txt; pasted into one-line field its line breaks become spaces, or vanish.
+CREDENTIALS_FILE_LABEL = re.compile(r"(ACCESS TOKEN|CLIENT NAME|CLIENT ID|CLIENT SECRET|API PATH|NAME)\s*:")
+
+
+def looks_like_credentials_file(text: str) -> bool:
+    """Whether what was pasted (into the API Key field, say) is BigCommerce's credentials file rather than a key."""
+    found = {match.group(1) for match in CREDENTIALS_FILE_LABEL.finditer(text or "")}
+    return {"CLIENT ID", "ACCESS TOKEN"} <= found
+
+
+def parse_pasted_credentials(text: str) -> tuple[ApiKey, str]:
+    """The key and API path ('' when absent) from a credentials file pasted into a one-line field.
+
+    Reads it by its labels, so its line breaks may have been kept, turned into spaces or dropped.
+    """
+    fields: dict[str, str] = {}
+    text = text.lstrip("\ufeff")
+    matches = list(CREDENTIALS_FILE_LABEL.finditer(text))
+    for match, following in zip(matches, [*matches[1:], None]):
+        end = following.start() if following is not None else len(text)
+        fields.setdefault(match.group(1), text[match.end():end].strip())
+    return parse_api_key(f"{fields.get('CLIENT ID', '')}:{fields.get('ACCESS TOKEN', '')}"), fields.get("API PATH", "")
 
 
 def parse_credentials_file(text: str) -> CredentialsFile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from carts.platforms.base import ShipmentOrder, StoreShipment
+from carts.platforms.fulfilment import ShipmentOrder, StoreShipment
 from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.client import ORDER_WITH_LINES_PARAMS, BigCommerceClient
 from carts.platforms.bigcommerce.errors import NotFound

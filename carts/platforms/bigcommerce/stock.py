@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from carts.platforms.base import StockBatch, StockSetting, VariantStock
+from carts.platforms.fulfilment import StockBatch, StockSetting, VariantStock
 from carts.platforms.bigcommerce.answers import answer_read
 from carts.platforms.bigcommerce.client import BigCommerceClient
 from carts.platforms.bigcommerce.constants import MAX_PAGE_SIZE
-from carts.platforms.bigcommerce.errors import RequestRejected
+from carts.platforms.bigcommerce.errors import NotFound, RequestRejected
 
 ABSOLUTE_ADJUSTMENTS_PATH = "/inventory/adjustments/absolute"
 MAX_ADJUSTMENT_ITEMS = 2_000  # inventory.v3.yml: "Limit of 2000 items for payload length"
@@ -63,6 +63,17 @@ def read_variant_stock(client: BigCommerceClient, variants: Sequence[tuple[int, 
                         yield VariantStock(product_id, variant_id, level)
                     else:
                         yield VariantStock(product_id, variant_id, None, NOT_TRACKED)
+
+
+def inventory_modify_probe(client: BigCommerceClient) -> None:
+    """Prove the Store Inventory: modify scope without changing anything: an absolute adjustment of variant 0 (ids
+    start at 1) is refused as invalid (422) with the scope, and 403 without it; no level is ever set."""
+    try:
+        client.request("PUT", "v3", ABSOLUTE_ADJUSTMENTS_PATH,
+                       json_body={"reason": "scope check", "items": [{"location_id": DEFAULT_LOCATION_ID, "variant_id": 0,
+                                                                      "quantity": 0}]})
+    except (RequestRejected, NotFound):
+        return
 
 
 def adjustment_item(setting: StockSetting, by_product: set[int]) -> dict[str, Any]:

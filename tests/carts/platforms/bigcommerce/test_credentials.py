@@ -4,9 +4,11 @@ import pytest
 from carts.platforms.bigcommerce.credentials import (
     AllowedHosts,
     InvalidCredentials,
+    looks_like_credentials_file,
     parse_api_key,
     parse_api_path,
     parse_credentials_file,
+    parse_pasted_credentials,
 )
 
 OFFICIAL_ONLY = AllowedHosts()
@@ -93,10 +95,12 @@ def test_api_key_accepts_client_id_colon_token() -> None:
     [
         ("", "Enter the API key as CLIENT ID:ACCESS TOKEN"),
         ("63a9wg0iclgt0tm82bofravzgvkt13fcc4corno7j5xoisu07d1ixn4q28gp07", "Insert a colon between the Client ID and the Access Token"),
-        ("63a9wg0iclgt0tm82bofravzgvkt13f : cc4corno7j5xoisu07d1ixn4q28gp07", "Remove the spaces"),
-        (" " + GUIDE_KEY, "Remove the spaces"),
-        (GUIDE_KEY + "\n", "Remove the spaces"),
-        ("63a9wg0iclgt0tm82bofravzgvkt13f\tcc4corno7j5xoisu07d1ixn4q28gp07", "Remove the spaces"),
+        ("63a9wg0iclgt0tm82bofravzgvkt13f : cc4corno7j5xoisu07d1ixn4q28gp07", "Remove the space right before the colon"),
+        ("63a9wg0iclgt0tm82bofravzgvkt13f: cc4corno7j5xoisu07d1ixn4q28gp07", "Remove the space right after the colon"),
+        (" " + GUIDE_KEY, "Remove the space at the start, before the Client ID"),
+        (GUIDE_KEY + "\n", "Remove the space (line break) at the end, after the Access Token"),
+        ("63a9wg0iclgt0tm82bofravzgvkt13f\tcc4corno7j5xoisu07d1ixn4q28gp07", "Remove the space (tab) in the Client ID, after its 31st character"),
+        ("63a9wg0iclgt0tm82bofravzgvkt13f:cc4corno7j5x oisu07d1ixn4q28gp07", "Remove the space in the Access Token, after its 12th character"),
         ("a:b:c", "has 2 colons; it needs exactly one"),
         (":cc4corno7j5xoisu07d1ixn4q28gp07", "The Client ID is missing"),
         ("63a9wg0iclgt0tm82bofravzgvkt13f:", "The Access Token is missing"),
@@ -127,3 +131,26 @@ def test_credentials_file_with_windows_line_endings_and_bom_is_read() -> None:
 def test_credentials_file_missing_lines_are_named() -> None:
     with pytest.raises(InvalidCredentials, match="'CLIENT ID:' and 'API PATH:' lines are missing"):
         parse_credentials_file("ACCESS TOKEN: abc\nNAME: x\n")
+
+
+SANDBOX_STYLE_FILE = ("ACCESS TOKEN: cc4corno7j5xoisu07d1ixn4q28gp07\nCLIENT NAME: Store BC\n"
+                      "CLIENT ID: 63a9wg0iclgt0tm82bofravzgvkt13f\nCLIENT SECRET: 3e81b040a6087b58\nNAME: Store BC\n"
+                      "API PATH: https://api.bigcommerce.com/stores/w5z5htrnkd/v3/\n")
+
+
+@pytest.mark.parametrize("pasted", [
+    SANDBOX_STYLE_FILE,  # kept as it is
+    SANDBOX_STYLE_FILE.replace("\n", " "),  # line breaks made spaces by a one-line field
+    SANDBOX_STYLE_FILE.replace("\n", ""),  # line breaks dropped
+    "\ufeff" + SANDBOX_STYLE_FILE.replace("\n", "\r\n"),
+], ids=["as-is", "spaces", "joined", "bom-crlf"])
+def test_a_credentials_file_pasted_into_the_key_field_is_recognised_and_read(pasted: str) -> None:
+    assert looks_like_credentials_file(pasted)
+    key, path = parse_pasted_credentials(pasted)
+    assert key.joined == GUIDE_KEY
+    assert path == "https://api.bigcommerce.com/stores/w5z5htrnkd/v3/"
+
+
+def test_a_key_is_not_taken_for_a_credentials_file() -> None:
+    assert not looks_like_credentials_file(GUIDE_KEY)
+    assert not looks_like_credentials_file("CLIENT ID: abc")  # without its token, it is not the file

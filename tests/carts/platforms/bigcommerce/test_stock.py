@@ -6,7 +6,7 @@ import math
 
 import responses
 
-from carts.platforms.base import StockSetting
+from carts.platforms.fulfilment import StockSetting
 from carts.platforms.bigcommerce.stock import set_stock_levels
 from tests.carts.platforms.bigcommerce.conftest import V3
 
