@@ -4,8 +4,8 @@
 process (unlimited plan: the carts share one store here, where each would be its own store in life)
 with `--orders` orders awaiting fulfillment placed in it at start; each run in a fresh process.
 
-- the tick: `autosync_tick` (the due-cart query, the next-pass update, one message per due cart on the
-  broker: Redis when REDIS_URL is set, else the embedded SQLite broker) with every cart due; target
+- the tick: `autosync_tick` (the due-cart query, the next-pass update, one message per 100 due carts on the
+  broker, fanned out by a worker: Redis when REDIS_URL is set, else the embedded SQLite broker) with every cart due; target
   under 2 s on Redis, no API call, a constant number of statements;
 - the passes: each cart's (one company each) first pass imports the store's orders, exactly once;
 - requests per pass with no new orders, and with new orders placed since the last pass.

@@ -99,7 +99,8 @@ def run_burst(sandbox: Sandbox, options: argparse.Namespace) -> Figures:
             f"burst: {len(deliveries):,} deliveries across {len(carts)} carts, {options.burst_workers} workers",
             sandbox) as figures:
         web_start(group, port, environment, workers=2)
-        workers_start(group, options.burst_workers, environment, beat=True)
+        # Below the web server's CPU priority, as background work should be where both share a machine.
+        workers_start(group, options.burst_workers, environment, beat=True, niceness=10)
         time.sleep(3)  # the workers connect to the broker
         with ThreadPoolExecutor(SENDERS) as senders:
             list(senders.map(send, warm_up))

@@ -118,10 +118,11 @@ def web_start(group: Group, port: int, environment: dict[str, str], *, workers: 
     raise RuntimeError("the web server did not start; see var/bench/*-web.log")
 
 
-def workers_start(group: Group, count: int, environment: dict[str, str], *, beat: bool = False) -> None:
-    """`count` Celery worker processes (one task at a time each), and beat (the delivery sweep) if asked."""
+def workers_start(group: Group, count: int, environment: dict[str, str], *, beat: bool = False,
+                  niceness: int = 0) -> None:
+    """`count` Celery worker processes (one task at a time each, at `niceness`), and beat (the delivery sweep) if asked."""
     for number in range(count):
-        group.start(f"worker{number}", [sys.executable, "-m", "celery", "-A", "salesorder", "worker",
+        group.start(f"worker{number}", ["nice", "-n", str(niceness), sys.executable, "-m", "celery", "-A", "salesorder", "worker",
                                         "--concurrency=1", "--pool=solo", "-Q", QUEUE, "-n", f"bench{number}@%h",
                                         "--without-mingle", "--without-gossip", "--loglevel=WARNING"], environment)
     if beat:

@@ -13,15 +13,29 @@ from webhooks.tasks import cart_hooks_apply_task
 from webhooks.verification import cart_hooks_verify, carts_with_unwanted_hooks
 
 
+# The tick publishes one message per this many due carts; a worker fans each out into one pass task per cart,
+# so a tick over 10,000 due carts publishes 100 messages rather than 10,000.
+DISPATCH_CHUNK = 100
+
+
 @shared_task(ignore_result=True)
 def autosync_tick() -> int:
-    """Every tick: enqueue one pass per Running cart that is due; no API calls here."""
+    """Every tick: queue a pass for each Running cart that is due (in chunks, fanned out on a worker); no API calls."""
     cart_ids = due_carts_schedule()
     with cart_sync_task.app.producer_or_acquire() as producer:  # one broker connection for the whole tick
-        for cart_id in cart_ids:
-            cart_sync_task.apply_async((cart_id,), producer=producer)
+        for start in range(0, len(cart_ids), DISPATCH_CHUNK):
+            cart_sync_dispatch_task.apply_async((cart_ids[start:start + DISPATCH_CHUNK],), producer=producer)
         for cart_id in carts_with_unwanted_hooks():  # auto-sync stopped by itself: its hooks go too
             cart_hooks_apply_task.apply_async((cart_id,), producer=producer)
+    return len(cart_ids)
+
+
+@shared_task(ignore_result=True)
+def cart_sync_dispatch_task(cart_ids: list[int]) -> int:
+    """One pass task per cart of a tick's chunk, each retried on its own."""
+    with cart_sync_task.app.producer_or_acquire() as producer:
+        for cart_id in cart_ids:
+            cart_sync_task.apply_async((cart_id,), producer=producer)
     return len(cart_ids)
 
 
