@@ -26,7 +26,15 @@ import urllib.request
 from bench.harness import Figures, Sandbox, benchmark_main, measure_in_fresh_process, measured
 from bench.orders_import import orders_sandbox
 from bench.webhook_burst import RECEIVER_P99_TARGET_MS, percentile, run_burst
-from bench.webhook_processes import free_port, process_group, product_environment, stores_start, web_start, workers_start
+from bench.webhook_processes import (
+    QUEUE,
+    free_port,
+    process_group,
+    product_environment,
+    stores_start,
+    web_start,
+    workers_start,
+)
 from bench.webhook_setup import bulk_carts, running_carts
 
 BENCHMARK = "webhooks"
@@ -191,7 +199,7 @@ def run_tick(sandbox: Sandbox, options: argparse.Namespace) -> Figures:
     from sync.tasks import autosync_tick
 
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
-    queue = "bench-webhooks-tick"
+    queue = f"{QUEUE}-tick"
     settings.CELERY_TASK_DEFAULT_QUEUE = app.conf.task_default_queue = queue
     app.conf.task_always_eager = False
     template = running_carts([(sandbox.api_path, sandbox.api_key, sandbox.host_port)], 1, prefix="Template")[0]
@@ -237,10 +245,21 @@ def fresh_postgres_database() -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def bench_queues_purge() -> None:
+    """Start with the benchmark's queues empty: an interrupted run leaves its messages (and unacknowledged ones)."""
+    if "--run" in sys.argv:
+        return
+    import redis
+
+    broker = redis.Redis.from_url(os.environ["REDIS_URL"])
+    broker.delete(QUEUE, f"{QUEUE}-tick", "unacked", "unacked_index")
+
+
 if __name__ == "__main__":
     if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres")):
         sys.exit("bench.webhooks needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…")
     fresh_postgres_database()
+    bench_queues_purge()
     sys.exit(benchmark_main(BENCHMARK, description=__doc__.splitlines()[0], add_arguments=add_arguments,
                             runs={"arrival": run_arrival, "idle": run_idle, "burst": run_burst, "tick": run_tick},
                             parent=parent))
