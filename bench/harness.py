@@ -35,8 +35,8 @@ def django_setup(*, database_name: str, fresh: bool) -> None:
     """
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesorder.settings")
+    WORK_DIR.mkdir(parents=True, exist_ok=True)  # each run's figures pass through it, whatever the database
     if "DATABASE_URL" not in os.environ:
-        WORK_DIR.mkdir(parents=True, exist_ok=True)
         database_file = WORK_DIR / f"{database_name}.sqlite3"
         if fresh:
             database_file.unlink(missing_ok=True)

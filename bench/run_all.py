@@ -13,7 +13,7 @@ from bench.harness import BASE_DIR
 from bench.report import benchmarks_doc_write
 
 # Each is runnable as `python -m bench.<name>` and writes docs/benchmark-results/<name>.json.
-BENCHMARKS: tuple[str, ...] = ("items_import", "orders_import", "autosync")
+BENCHMARKS: tuple[str, ...] = ("items_import", "orders_import", "autosync", "twoway", "webhooks")
 
 
 def main() -> int:

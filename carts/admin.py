@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from carts.models import Cart, CartLog, StoreRequestBudget
@@ -64,7 +65,8 @@ class CartAdminForm(forms.ModelForm):
 @admin.register(Cart)
 class CartAdmin(CompanyScopedAdmin):
     form = CartAdminForm
-    list_display = ("name", "company", "platform", "store_hash", "auto_sync", "last_test_passed", "last_test_at")
+    list_display = ("name", "company", "platform", "store_hash", "auto_sync", "last_test_passed", "last_test_at",
+                    "refused_orders")
     list_filter = ("platform", "auto_sync", "last_test_passed", "import_as")
     search_fields = ("name", "store_hash", "store_name", "company__account_number")
     # The encrypted key is never shown; the masked hint identifies the API account.
@@ -82,6 +84,14 @@ class CartAdmin(CompanyScopedAdmin):
         "store_domain",
         "status_labels",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(refused_count=Count("order_refusals", distinct=True))
+
+    @admin.display(description="Refused orders", ordering="refused_count")
+    def refused_orders(self, cart: Cart) -> int:
+        """Orders refused by an import and not imported since (the merchant's Needs attention count)."""
+        return cart.refused_count
 
     def save_model(self, request: HttpRequest, obj: Cart, form: CartAdminForm, change: bool) -> None:
         if not change or form.settings is None:

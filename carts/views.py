@@ -34,7 +34,8 @@ def company_cart(request: HttpRequest, cart_id: int) -> Cart:
 
 def cart_list(request: HttpRequest) -> HttpResponse:
     attention = carts_attention(carts=Cart.objects.for_company(request.company))
-    return render(request, "carts/cart_list.html", {"rows": attention.values()})
+    return render(request, "carts/cart_list.html", {
+        "rows": attention.values(), "needing": [row for row in attention.values() if row.needed]})
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)

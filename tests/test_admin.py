@@ -26,3 +26,16 @@ def test_an_operator_opens_every_admin_list_with_its_search_and_filters(client, 
         assert client.get(url).status_code == 200, url
         if model_admin.search_fields:
             assert client.get(url, {"q": "acme"}).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_cart_list_counts_each_carts_refused_orders(client, company) -> None:
+    from orders.models import OrderRefusal
+    from tests.carts.factories import make_cart
+
+    cart = make_cart(company, name="Store BC")
+    for order_id in (101, 102):
+        OrderRefusal.objects.create(company=company, cart=cart, cart_order_id=order_id, reason="no item matches")
+    client.force_login(User.objects.create_superuser("operator", "operator@salesorder.example", "correct-horse-9"))
+    page = client.get(reverse("admin:carts_cart_changelist")).content.decode()
+    assert '<td class="field-refused_orders">2</td>' in page

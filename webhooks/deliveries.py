@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.db.models import Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from carts.models import AutoSync, Cart
 from carts.platforms.base import StoreError
 from carts.stores import cart_store_open
 from orders.imports import orders_import
-from webhooks.models import HookDelivery
+from webhooks.models import CartHookEndpoint, HookDelivery, StoreHookState
 
 CLAIM = datetime.timedelta(seconds=120)
 # After the store failed to answer, the deliveries wait this long before they are tried again.
@@ -41,6 +41,7 @@ def cart_hook_deliveries_process(*, cart_id: int) -> int:
     if not claimed:
         return 0
     mine = HookDelivery.objects.filter(claim_token=token, processed_at__isnull=True)
+    _note_last_deliveries(cart_id, mine)
     cart = Cart.objects.select_related("company").filter(pk=cart_id).first()
     if cart is not None and cart.auto_sync == AutoSync.RUNNING:  # a Stopped cart imports nothing by itself
         order_ids = sorted(set(mine.values_list("order_id", flat=True)))
@@ -54,6 +55,18 @@ def cart_hook_deliveries_process(*, cart_id: int) -> int:
             mine.update(claimed_until=timezone.now() + RETRY_AFTER)
             return 0
     return mine.update(processed_at=timezone.now())
+
+
+def _note_last_deliveries(cart_id: int, deliveries: QuerySet[HookDelivery]) -> None:
+    """When the cart's hooks (each scope's, and any) last delivered, for the Auto-sync tab and their health."""
+    latest = dict(deliveries.values("scope").annotate(at=Max("received_at")).values_list("scope", "at"))
+    for scope, at in latest.items():
+        StoreHookState.objects.filter(cart_id=cart_id, scope=scope).filter(
+            Q(last_delivery_at__isnull=True) | Q(last_delivery_at__lt=at)).update(last_delivery_at=at)
+    if latest:
+        newest = max(latest.values())
+        CartHookEndpoint.objects.filter(cart_id=cart_id).filter(
+            Q(last_delivery_at__isnull=True) | Q(last_delivery_at__lt=newest)).update(last_delivery_at=newest)
 
 
 def hook_deliveries_waiting(*, now: datetime.datetime | None = None) -> list[int]:

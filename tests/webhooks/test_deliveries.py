@@ -5,7 +5,8 @@ import pytest
 
 from orders.models import SalesTransaction
 from webhooks.deliveries import CLAIM, cart_hook_deliveries_process, hook_deliveries_waiting
-from webhooks.models import HookDelivery
+from webhooks.models import CartHookEndpoint, HookDelivery
+from webhooks.registration import cart_hook_endpoint_get
 from tests.orders.conftest import place
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +18,7 @@ def deliver(cart, order_id: int, event_hash: str, scope: str = "store/order/crea
 
 
 def test_a_burst_of_events_about_new_orders_imports_each_once_in_one_read(hooked_cart, fresh_store) -> None:
+    cart_hook_endpoint_get(cart=hooked_cart)
     orders = [place(fresh_store) for _ in range(3)]
     for number, order_id in enumerate(orders * 3):  # created, updated, statusUpdated: nine events, three orders
         deliver(hooked_cart, order_id, f"{number:x}")
@@ -29,6 +31,8 @@ def test_a_burst_of_events_about_new_orders_imports_each_once_in_one_read(hooked
     assert sorted(imported) == sorted(orders)
     assert int(fresh_store.store.stats()["total_requests"]) == 1  # the three orders in one request
     assert not HookDelivery.objects.filter(processed_at__isnull=True).exists()
+    newest = HookDelivery.objects.filter(cart=hooked_cart).order_by("-received_at").first().received_at
+    assert CartHookEndpoint.objects.get(cart=hooked_cart).last_delivery_at == newest
 
 
 def test_a_late_duplicate_after_import_imports_nothing_more(hooked_cart, fresh_store) -> None:
