@@ -63,6 +63,8 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     add.add_argument("--import-from", type=_iso_date, help="YYYY-MM-DD: orders created before it are never imported.")
     add.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync], default=AutoSync.STOPPED)
     add.add_argument("--interval", type=int, default=15, help="Minutes between auto-sync passes.")
+    add.add_argument("--push-stock", choices=("on", "off"), default="off",
+                     help="Push stock levels to the cart on every auto-sync pass (off unless given).")
     _add_differences_arguments(add)
     add.set_defaults(handler=handle_add)
 
@@ -76,6 +78,7 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     update.add_argument("--import-from", type=_iso_date, help="YYYY-MM-DD: orders created before it are never imported.")
     update.add_argument("--auto-sync", choices=[choice.value for choice in AutoSync])
     update.add_argument("--interval", type=int, help="Minutes between auto-sync passes.")
+    update.add_argument("--push-stock", choices=("on", "off"), help="Push stock levels to the cart on every pass.")
     _add_differences_arguments(update, turned_off_by="off")
     update.set_defaults(handler=handle_update)
 
@@ -125,6 +128,7 @@ def handle_add(command: BaseCommand, options: dict) -> int:
             "auto_sync": options["auto_sync"],
             "sync_interval_minutes": str(options["interval"]),
             "web_customer_name": "Web customer",
+            "push_stock": "on" if options["push_stock"] == "on" else "",
             **_differences_data(company, options),
         }
     )
@@ -153,6 +157,8 @@ def handle_update(command: BaseCommand, options: dict) -> int:
     if options["status"] is not None:
         data.setlist("import_status_ids", _status_ids(cart, options["status"]))
     data.update(_differences_data(cart.company, options, current=current))
+    if options["push_stock"] is not None:
+        data["push_stock"] = "on" if options["push_stock"] == "on" else ""
     form = _valid_form(BigCommerceCartForm(data, company=cart.company, cart=cart))
     try:
         cart_update(cart=cart, values=form.to_settings())

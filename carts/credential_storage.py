@@ -66,6 +66,15 @@ def api_key_reencrypt(ciphertext: str) -> str:
         raise StoredKeyUnreadable("A stored API key cannot be decrypted with any configured key.") from None
 
 
+def column_reencrypt(rows, field: str) -> int:
+    """Re-encrypt one encrypted column of every row of a queryset with the newest key; returns how many rows."""
+    rotated = 0
+    for pk, ciphertext in rows.values_list("pk", field).iterator():
+        rows.model.objects.filter(pk=pk).update(**{field: api_key_reencrypt(ciphertext)})
+        rotated += 1
+    return rotated
+
+
 # How long a key typed into a form with errors is kept for the next submission.
 KEY_HELD_SECONDS = 3600
 

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from carts.models import Cart, CartLog, CartLogStatus
-from carts.platforms.base import NotReady, RequestStats, RetryPolicy, StoreAccess, StoreError, StoreSession
+from carts.platforms.base import NotReady, PortalError, RequestStats, RetryPolicy, StoreAccess, StoreError, StoreSession
 from carts.stores import cart_store_open, store_failure_reason
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,23 @@ def cart_runs_of_kind(*, cart: Cart, kind: str) -> tuple[list[CartLog], CartLog 
     """The cart's runs of one kind still running (for progress bars) and the latest finished one."""
     runs = CartLog.objects.for_company(cart.company).filter(cart=cart, kind=kind)
     return list(runs.filter(status=CartLogStatus.RUNNING)), runs.exclude(status=CartLogStatus.RUNNING).first()
+
+
+class RunAlreadyRunning(PortalError):
+    """A run of this kind is already going on the cart: its progress shows on the cart's tab."""
+
+
+def cart_run_queue(*, cart: Cart, kind: str, task, what: str) -> CartLog:
+    """Queue a run of `kind` on the worker, one per cart at a time; RunAlreadyRunning names `what` while one runs.
+
+    The task gets the new log entry's id once the caller's transaction commits.
+    """
+    running, _ = cart_runs_of_kind(cart=cart, kind=kind)
+    if running:
+        raise RunAlreadyRunning(f"A {what} of this cart is already running; its progress shows below.")
+    log = cart_log_start(cart=cart, kind=kind)
+    transaction.on_commit(lambda: task.delay(log.pk))
+    return log
 
 
 def cart_logs_interrupt(*, logs: QuerySet[CartLog], reason: str) -> int:

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 
-from carts.credential_storage import api_key_decrypt, api_key_encrypt, api_key_reencrypt
+from carts.credential_storage import api_key_decrypt, api_key_encrypt, column_reencrypt
 from carts.models import AutoSync, Cart, CartPlatform, ImportOrdersAs, validate_single_line
 from carts.platforms import platform_named
 from carts.platforms.base import InvalidInput, NotReady
@@ -280,11 +280,7 @@ def cart_order_status_ids(*, cart: Cart | None, wanted: Iterable[str]) -> tuple[
 
 def cart_rotate_credentials_keys() -> int:
     """Re-encrypt every stored API key with the newest CREDENTIALS_ENCRYPTION_KEYS entry."""
-    rotated = 0
-    for cart in Cart.objects.only("pk", "api_key_encrypted").iterator():
-        Cart.objects.filter(pk=cart.pk).update(api_key_encrypted=api_key_reencrypt(cart.api_key_encrypted))
-        rotated += 1
-    return rotated
+    return column_reencrypt(Cart.objects.all(), "api_key_encrypted")
 
 
 def cart_get_by_name(*, company: Company, name: str) -> Cart:

@@ -40,6 +40,17 @@ def items_search(*, company: Company, search: str = "") -> QuerySet[Item]:
     return items
 
 
+def item_price_currency(*, company: Company) -> str:
+    """The currency the company's item prices are in: its carts' store currency when they share one, else ''.
+
+    Items take their prices from the cart they are imported from; with stores in several currencies (or none
+    tested yet) a price's currency is unknown, and the list says so rather than guessing.
+    """
+    currencies = set(Cart.objects.for_company(company).exclude(store_currency="")
+                     .values_list("store_currency", flat=True).distinct()[:2])
+    return currencies.pop() if len(currencies) == 1 else ""
+
+
 def ledger_accounts(*, company: Company) -> QuerySet[LedgerAccount]:
     """The company's chart of accounts."""
     return LedgerAccount.objects.for_company(company)

@@ -15,13 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms.base import PortalError, StoreAccess
+from carts.platforms.base import StoreAccess
 from carts.platforms.fulfilment import StockSetting
-from carts.runs import CartRun, cart_log_start, cart_run, cart_runs_of_kind
+from carts.runs import CartRun, cart_run, cart_run_queue, cart_runs_of_kind
 from items.models import Item, ItemCartLink, ItemType
 from items.selectors import in_batches
 from items.stock import items_with_stock
@@ -30,10 +29,6 @@ PUSH_REASON = "Salesorder: available to sell"
 CONNECTION_LOST = "The levels set before it are recorded; the next push sends the rest."
 # Failures named in the log entry, each kind (the counts stay exact beyond it).
 LISTED = 500
-
-
-class StockPushRunning(PortalError):
-    """A stock push of this cart is already running: its progress shows on the Auto-sync tab."""
 
 
 @dataclass
@@ -166,9 +161,4 @@ def cart_stock_push_start(*, cart: Cart) -> CartLog:
     """Push stock now: queue a push on the worker (one per cart at a time), whatever the cart's push setting."""
     from items.tasks import cart_stock_push_task  # the tasks module imports this one
 
-    running, _ = cart_stock_pushes(cart=cart)
-    if running:
-        raise StockPushRunning("A stock push of this cart is already running; its progress shows below.")
-    log = cart_log_start(cart=cart, kind=CartLogKind.STOCK_PUSH)
-    transaction.on_commit(lambda: cart_stock_push_task.delay(log.pk))
-    return log
+    return cart_run_queue(cart=cart, kind=CartLogKind.STOCK_PUSH, task=cart_stock_push_task, what="stock push")

@@ -104,6 +104,7 @@ class CartOrderSearchForm(forms.Form):
     older_than = forms.IntegerField(required=False, min_value=1, max_value=MAX_ORDER_ID)
     newer_than = forms.IntegerField(required=False, min_value=0, max_value=MAX_ORDER_ID)
     oldest = forms.BooleanField(required=False)
+    newest = forms.BooleanField(required=False)
 
     def clean_order(self) -> int | None:
         text = self.cleaned_data["order"].strip()
@@ -121,11 +122,15 @@ class CartOrderSearchForm(forms.Form):
             return OrderListSearch()
         return OrderListSearch(order_id=self.cleaned_data["order"], email=self.cleaned_data["email"].strip().lower())
 
-    def cursor(self) -> dict[str, object]:
-        """Where the page starts: below `older_than`, above `newer_than`, at the oldest, or at the newest."""
+    def cursor(self, *, oldest_first: bool = False) -> dict[str, object]:
+        """Where the page starts: below `older_than`, above `newer_than`, at the oldest, or at the newest.
+
+        Without a cursor the list starts at its own first page: the newest, or the oldest when sorted oldest first.
+        """
         data = self.cleaned_data if self.is_valid() else {}
-        return {"older_than": data.get("older_than"), "newer_than": data.get("newer_than"),
-                "oldest": bool(data.get("oldest"))}
+        older_than, newer_than = data.get("older_than"), data.get("newer_than")
+        starts_oldest = oldest_first and older_than is None and newer_than is None and not data.get("newest")
+        return {"older_than": older_than, "newer_than": newer_than, "oldest": bool(data.get("oldest")) or starts_oldest}
 
 
 class RefusedOrdersForm(forms.Form):

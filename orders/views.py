@@ -52,6 +52,8 @@ from salesorder.deletion import deletion_confirmed
 from salesorder.paging import SortColumns, query_without, sorted_page
 
 PENDING_PAGE_SIZE = 50
+# The store lists orders by id either way (orders.v2.oas2.yml, sort=id:asc|id:desc): Orders (Cart) sorts by order number.
+CART_ORDERS_SORT = SortColumns(fields={"order": ("order_id",)}, default="-order")
 PENDING_SORT = SortColumns(fields={
     "number": ("number", "pk"), "type": ("transaction_type", "number", "pk"), "date": ("transaction_date", "pk"),
     "customer": ("customer__name", "pk"), "cart": ("cart_name", "pk"), "order": ("cart_order_id", "pk"),
@@ -67,17 +69,19 @@ def _orders_tab(cart: Cart) -> str:
 def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     cart = company_cart(request, cart_id)
     search = CartOrderSearchForm(request.GET or None)
+    sort = CART_ORDERS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
     if request.GET.get("list") and cart.import_status_ids and (search.is_valid() or not search.is_bound):
         try:
-            listing = orders_list(cart=cart, search=search.search(), **search.cursor())
+            listing = orders_list(cart=cart, search=search.search(), **search.cursor(oldest_first=not sort.descending))
         except StoreError as failure:
             error = "The store's orders could not be listed: " + store_failure_reason(
                 cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
         "cart": cart, "tab": "orders", "search": search, "listing": listing, "error": error, "running": running,
-        "latest": latest, "search_query": query_without(request.GET, "older_than", "newer_than", "oldest")})
+        "latest": latest, "sort": sort, "rows": (listing.rows if sort.descending else listing.rows[::-1]) if listing else [],
+        "search_query": query_without(request.GET, "older_than", "newer_than", "oldest", "newest")})
 
 
 @require_GET

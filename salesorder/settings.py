@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the merchant's English locale for money and dates
     "django.middleware.common.CommonMiddleware",
     "salesorder.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,7 +144,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The screens are in English; the locale formats money, numbers and dates the way the merchant reads them.
+# LocaleMiddleware picks the browser's English (Accept-Language) among LANGUAGES: an en-US browser reads US
+# dollars as "$152.64", an en-GB one as "US$152.64" (CLDR); any other asks for LANGUAGE_CODE.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
+LANGUAGES = [
+    ("en-us", "English (United States)"),
+    ("en-gb", "English (United Kingdom)"),
+    ("en-ca", "English (Canada)"),
+    ("en-au", "English (Australia)"),
+    ("en-nz", "English (New Zealand)"),
+    ("en-ie", "English (Ireland)"),
+    ("en-in", "English (India)"),
+    ("en-za", "English (South Africa)"),
+]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -285,6 +299,9 @@ if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 0 or TRUSTED_PROXY_COUNT <
         "LOGIN_FAILURE_LIMIT must be 1 or more, LOGIN_LOCKOUT_MINUTES 0 (until unlocked) or more, "
         "TRUSTED_PROXY_COUNT 0 (no proxy) or more."
     )
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of the locales offered: use one of "
+                               f"{', '.join(dict(LANGUAGES))} (default en-us).")
 if min(RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP, RETENTION_CSV_UPLOAD_DAYS) < 1:
     raise ImproperlyConfigured("RETENTION_CART_LOG_DAYS, RETENTION_CART_LOG_KEEP and RETENTION_CSV_UPLOAD_DAYS "
                                "must each be 1 or more (defaults: 90 days, 20 entries, 30 days).")

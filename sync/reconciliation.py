@@ -7,11 +7,9 @@ Retry button) in its failures.
 """
 from __future__ import annotations
 
-from django.db import transaction
-
 from carts.models import Cart, CartLog, CartLogKind, CartLogStatus
-from carts.platforms.base import OrderQuery, PortalError, StoreAccess
-from carts.runs import cart_log_start, cart_run, cart_runs_of_kind
+from carts.platforms.base import OrderQuery, StoreAccess
+from carts.runs import cart_run, cart_run_queue, cart_runs_of_kind
 from items.selectors import in_batches
 from orders.models import OrderRefusal
 from orders.selectors import transactions_by_cart_order
@@ -24,10 +22,6 @@ PROGRESS_EVERY = 250
 CONNECTION_LOST = "Nothing was changed; reconcile again."
 
 
-class ReconciliationRunning(PortalError):
-    """A reconciliation of this cart is already running: its progress shows on the tab."""
-
-
 def cart_sync_reconciliations(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
     """The cart's reconciliations still running and the latest finished one, for the Auto-sync tab."""
     return cart_runs_of_kind(cart=cart, kind=CartLogKind.RECONCILIATION)
@@ -38,12 +32,8 @@ def cart_sync_reconcile_start(*, cart: Cart) -> CartLog:
     from sync.tasks import cart_sync_reconcile_task  # the tasks module imports this one
 
     cart_orders_require_status(cart=cart)
-    running, _ = cart_sync_reconciliations(cart=cart)
-    if running:
-        raise ReconciliationRunning("A reconciliation of this cart is already running; its progress shows below.")
-    log = cart_log_start(cart=cart, kind=CartLogKind.RECONCILIATION)
-    transaction.on_commit(lambda: cart_sync_reconcile_task.delay(log.pk))
-    return log
+    return cart_run_queue(cart=cart, kind=CartLogKind.RECONCILIATION, task=cart_sync_reconcile_task,
+                          what="reconciliation")
 
 
 def cart_sync_reconcile(*, cart: Cart, log: CartLog | None = None) -> CartLog:

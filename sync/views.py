@@ -29,30 +29,28 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
         "hooks": cart_hooks_status(cart=cart)})
 
 
+def _queued_on_the_tab(request: HttpRequest, cart_id: int, start, what: str) -> HttpResponse:
+    """Queue a background run with `start(cart=…)` and come back to the tab, saying what happened."""
+    cart = company_cart(request, cart_id)
+    try:
+        start(cart=cart)
+    except PortalError as refusal:  # one is already running, or a setting it needs is missing
+        messages.error(request, str(refusal))
+    else:
+        messages.info(request, f"The {what} is running in the background; its progress shows below.")
+    return redirect("sync:cart_sync", cart.pk)
+
+
 @require_POST
 def cart_stock_push_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     """Push stock now: on the worker, with a progress bar and the summary on the tab and in the Log."""
-    cart = company_cart(request, cart_id)
-    try:
-        cart_stock_push_start(cart=cart)
-    except PortalError as refusal:  # one is already running
-        messages.error(request, str(refusal))
-    else:
-        messages.info(request, "The stock push is running in the background; its progress shows below.")
-    return redirect("sync:cart_sync", cart.pk)
+    return _queued_on_the_tab(request, cart_id, cart_stock_push_start, "stock push")
 
 
 @require_POST
 def cart_sync_reconcile_now(request: HttpRequest, cart_id: int) -> HttpResponse:
     """Reconcile with the store: on the worker, with a progress bar on the tab."""
-    cart = company_cart(request, cart_id)
-    try:
-        cart_sync_reconcile_start(cart=cart)
-    except PortalError as refusal:  # no status set yet, or one is already running
-        messages.error(request, str(refusal))
-    else:
-        messages.info(request, "The reconciliation is running in the background; its progress shows below.")
-    return redirect("sync:cart_sync", cart.pk)
+    return _queued_on_the_tab(request, cart_id, cart_sync_reconcile_start, "reconciliation")
 
 
 @require_POST

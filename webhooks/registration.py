@@ -16,7 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from carts.credential_storage import api_key_reencrypt, secret_decrypt, secret_encrypt
+from carts.credential_storage import column_reencrypt, secret_decrypt, secret_encrypt
 from carts.models import AutoSync, Cart
 from carts.platforms import platform_named
 from carts.platforms.base import StoreAccess, StoreError, StoreHook, StoreSession
@@ -155,11 +155,7 @@ def store_hooks_delete(*, cart: Cart, hook_ids: list[int]) -> None:
 
 def hook_secrets_reencrypt() -> int:
     """Re-encrypt every cart's webhook secret with the newest CREDENTIALS_ENCRYPTION_KEYS entry (cart rotate-keys)."""
-    rotated = 0
-    for endpoint in CartHookEndpoint.objects.only("pk", "secret_encrypted").iterator():
-        CartHookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted=api_key_reencrypt(endpoint.secret_encrypted))
-        rotated += 1
-    return rotated
+    return column_reencrypt(CartHookEndpoint.objects.all(), "secret_encrypted")
 
 
 def cart_store_hooks(*, cart: Cart) -> list[StoreHook]:

@@ -43,8 +43,8 @@ def open_cart_tab(page: Page, base_url: str, tab: str) -> None:
     page.get_by_role("link", name=tab, exact=True).click()
 
 
-# How en-GB (the product's LANGUAGE_CODE) marks each currency, from CLDR's English (United Kingdom) data.
-EN_GB_CURRENCY_SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£", "CAD": "CA$"}
+# How en-US (Chromium's language here, and the product's LANGUAGE_CODE) marks each currency, from CLDR's English data.
+EN_US_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$"}
 
 
 def expect_transaction_total(page: Page, order: dict) -> None:
@@ -56,7 +56,7 @@ def expect_transaction_total(page: Page, order: dict) -> None:
     store_total = order["total_inc_tax"]
     expect(page.locator("#transaction-total data")).to_have_attribute("value", store_total)
     cents = Decimal(store_total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    expect(page.locator("#transaction-total")).to_have_text(f"{EN_GB_CURRENCY_SYMBOLS[order['currency_code']]}{cents:,}")
+    expect(page.locator("#transaction-total")).to_have_text(f"{EN_US_CURRENCY_SYMBOLS[order['currency_code']]}{cents:,}")
 
 
 def storefront_order(page: Page, store, sku: str, quantity: int) -> int:

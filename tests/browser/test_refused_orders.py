@@ -88,8 +88,9 @@ def test_refusals_cannot_be_missed_and_lead_to_one_list_with_each_fix(
         assert_fits_viewport(page)
     screenshot("refused-orders")
 
-    refusals.locator(f"tr[data-order-id='{deleted_order}']").get_by_role(
-        "button", name=f"Create {line['sku']} from the order line, then retry").click()
+    tab_to(page, refusals.locator(f"tr[data-order-id='{deleted_order}']").get_by_role(
+        "button", name=f"Create {line['sku']} from the order line, then retry"))  # the keyboard alone
+    page.keyboard.press("Enter")
     expect(page.locator("#import-result h2")).to_have_text("Orders: 1 imported.")
     page.goto(f"{live_server.url}/setup/carts/{cart.pk}/refused/")
     expect(page.locator("#refusals tr[data-order-id]")).to_have_count(1)

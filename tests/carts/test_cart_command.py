@@ -142,3 +142,18 @@ def test_exit_statuses_from_the_shell_invalid_input_2_delete_0(tmp_path) -> None
                              capture_output=True, text=True, env=environment)
     assert deleted.returncode == 0, deleted.stderr
     assert deleted.stdout.startswith("Deleted cart 'X'")
+
+
+def test_push_stock_is_off_unless_given_and_update_switches_it_keeping_the_rest(company) -> None:
+    add(company, "--status", "11", "--interval", "30")
+    cart = Cart.objects.get(company=company)
+    assert cart.push_stock is False
+    call_command("cart", "update", "Store BC", "--company", company.account_number, "--push-stock", "on", stdout=StringIO())
+    cart.refresh_from_db()
+    assert cart.push_stock is True and cart.sync_interval_minutes == 30 and cart.import_status_ids == [11]
+    call_command("cart", "update", "Store BC", "--company", company.account_number, "--interval", "45", stdout=StringIO())
+    cart.refresh_from_db()
+    assert cart.push_stock is True  # not given: kept
+    call_command("cart", "update", "Store BC", "--company", company.account_number, "--push-stock", "off", stdout=StringIO())
+    cart.refresh_from_db()
+    assert cart.push_stock is False

@@ -150,6 +150,13 @@ def test_the_cart_order_search_takes_a_number_with_or_without_hash() -> None:
     assert not form.is_valid() and "is not an order number" in form.errors["order"][0]
     form = CartOrderSearchForm({"email": "ann"})
     assert not form.is_valid() and "whole e-mail address" in form.errors["email"][0]
+    # Sorted oldest first, a list without a cursor starts at the oldest; Newest, Older and Newer say where to start.
+    start = {"older_than": None, "newer_than": None}
+    assert CartOrderSearchForm({"list": "1"}).cursor() == {**start, "oldest": False}
+    assert CartOrderSearchForm({"list": "1"}).cursor(oldest_first=True) == {**start, "oldest": True}
+    assert CartOrderSearchForm({"newest": "1"}).cursor(oldest_first=True) == {**start, "oldest": False}
+    assert CartOrderSearchForm({"older_than": "120"}).cursor(oldest_first=True) == {
+        "older_than": 120, "newer_than": None, "oldest": False}
 
 
 def test_orders_cart_finds_one_order_with_one_request_per_status(company, store) -> None:
@@ -195,3 +202,22 @@ def test_orders_cart_pages_newer_older_and_the_oldest(company, store) -> None:
     oldest = orders_list(cart=cart, oldest=True, page_size=2)
     assert [row.summary.order_id for row in oldest.rows] == listed[-2:]
     assert oldest.older_than is None and oldest.newer_than == listed[-2]
+
+
+def test_orders_cart_sorts_by_order_number_either_way(merchant_client, company, store) -> None:
+    awaiting, completed = 11, 10
+    cart = sandbox_cart(company, store, import_status_ids=(awaiting, completed))
+    statuses = store.store.orders.status_ids
+    listed = sorted(100 + position for position, status in enumerate(statuses) if status in (awaiting, completed))
+    url = reverse("orders:cart_orders", args=[cart.pk])
+
+    def shown(**query) -> list[int]:
+        page = merchant_client.get(url, {"list": 1, **query}).content.decode()
+        return [int(order_id) for order_id in re.findall(r'<tr data-order-id="(\d+)">', page)]
+
+    assert shown() == listed[::-1]
+    assert shown(sort="order") == listed  # oldest first, from the oldest
+    page = merchant_client.get(url, {"list": 1, "sort": "order"}).content.decode()
+    assert 'aria-sort="ascending"><a class="sort" href="?list=1&amp;sort=-order">Order' in page
+    assert "oldest first" in page and '<input type="hidden" name="sort" value="order">' in page
+    assert shown(sort="order", newest=1) == listed  # a single page: the newest page is the same rows, oldest first

@@ -11,7 +11,7 @@ from orders.models import OrderRefusal
 from orders.store_imports import orders_import_selected
 from sync.models import AutoSyncState
 from sync.passes import PassOutcome, cart_sync_pass
-from tests.orders.conftest import make_items, order_skus, running_cart, sandbox_cart
+from tests.orders.conftest import make_items, order_skus, running_cart
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +96,12 @@ def test_the_carts_list_the_cart_header_and_sales_orders_say_it(merchant_client,
         assert "needs attention" in page.lower() and "2 refused orders" in page and refused_url in page, url
 
 
-def test_reconciliation_wording_does_not_point_at_passes(cart) -> None:
-    from pathlib import Path
+def test_reconciliation_sends_refusals_of_a_manual_import_to_the_refused_list(merchant_client, cart, store) -> None:
+    from sync.reconciliation import cart_sync_reconcile
 
-    template = Path("templates/sync/cart_sync.html").read_text()
-    assert "in the passes below" not in template
-    assert sandbox_cart  # the fixture module is shared
+    refused_by_screen_and_command_line(cart, store)  # no auto-sync pass has run: the passes list is empty
+    log = cart_sync_reconcile(cart=cart)
+    assert log.counts["refused"] == 2
+    page = merchant_client.get(reverse("sync:cart_sync", args=[cart.pk])).content.decode()
+    assert "in the passes below" not in page
+    assert f'under <a href="{reverse("orders:cart_refused", args=[cart.pk])}">Refused orders</a>' in page

@@ -60,14 +60,14 @@ def test_a_tax_exclusive_order_shows_parts_excluding_tax_then_tax_once_then_the_
                    tax_total="10.0000", total="110.0000")
     html = merchant_client.get(record.get_absolute_url()).content.decode()
     assert summary_rows(html) == [
-        ("Subtotal (2 lines)", "US$100.00"),
-        ("Shipping: Flat Rate", "US$10.00"),
-        ("Coupon SAVE10", "-US$10.00"),
-        ("Tax", "US$10.00"),
-        ("Total (incl. tax)", "US$110.00"),
+        ("Subtotal (2 lines)", "$100.00"),
+        ("Shipping: Flat Rate", "$10.00"),
+        ("Coupon SAVE10", "-$10.00"),
+        ("Tax", "$10.00"),
+        ("Total (incl. tax)", "$110.00"),
     ]
     assert "Unit price (excl. tax)" in html and "Amount (excl. tax)" in html
-    assert '<td class="number">US$80.00</td>' in html  # line A excluding tax, on the same basis as its column
+    assert '<td class="number">$80.00</td>' in html  # line A excluding tax, on the same basis as its column
 
 
 def test_a_tax_inclusive_order_shows_parts_including_tax_and_the_tax_inside_the_total(merchant_client, company) -> None:
@@ -87,9 +87,55 @@ def test_a_tax_inclusive_order_shows_parts_including_tax_and_the_tax_inside_the_
 
 
 def test_a_currency_without_decimals_shows_none(merchant_client, company) -> None:
-    # JPY has no minor unit (ISO 4217): 1,234.5 yen is shown as the store rounds it, half up, ¥1,235 (en-GB: JP¥).
+    # JPY has no minor unit (ISO 4217): 1,234.5 yen is shown as the store rounds it, half up, ¥1,235 (en-US; en-GB: JP¥).
     record = build(company, inclusive=True, currency="JPY",
                    lines=[("D", 1, "1234.5000", ("1122.2700", "112.2300"), "1234.5000")],
                    charges=[], discounts=[], tax_total="112.2300", total="1234.5000")
     rows = dict(summary_rows(merchant_client.get(record.get_absolute_url()).content.decode()))
-    assert rows["Total"] == "JP¥1,235"
+    assert rows["Total"] == "¥1,235"
+
+
+def test_shipping_handling_wrapping_and_each_coupon_read_like_the_store_s_order_screen(merchant_client, company) -> None:
+    # A tax-exclusive store at 10 %: lines A 3 × 25.00 and B 1 × 25.00; UPS Ground 10.00, handling 5.00, gift
+    # wrapping 2.00 (each excluding tax, as the store shows them, with their tax in the Tax row); coupons SAVE5 5.00
+    # and WELCOME 10.00 before tax. Tax = 7.50 + 2.50 + 1.00 + 0.50 + 0.20 − 0.50 − 1.00 = 10.20;
+    # total = 100.00 + 10.00 + 5.00 + 2.00 − 5.00 − 10.00 + 10.20 = 112.20.
+    parts = {"Subtotal (2 lines)": Decimal("100.00"), "Shipping: UPS Ground": Decimal("10.00"),
+             "Handling": Decimal("5.00"), "Gift wrapping": Decimal("2.00"), "Coupon SAVE5": Decimal("-5.00"),
+             "Coupon WELCOME": Decimal("-10.00"), "Tax": Decimal("10.20")}
+    total = sum(parts.values())
+    assert total == Decimal("112.20")
+    record = build(company, inclusive=False, currency="USD",
+                   lines=[("A", 3, "25.0000", ("75.0000", "7.5000"), "82.5000"),
+                          ("B", 1, "25.0000", ("25.0000", "2.5000"), "27.5000")],
+                   charges=[("Shipping: UPS Ground", "10.0000", "1.0000", "11.0000"),
+                            ("Handling", "5.0000", "0.5000", "5.5000"),
+                            ("Gift wrapping", "2.0000", "0.2000", "2.2000")],
+                   discounts=[("Coupon SAVE5", "5.0000", "0.5000", "5.5000"),
+                              ("Coupon WELCOME", "10.0000", "1.0000", "11.0000")],
+                   tax_total="10.2000", total=str(total))
+    html = merchant_client.get(record.get_absolute_url()).content.decode()
+    dollars = {label: (f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}") for label, amount in parts.items()}
+    assert summary_rows(html) == [*dollars.items(), ("Total (incl. tax)", "$112.20")]
+    # One basis, said once: the parts exclude tax, tax is added once, the total includes it; the summary's column
+    # names only the currency, never "excl. tax" above a total that includes it.
+    assert "The store's prices exclude tax" in html and "Amount (USD)" in html
+    assert "Excl. tax (USD)" not in html and "Totals include tax" not in html
+
+
+@pytest.mark.parametrize(("accept_language", "total", "language"), [
+    ("en-US,en;q=0.9", "$112.20", "en-us"),
+    ("en-GB,en;q=0.9", "US$112.20", "en-gb"),
+    ("en-CA", "US$112.20", "en-ca"),
+    ("de-DE,de;q=0.9", "$112.20", "en-us"),  # not offered: the default, and the screens stay in English
+    ("", "$112.20", "en-us"),
+])
+def test_money_is_written_in_the_merchant_s_english(merchant_client, company, accept_language, total,
+                                                  language) -> None:
+    # CLDR: en (US) writes the US dollar "$"; en-GB and en-CA write "US$" to tell it from their own dollar or pound.
+    record = build(company, inclusive=False, currency="USD",
+                   lines=[("A", 1, "102.0000", ("102.0000", "10.2000"), "112.2000")],
+                   charges=[], discounts=[], tax_total="10.2000", total="112.2000")
+    html = merchant_client.get(record.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
+    assert dict(summary_rows(html))["Total (incl. tax)"] == total
+    assert f'<html lang="{language}">' in html and "Subtotal (1 line)" in html

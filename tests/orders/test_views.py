@@ -188,9 +188,10 @@ def test_list_pending_orders_shows_every_type_and_filters(merchant_client, compa
 
 
 def us_dollars(amount: object) -> str:
-    """US dollars as en-GB (the product's LANGUAGE_CODE) writes them per CLDR: 'US$1,234.56', rounded half up to cents."""
+    """US dollars as en-US (the product's LANGUAGE_CODE, asked by a client that names no language) writes them per
+    CLDR: '$1,234.56', rounded half up to cents."""
     cents = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"-US${-cents:,}" if cents < 0 else f"US${cents:,}"
+    return f"-${-cents:,}" if cents < 0 else f"${cents:,}"
 
 
 def test_the_transaction_page_shows_lines_charges_discounts_payments_totals_and_the_cart_link(merchant_client, cart, store) -> None:
