@@ -7,8 +7,9 @@ folder talks HTTP. Every request a session sends is claimed from the store's req
 (carts/platforms/budget.py), which the connection may share with every worker. A session also registers
 the store's webhooks (`StoreHook`) and the platform reads a delivered event (`StoreEvent`).
 
-Pure Python, no Django: the `PortalError` family is defined here so the platforms' errors and the
-services' errors share one root that views, forms, the admin and the command line catch.
+Pure Python, no Django. The `PortalError` family (carts/platforms/errors.py) is the one root the
+platforms' errors and the services' errors share, which views, forms, the admin and the command line
+catch; it is importable from here too, beside the protocol that raises it.
 """
 from __future__ import annotations
 
@@ -21,84 +22,24 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from carts.platforms.budget import RequestBudget, StorePlan
+from carts.platforms.errors import (  # noqa: F401 - the protocol's errors, importable beside it
+    InvalidInput,
+    NotReady,
+    PortalError,
+    StoreAccessMissing,
+    StoreAddressRefused,
+    StoreAnswerInvalid,
+    StoreAuthenticationFailed,
+    StoreError,
+    StoreNotFound,
+    StoreRateLimited,
+    StoreRequestRejected,
+    StoreUnavailable,
+)
 from carts.platforms.fulfilment import ShipmentOrder, StockBatch, StockSetting, StoreShipment, VariantStock
 
 if TYPE_CHECKING:  # the neutral order types live with the order mapping for now
     from orders.mapping import MappingOptions, OrderSummary, StoreOrder
-
-
-# --- the PortalError family ----------------------------------------------------------------------
-
-
-class PortalError(Exception):
-    """Something the merchant or operator must know; the message is safe to show and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class InvalidInput(PortalError):
-    """What was entered cannot be accepted as it is (a SKU another item has, an unknown cart name …)."""
-
-
-class NotReady(PortalError):
-    """The action needs a setting or a step first (a status to import, a passed Test Connection …)."""
-
-
-class StoreError(PortalError):
-    """The store could not be reached or read; `transient` when asking again later may succeed."""
-
-    transient: bool = False
-
-    def __init_subclass__(cls, *, transient: bool | None = None, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        if transient is not None:
-            cls.transient = transient
-
-    def __init__(self, message: str, *, status: int | None = None, path: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.path = path  # the request path only: never the host's secrets or the token
-
-    def __str__(self) -> str:
-        where = f" [{self.status or '-'} {self.path}]" if self.path else ""
-        return f"{self.message}{where}"
-
-
-class StoreAuthenticationFailed(StoreError):
-    """The store refused the credentials (wrong, mistyped or revoked)."""
-
-
-class StoreAccessMissing(StoreError):
-    """The credentials lack a permission (an OAuth scope) the request needs."""
-
-
-class StoreNotFound(StoreError):
-    """The store, or the thing asked for, does not exist."""
-
-
-class StoreRequestRejected(StoreError):
-    """The store refused the request as malformed or invalid."""
-
-
-class StoreRateLimited(StoreError, transient=True):
-    """The store's request quota stayed used up for as long as the session may wait."""
-
-
-class StoreUnavailable(StoreError, transient=True):
-    """The store failed (a server error) or did not answer (network, timeout)."""
-
-
-class StoreAnswerInvalid(StoreError, transient=True):
-    """The store answered, but not with what its API documents (truncated, not JSON, wrong shape)."""
-
-
-class StoreAddressRefused(StoreError):
-    """The store's address is not one the portal may contact; nothing was sent."""
 
 
 # --- what a session reads and reports -------------------------------------------------------------

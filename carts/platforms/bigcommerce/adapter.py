@@ -27,7 +27,8 @@ from carts.platforms.budget import StorePlan
 from carts.platforms.bigcommerce.catalog import product_variants
 from carts.platforms.bigcommerce import scopes, shipments
 from carts.platforms.bigcommerce.stock import inventory_modify_probe, read_variant_stock, set_stock_levels
-from carts.platforms.bigcommerce.client import REFUNDS_PATH, BigCommerceClient, V3Page
+from carts.platforms.bigcommerce.client import BigCommerceClient, V3Page
+from carts.platforms.bigcommerce.queries import REFUNDS_PATH
 from carts.platforms.bigcommerce.constants import (
     MAX_PAGE_SIZE,
     NOT_A_SALE_STATUSES,

@@ -11,7 +11,14 @@ from typing import Any
 
 import requests
 
+from carts.platforms.bigcommerce.constants import (
+    HEADER_RATE_LIMIT_LEFT,
+    HEADER_RATE_LIMIT_QUOTA,
+    HEADER_RATE_LIMIT_RESET_MS,
+    HEADER_RATE_LIMIT_WINDOW_MS,
+)
 from carts.platforms.bigcommerce.errors import InvalidResponse
+from carts.platforms.budget import QuotaReading
 
 # No answer the integration reads comes near this (a page of 250 orders with their lines is a few MB);
 # anything larger is refused rather than held in memory.
@@ -71,3 +78,25 @@ def refuse_repeated_page(items: list[dict[str, Any]], previous: list[dict[str, A
     if items and items == previous:
         raise InvalidResponse(f"BigCommerce sent page {page_number - 1} again when page {page_number} was asked for; "
                               "reading stopped there.", path=path)
+
+
+# The store's word on when its window resets is taken up to this long (a header cannot park a worker for hours).
+MAX_RESET_MS = 120_000
+
+
+def quota_reading(response: requests.Response) -> QuotaReading | None:
+    """What the answer's X-Rate-Limit-* headers say (api-rate-limits.mdx); None when it has none (an unlimited plan)."""
+    left, reset_ms = int_header(response, HEADER_RATE_LIMIT_LEFT), int_header(response, HEADER_RATE_LIMIT_RESET_MS)
+    if left is None or reset_ms is None:
+        return None
+    quota, window_ms = int_header(response, HEADER_RATE_LIMIT_QUOTA), int_header(response, HEADER_RATE_LIMIT_WINDOW_MS)
+    return QuotaReading(left=left, reset_ms=min(reset_ms, MAX_RESET_MS),
+                        quota=quota if quota and quota > 0 else None,
+                        window_ms=min(window_ms, MAX_RESET_MS) if window_ms and window_ms > 0 else None)
+
+
+def int_header(response: requests.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None

@@ -17,14 +17,15 @@ import requests
 
 from carts.platforms.base import ClosedOnExit, OrderQuery, RequestStats, RetryPolicy, backoff_seconds
 from carts.platforms.budget import RESET_MARGIN_SECONDS, QuotaReading, RequestBudget, process_budget
-from carts.platforms.bigcommerce.answers import answer_count, read_body, refuse_repeated_page
-from carts.platforms.bigcommerce.constants import (
-    HEADER_RATE_LIMIT_LEFT,
-    HEADER_RATE_LIMIT_QUOTA,
-    HEADER_RATE_LIMIT_RESET_MS,
-    HEADER_RATE_LIMIT_WINDOW_MS,
-    MAX_PAGE_SIZE,
+from carts.platforms.bigcommerce.answers import (
+    MAX_RESET_MS,
+    answer_count,
+    int_header,
+    quota_reading,
+    read_body,
+    refuse_repeated_page,
 )
+from carts.platforms.bigcommerce.constants import HEADER_RATE_LIMIT_RESET_MS, MAX_PAGE_SIZE
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath
 from carts.platforms.bigcommerce.errors import (
     BigCommerceError,
@@ -35,56 +36,17 @@ from carts.platforms.bigcommerce.errors import (
     RateLimited,
     error_for_response,
 )
+from carts.platforms.bigcommerce.queries import (
+    ORDER_WITH_LINES_PARAMS,
+    REFUNDS_PATH,
+    catalog_product_params,
+    order_query_params,
+)
 from carts.platforms.bigcommerce.transport import PublicAddressAdapter
 
 logger = logging.getLogger(__name__)
 
-# The store's word on when its window resets is taken up to this long (a header cannot park a worker for hours).
-MAX_RESET_MS = 120_000
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-
-# The product fields an items import reads; the rest of a product record is not sent (smaller pages).
-# The type (physical or digital) makes a digital product a non-stock item.
-CATALOG_PRODUCT_FIELDS = "name,sku,price,type"
-
-
-def order_query_params(query: OrderQuery) -> dict[str, Any]:
-    """The GET /v2/orders query parameters for a query, without the ones left unset (v2 takes one status id)."""
-    params: dict[str, Any] = {}
-    if query.status_id is not None:
-        params["status_id"] = query.status_id
-    if query.created_from is not None:
-        params["min_date_created"] = query.created_from.isoformat()
-    if query.modified_from is not None:
-        params["min_date_modified"] = query.modified_from.isoformat()
-    if query.min_id is not None:
-        params["min_id"] = query.min_id
-    if query.max_id is not None:
-        params["max_id"] = query.max_id
-    if query.email:
-        params["email"] = query.email
-    return params
-
-
-def catalog_product_params(*, keyword: str = "", product_ids: Sequence[int] = (), sort: str = "id",
-                           direction: str = "asc") -> dict[str, Any]:
-    """GET /v3/catalog/products parameters: products with their variants, only the fields an import reads, by id."""
-    params: dict[str, Any] = {"include": "variants", "include_fields": CATALOG_PRODUCT_FIELDS, "sort": sort}
-    if direction != "asc":
-        params["direction"] = direction
-    if keyword:
-        params["keyword"] = keyword
-    if product_ids:
-        params["id:in"] = ",".join(str(product_id) for product_id in product_ids)
-    return params
-
-
-# Orders with their lines (and shipping addresses, in the consignments) and fees in the same call,
-# so an import costs one request per page of orders, not one per order (orders.v2.oas2.yml, order_includes).
-ORDER_WITH_LINES_PARAMS: dict[str, str] = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
-# Refunds of many orders in one request (orders.v3.yml, getOrdersRefunds); v2's refunded_amount "always returns 0".
-REFUNDS_PATH = "/orders/payment_actions/refunds"
-
 
 @dataclass(frozen=True)
 class V3Page:
@@ -350,9 +312,9 @@ class BigCommerceClient(ClosedOnExit):
         except requests.RequestException as error:
             raise NetworkError(f"Could not reach BigCommerce ({error.__class__.__name__}).", path=path) from None
         logger.debug("%s -> %s", endpoint, response.status_code)
-        reading = _quota_reading(response)
+        reading = quota_reading(response)
         if response.status_code == 429:
-            reset_ms = _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
+            reset_ms = int_header(response, HEADER_RATE_LIMIT_RESET_MS)
             if reset_ms is not None:
                 # Every worker sharing the budget waits for this reset, not only this one.
                 self.budget.observe(replace(reading, left=0) if reading else QuotaReading(left=0, reset_ms=reset_ms))
@@ -418,21 +380,3 @@ class _RateLimitedWithReset(Exception):
     def __init__(self, reset_seconds: float) -> None:
         super().__init__(reset_seconds)
         self.reset_seconds = max(reset_seconds, 0.0)
-
-
-def _quota_reading(response: requests.Response) -> QuotaReading | None:
-    """What the answer's X-Rate-Limit-* headers say (api-rate-limits.mdx); None when it has none (an unlimited plan)."""
-    left, reset_ms = _int_header(response, HEADER_RATE_LIMIT_LEFT), _int_header(response, HEADER_RATE_LIMIT_RESET_MS)
-    if left is None or reset_ms is None:
-        return None
-    quota, window_ms = _int_header(response, HEADER_RATE_LIMIT_QUOTA), _int_header(response, HEADER_RATE_LIMIT_WINDOW_MS)
-    return QuotaReading(left=left, reset_ms=min(reset_ms, MAX_RESET_MS),
-                        quota=quota if quota and quota > 0 else None,
-                        window_ms=min(window_ms, MAX_RESET_MS) if window_ms and window_ms > 0 else None)
-
-
-def _int_header(response: requests.Response, name: str) -> int | None:
-    try:
-        return int(response.headers[name])
-    except (KeyError, ValueError):
-        return None

@@ -7,7 +7,8 @@ from typing import Any
 
 from carts.platforms.fulfilment import ShipmentOrder, StoreShipment
 from carts.platforms.bigcommerce.answers import answer_read
-from carts.platforms.bigcommerce.client import ORDER_WITH_LINES_PARAMS, BigCommerceClient
+from carts.platforms.bigcommerce.client import BigCommerceClient
+from carts.platforms.bigcommerce.queries import ORDER_WITH_LINES_PARAMS
 from carts.platforms.bigcommerce.errors import NotFound
 
 # shipping_provider values orders.v2.oas2.yml accepts (POST /orders/{order_id}/shipments); other carriers

@@ -8,7 +8,7 @@ import responses
 from responses import matchers
 
 from carts.platforms.base import OrderQuery
-from carts.platforms.bigcommerce.client import order_query_params
+from carts.platforms.bigcommerce.queries import order_query_params
 from carts.platforms.bigcommerce.errors import InvalidResponse
 from tests.carts.platforms.bigcommerce.conftest import V2, fixture_json
 
