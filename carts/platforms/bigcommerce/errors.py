@@ -7,56 +7,46 @@ from __future__ import annotations
 
 import requests
 
-from carts.platforms.base import (
-    StoreAccessMissing,
-    StoreAddressRefused,
-    StoreAnswerInvalid,
-    StoreAuthenticationFailed,
-    StoreError,
-    StoreNotFound,
-    StoreRateLimited,
-    StoreRequestRejected,
-    StoreUnavailable,
-)
+from carts.platforms import errors as portal
 
 
-class BigCommerceError(StoreError):
+class BigCommerceError(portal.StoreError):
     """Base class: something went wrong talking to BigCommerce."""
 
 
-class AuthenticationFailed(BigCommerceError, StoreAuthenticationFailed):
+class AuthenticationFailed(BigCommerceError, portal.StoreAuthenticationFailed):
     """401: the access token is wrong, mistyped or revoked."""
 
 
-class MissingScope(BigCommerceError, StoreAccessMissing):
+class MissingScope(BigCommerceError, portal.StoreAccessMissing):
     """403: the API account lacks an OAuth scope the request needs."""
 
 
-class NotFound(BigCommerceError, StoreNotFound):
+class NotFound(BigCommerceError, portal.StoreNotFound):
     """404: the store hash or the requested resource does not exist."""
 
 
-class RequestRejected(BigCommerceError, StoreRequestRejected):
+class RequestRejected(BigCommerceError, portal.StoreRequestRejected):
     """Another 4xx: BigCommerce refused the request as malformed or invalid."""
 
 
-class RateLimited(BigCommerceError, StoreRateLimited):
+class RateLimited(BigCommerceError, portal.StoreRateLimited):
     """429 still returned after the client waited and retried as long as it may."""
 
 
-class ServerError(BigCommerceError, StoreUnavailable):
+class ServerError(BigCommerceError, portal.StoreUnavailable):
     """5xx: BigCommerce failed or is down for maintenance."""
 
 
-class NetworkError(BigCommerceError, StoreUnavailable):
+class NetworkError(BigCommerceError, portal.StoreUnavailable):
     """No usable answer: connection refused or reset, DNS failure, or a timeout."""
 
 
-class InvalidResponse(BigCommerceError, StoreAnswerInvalid):
+class InvalidResponse(BigCommerceError, portal.StoreAnswerInvalid):
     """An answer that is not the JSON the API documents: not JSON, truncated, or the wrong shape."""
 
 
-class HostNotAllowed(BigCommerceError, StoreAddressRefused):
+class HostNotAllowed(BigCommerceError, portal.StoreAddressRefused):
     """The request would go to a host that is not an allowed BigCommerce API host; nothing was sent."""
 
 
