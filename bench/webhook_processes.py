@@ -2,6 +2,8 @@
 
 Each is started in a process group of its own with the product's environment (the benchmark's database,
 Redis as broker and cache, a queue of its own, PUBLIC_BASE_URL naming the web server) and stopped after.
+They stay in the benchmark's session: Linux's autogroup scheduler shares the CPU between sessions first, so a
+worker in a session of its own would get as much as the web server whatever its nice value.
 """
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ class Group:
         log = (WORK_DIR / f"{self.name}-{label}.log").open("w")
         process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=stdout or log,
                                    stderr=subprocess.STDOUT if stdout is None else log, text=True,
-                                   start_new_session=True)
+                                   process_group=0)
         self.processes[label] = process
         return process
 
@@ -104,10 +106,10 @@ def stores_start(group: Group, count: int, orders: int) -> list[tuple[str, str]]
     raise RuntimeError("the sandbox stores did not start; see var/bench/*-stores.log")
 
 
-def web_start(group: Group, port: int, environment: dict[str, str], *, workers: int = 4) -> None:
+def web_start(group: Group, port: int, environment: dict[str, str], *, workers: int = 4, threads: int = 4) -> None:
     """The product under gunicorn (threads per worker, as a production deployment would run it)."""
     group.start("web", [sys.executable, "-m", "gunicorn", "salesorder.wsgi", "--bind", f"127.0.0.1:{port}",
-                        "--workers", str(workers), "--threads", "4", "--worker-class", "gthread"], environment)
+                        "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"], environment)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -120,13 +122,14 @@ def web_start(group: Group, port: int, environment: dict[str, str], *, workers: 
 
 def workers_start(group: Group, count: int, environment: dict[str, str], *, beat: bool = False,
                   niceness: int = 0) -> None:
-    """`count` Celery worker processes (one task at a time each, at `niceness`), and beat (the delivery sweep) if asked."""
+    """`count` Celery workers (one task at a time each) and beat (the delivery sweep) if asked, at `niceness`."""
+    celery = ["nice", "-n", str(niceness), sys.executable, "-m", "celery", "-A", "salesorder"]
     for number in range(count):
-        group.start(f"worker{number}", ["nice", "-n", str(niceness), sys.executable, "-m", "celery", "-A", "salesorder", "worker",
-                                        "--concurrency=1", "--pool=solo", "-Q", QUEUE, "-n", f"bench{number}@%h",
-                                        "--without-mingle", "--without-gossip", "--loglevel=WARNING"], environment)
+        group.start(f"worker{number}", [*celery, "worker", "--concurrency=1", "--pool=solo", "-Q", QUEUE,
+                                        "-n", f"bench{number}@%h", "--without-mingle", "--without-gossip",
+                                        "--loglevel=WARNING"], environment)
     if beat:
-        group.start("beat", [sys.executable, "-m", "celery", "-A", "salesorder", "beat", "--loglevel=WARNING",
+        group.start("beat", [*celery, "beat", "--loglevel=WARNING",
                              "--schedule", str(WORK_DIR / "webhooks-beat-schedule")], environment)
 
 

@@ -26,4 +26,5 @@ def listen_address(address: str, port: int) -> str:
 
 bind = [listen_address(settings.BIND_ADDRESS, settings.WEB_PORT)]
 workers = settings.WEB_WORKERS
+threads = settings.WEB_THREADS
 accesslog = "-"

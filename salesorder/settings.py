@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 BIND_ADDRESS = env.str("BIND_ADDRESS", default="127.0.0.1")
 WEB_PORT = env.int("WEB_PORT", default=8000)
 WEB_WORKERS = env.int("WEB_WORKERS", default=3)
+# Threads per web process: requests each serves at once (webhook deliveries arrive several at a time).
+WEB_THREADS = env.int("WEB_THREADS", default=4)
 
 # Fernet keys, newest first: the first encrypts, all decrypt (rotation is described in README.md).
 CREDENTIALS_ENCRYPTION_KEYS = env.list("CREDENTIALS_ENCRYPTION_KEYS", default=[DEVELOPMENT_CREDENTIALS_KEY])
@@ -110,6 +112,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each web thread and worker keeps its database connection for this many seconds (0: one per request): a new
+# PostgreSQL connection costs the server a process and the request several round trips (the webhook receiver
+# answers a burst in a few milliseconds each). Checked before reuse, so a restarted database fails no request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker and web server share one SQLite file: wait for locks instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})

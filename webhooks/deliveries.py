@@ -1,10 +1,13 @@
 """The worker's side of the inbox: re-read the orders that delivered events name, once per burst, never twice at once.
 
-A task claims every unprocessed delivery of the cart with a conditional update (so two tasks never
-take the same rows), re-reads their orders' current state through the Orders tab's import (new ones
-imported exactly once by its constraints; imported ones re-read for a new status or refund), then
-marks them processed. A claim lapses, so deliveries a killed worker held are taken up again by the
-sweep; a store that failed to answer leaves them claimed a while longer, then they are tried again.
+The receiver queues a task for a cart only when none is queued and not yet started (noted on the
+cart's endpoint), so a burst of deliveries costs a task per cart at a time, not one each. A task first
+clears that note, so a delivery filed after it queues the next task. It claims every unprocessed
+delivery of the cart with a conditional update (so two tasks never take the same rows), re-reads
+their orders' current state through the Orders tab's import (new ones imported exactly once by its
+constraints; imported ones re-read for a new status or refund), then marks them processed. A claim
+lapses, so deliveries a killed worker held are taken up again by the sweep; a store that failed to
+answer leaves them claimed a while longer, then they are tried again.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ CLAIM = datetime.timedelta(seconds=120)
 RETRY_AFTER = datetime.timedelta(minutes=5)
 # A delivery unprocessed and unclaimed for this long is picked up by the sweep (its task was lost).
 SWEEP_AFTER = datetime.timedelta(seconds=30)
+# A queued task's note older than this no longer holds back another (that task was lost with a killed worker).
+QUEUED_NOTE_LAPSES = datetime.timedelta(seconds=30)
 # Processed deliveries are kept this long to recognise a duplicate (one arriving later is only re-read again).
 KEEP_PROCESSED = datetime.timedelta(days=2)
 
@@ -33,8 +38,20 @@ def _claimable(now: datetime.datetime) -> Q:
     return Q(processed_at__isnull=True) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
 
 
+def cart_hook_deliveries_queue_needed(*, cart_id: int) -> bool:
+    """After a delivery is filed: whether to queue a task for the cart's deliveries (noted as queued if so), or
+    one already queued will take it. One statement, which writes nothing while a task is queued."""
+    now = timezone.now()
+    return bool(CartHookEndpoint.objects.filter(cart_id=cart_id).filter(
+        Q(deliveries_queued_at__isnull=True) | Q(deliveries_queued_at__lt=now - QUEUED_NOTE_LAPSES)
+    ).update(deliveries_queued_at=now))
+
+
 def cart_hook_deliveries_process(*, cart_id: int) -> int:
     """Re-read the orders of the cart's unprocessed deliveries; how many deliveries were settled (0: none waiting)."""
+    # Before the claim: a delivery filed from now on queues another task, one filed before is claimed here.
+    CartHookEndpoint.objects.filter(cart_id=cart_id, deliveries_queued_at__isnull=False).update(
+        deliveries_queued_at=None)
     now, token = timezone.now(), uuid.uuid4().hex
     claimed = HookDelivery.objects.filter(_claimable(now), cart_id=cart_id).update(claimed_until=now + CLAIM,
                                                                                     claim_token=token)

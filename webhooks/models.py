@@ -23,6 +23,9 @@ class CartHookEndpoint(CompanyOwned):
     # When the hooks were last listed or registered on the store and found active (a pass re-checks them).
     verified_at = models.DateTimeField(null=True, blank=True)
     last_delivery_at = models.DateTimeField(null=True, blank=True)
+    # When the receiver last queued a task for the cart's deliveries that has not started yet (None: none
+    # queued): a burst then queues one task per cart at a time, not one per delivery (webhooks/deliveries.py).
+    deliveries_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Why the last registration failed ('' when it succeeded), for the Auto-sync tab.
     problem = models.TextField(blank=True)
 

@@ -24,4 +24,4 @@ def test_the_configuration_reads_the_settings(settings) -> None:
     import salesorder.gunicorn_config as config
 
     assert config.bind == [f"127.0.0.1:{settings.WEB_PORT}"]  # the default: this machine only
-    assert config.workers == settings.WEB_WORKERS
+    assert (config.workers, config.threads) == (settings.WEB_WORKERS, settings.WEB_THREADS)

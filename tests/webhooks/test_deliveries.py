@@ -1,10 +1,18 @@
 """Delivered events re-read the order's current state: new orders imported once, changes noted, bursts coalesced."""
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 
 from orders.models import SalesTransaction
-from webhooks.deliveries import CLAIM, cart_hook_deliveries_process, hook_deliveries_waiting
+from webhooks import deliveries
+from webhooks.deliveries import (
+    CLAIM,
+    cart_hook_deliveries_process,
+    cart_hook_deliveries_queue_needed,
+    hook_deliveries_waiting,
+)
 from webhooks.models import CartHookEndpoint, HookDelivery
 from webhooks.registration import cart_hook_endpoint_get
 from tests.orders.conftest import place
@@ -82,3 +90,21 @@ def test_a_stopped_cart_settles_deliveries_without_reading_the_store(hooked_cart
     assert cart_hook_deliveries_process(cart_id=hooked_cart.pk) == 1
     assert int(fresh_store.store.stats()["total_requests"]) == 0
     assert not SalesTransaction.objects.filter(cart=hooked_cart).exists()
+
+
+def test_a_delivery_filed_while_a_task_works_queues_the_next_task(hooked_cart, fresh_store) -> None:
+    cart_hook_endpoint_get(cart=hooked_cart)
+    deliver(hooked_cart, place(fresh_store), "e1")
+    assert cart_hook_deliveries_queue_needed(cart_id=hooked_cart.pk)
+    assert not cart_hook_deliveries_queue_needed(cart_id=hooked_cart.pk)  # queued, not started: it will take this one
+    during = []
+    real_import = deliveries.orders_import
+
+    def import_while_another_arrives(**arguments):
+        during.append(cart_hook_deliveries_queue_needed(cart_id=hooked_cart.pk))  # after this task's claim
+        return real_import(**arguments)
+
+    with mock.patch.object(deliveries, "orders_import", side_effect=import_while_another_arrives):
+        assert cart_hook_deliveries_process(cart_id=hooked_cart.pk) == 1
+
+    assert during == [True]

@@ -1,16 +1,21 @@
 """The receiver: unguessable address, constant-time secret, bounded body, validated payload, inbox, queue, rate."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from carts.models import Cart
+from webhooks.deliveries import QUEUED_NOTE_LAPSES, cart_hook_deliveries_process
 from webhooks.models import CartHookEndpoint, HookDelivery
 from webhooks.registration import cart_hook_endpoint_get, cart_hook_secret_rotate
 from carts.credential_storage import secret_decrypt
@@ -60,10 +65,30 @@ def test_a_valid_delivery_is_filed_queued_and_answered_200_without_login_or_csrf
 
 def test_a_duplicate_event_is_answered_200_and_queues_nothing_more(endpoint, queued) -> None:
     assert post(endpoint, event(250)).status_code == 200
-    assert post(endpoint, event(250)).status_code == 200
-    assert post(endpoint, event(250, scope="store/order/updated")).status_code == 200
+    duplicate = post(endpoint, event(250))
 
-    assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 2
+    assert duplicate.status_code == 200 and duplicate.content == b"Already received."
+    assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 1
+    assert queued.call_count == 1
+
+
+def test_a_burst_queues_one_task_for_the_cart_until_that_task_starts(endpoint, queued) -> None:
+    for order_id in (250, 251, 252):
+        assert post(endpoint, event(order_id)).status_code == 200
+    assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 3
+    assert queued.call_count == 1  # the queued task takes all three
+
+    cart_hook_deliveries_process(cart_id=endpoint.cart_id)  # the task starts: later deliveries need another
+    assert post(endpoint, event(253)).status_code == 200
+    assert queued.call_count == 2
+
+
+def test_a_task_noted_as_queued_long_ago_no_longer_holds_the_next_one_back(endpoint, queued) -> None:
+    assert post(endpoint, event(250)).status_code == 200
+    CartHookEndpoint.objects.filter(pk=endpoint.pk).update(
+        deliveries_queued_at=timezone.now() - QUEUED_NOTE_LAPSES - datetime.timedelta(seconds=1))  # its task was lost
+    assert post(endpoint, event(251)).status_code == 200
+
     assert queued.call_count == 2
 
 
@@ -124,3 +149,15 @@ def test_deliveries_beyond_the_per_cart_rate_are_429(endpoint, queued, settings)
     statuses = [post(endpoint, event(order_id)).status_code for order_id in range(1, 6)]
 
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_delivery_is_one_query_one_insert_and_one_update(endpoint, queued) -> None:
+    with CaptureQueriesContext(connection) as statements:
+        assert post(endpoint, event(250)).status_code == 200
+    assert [sql.split()[0] for sql in (query["sql"] for query in statements.captured_queries)] == [
+        "SELECT", "INSERT", "UPDATE"]
+    # A duplicate's failed INSERT leaves the connection usable: no transaction was left to roll back.
+    assert post(endpoint, event(250)).content == b"Already received."
+    assert post(endpoint, event(251)).status_code == 200
+    assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 2
