@@ -126,7 +126,8 @@ def run_burst(sandbox: Sandbox, options: argparse.Namespace) -> Figures:
         "set-up": f"gunicorn {WEB_WORKERS} workers × {WEB_THREADS} threads at nice 0, {options.burst_workers} Celery "
                   f"workers and beat at nice {BACKGROUND_NICENESS} (one session), {SENDERS} concurrent senders",
         "deliveries sent": len(deliveries), "answers by status": dict(sorted(statuses.items())),
-        "receiver ms p50 / p99 / max": f"{round(statistics.median(latencies), 1)} / {p99} / {round(max(latencies), 1)}",
+        "receiver ms p50 / p95 / p99 / max": f"{round(statistics.median(latencies), 1)} / "
+                                             f"{round(percentile(latencies, 0.95), 1)} / {p99} / {round(max(latencies), 1)}",
         "receiver p99 ms": p99, "seconds to send all": round(sent_seconds, 1),
         "seconds until every order was imported": round(settle_seconds, 1) if settled else f"not within {SETTLE_TIMEOUT_SECONDS}",
         "orders expected (cart, order)": len(expected), "imported": len(expected & imported),

@@ -25,7 +25,14 @@ import urllib.request
 
 from bench.harness import Figures, Sandbox, benchmark_main, measure_in_fresh_process, measured
 from bench.orders_import import orders_sandbox
-from bench.webhook_burst import RECEIVER_P99_TARGET_MS, percentile, run_burst
+from bench.webhook_burst import (
+    BACKGROUND_NICENESS,
+    RECEIVER_P99_TARGET_MS,
+    WEB_THREADS,
+    WEB_WORKERS,
+    percentile,
+    run_burst,
+)
 from bench.webhook_processes import (
     QUEUE,
     free_port,
@@ -65,7 +72,8 @@ def parent(options: argparse.Namespace) -> tuple[list[Figures], list[dict]]:
         {"what": "Webhooks: API requests per idle cart per day with healthy hooks", "target": f"≤ {IDLE_REQUESTS_TARGET}",
          "measured": f"{idle.extra['API requests per day']} ({idle.extra['how']})"},
         {"what": f"Webhooks: burst of {burst.extra['deliveries sent']:,} deliveries across {options.burst_carts} carts, "
-                 f"{options.burst_workers} worker processes (one killed mid-burst), Redis and PostgreSQL",
+                 f"{options.burst_workers} worker processes at nice {BACKGROUND_NICENESS} (one killed mid-burst) beside "
+                 f"gunicorn {WEB_WORKERS} × {WEB_THREADS} threads, Redis and PostgreSQL",
          "target": f"every order once, receiver p99 < {RECEIVER_P99_TARGET_MS} ms, nothing lost",
          "measured": f"{burst.extra['imported']:,} of {burst.extra['orders expected (cart, order)']:,} orders imported, "
                      f"{burst.extra['imported twice']} twice, {burst.extra['deliveries left unprocessed']} deliveries "
