@@ -103,7 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing"],
+            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing",
+                         "salesorder.templatetags.form_fields"],
         },
     },
 ]
