@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carts.attention import company_attention
 from carts.models import Cart
-from carts.platforms.base import InvalidInput, StoreAccess, StoreError
-from carts.stores import cart_order_admin_url, store_failure_reason
+from carts.platforms.base import InvalidInput, StoreAccess
+from carts.stores import cart_order_admin_url, store_read_for_screen
 from carts.views import company_cart
 from orders.forms import (
     CartOrderSearchForm,
@@ -72,11 +72,9 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     sort = CART_ORDERS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
     if request.GET.get("list") and cart.import_status_ids and (search.is_valid() or not search.is_bound):
-        try:
-            listing = orders_list(cart=cart, search=search.search(), **search.cursor(oldest_first=not sort.descending))
-        except StoreError as failure:
-            error = "The store's orders could not be listed: " + store_failure_reason(
-                cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
+        listing, error = store_read_for_screen(
+            lambda: orders_list(cart=cart, search=search.search(), **search.cursor(oldest_first=not sort.descending)),
+            cart=cart, need=StoreAccess.ORDERS_READ, failing="The store's orders could not be listed")
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
         "cart": cart, "tab": "orders", "search": search, "listing": listing, "error": error, "running": running,
@@ -88,14 +86,11 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
 def cart_order_preview(request: HttpRequest, cart_id: int, order_id: int) -> HttpResponse:
     """Preview: the order as an import would book it; nothing is written."""
     cart = company_cart(request, cart_id)
-    preview, error = None, ""
     try:
-        preview = order_preview(cart=cart, order_id=order_id)
-    except StoreError as failure:
-        error = "The order could not be read: " + store_failure_reason(cart=cart, error=failure,
-                                                                       need=StoreAccess.ORDERS_READ)
+        preview, error = store_read_for_screen(lambda: order_preview(cart=cart, order_id=order_id), cart=cart,
+                                               need=StoreAccess.ORDERS_READ, failing="The order could not be read")
     except InvalidInput as refusal:
-        error = str(refusal)
+        preview, error = None, str(refusal)
     return render(request, "orders/order_preview.html", {
         "cart": cart, "tab": "orders", "order_id": order_id, "preview": preview, "error": error})
 
