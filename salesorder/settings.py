@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing",
-                         "salesorder.templatetags.form_fields"],
+                         "salesorder.templatetags.components"],
         },
     },
 ]

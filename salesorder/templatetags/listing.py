@@ -1,11 +1,9 @@
-"""Template tags every list screen uses: a sortable column heading, the page bar (see salesorder/paging.py) and the
-scrolling region around a table."""
+"""Template tags every list screen uses: a sortable column heading and the page bar (see salesorder/paging.py)."""
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.template.base import token_kwargs
 
 from salesorder.paging import ListSort, page_numbers, query_without
 
@@ -32,31 +30,3 @@ def page_bar(context: template.Context, number: int, total_pages: int, parameter
     return {"number": number, "total_pages": total_pages, "prefix": prefix,
             "numbers": page_numbers(number, total_pages) if total_pages > 1 else []}
 
-
-class ScrollTableNode(template.Node):
-    """A list table inside the region that scrolls it sideways on a phone (focusable, named, so keyboards reach it)."""
-
-    def __init__(self, options: dict[str, Any], nodelist: template.NodeList) -> None:
-        self.options = options
-        self.nodelist = nodelist
-
-    def render(self, context: template.Context) -> str:
-        values = {name: value.resolve(context) for name, value in self.options.items()}
-        return template.loader.render_to_string("_scroll_table.html", {**values, "rows": self.nodelist.render(context)})
-
-
-@register.tag
-def scroll_table(parser: template.base.Parser, token: template.base.Token) -> ScrollTableNode:
-    """{% scroll_table label="Items" id="items" %}<thead>…</thead>{% for %}<tr>…{% endfor %}{% endscroll_table %}.
-
-    Options: label (or labelledby, an element id naming the region), id, class (added to "list") and describedby.
-    """
-    bits = token.split_contents()
-    options = token_kwargs(bits[1:], parser)
-    unknown = set(options) - {"label", "labelledby", "id", "class", "describedby"}
-    if len(options) != len(bits) - 1 or unknown or not ({"label", "labelledby"} & set(options)):
-        raise template.TemplateSyntaxError(f"{bits[0]} takes label= or labelledby=, and id=, class=, describedby= "
-                                           f"(got {' '.join(bits[1:])!r})")
-    nodelist = parser.parse(("endscroll_table",))
-    parser.delete_first_token()
-    return ScrollTableNode(options, nodelist)

@@ -1,4 +1,4 @@
-"""The template components list screens and forms share: the scrolling table region and a form's fields."""
+"""The template components screens share (salesorder/templatetags/components.py)."""
 from __future__ import annotations
 
 import pytest
@@ -42,3 +42,17 @@ def test_form_fields_renders_the_named_fields_in_that_order_with_their_help() ->
 def test_form_fields_names_a_field_the_form_does_not_have() -> None:
     with pytest.raises(KeyError, match="colour"):
         Template('{% form_fields form "colour" %}').render(Context({"form": _ItemForm()}))
+
+
+def test_a_page_header_puts_the_links_in_its_actions_menu() -> None:
+    html = Template('{% page_header title=name %}<a href="/new/">New item</a>{% endpage_header %}').render(
+        Context({"name": "Items & <more>"}))
+    assert "<h1>Items &amp; &lt;more&gt;</h1>" in html
+    assert '<details class="actions-menu">' in html and '<div class="menu-items"><a href="/new/">New item</a></div>' in html
+
+
+def test_a_page_header_without_links_has_no_actions_menu() -> None:
+    html = Template('{% page_header title="Users" %}\n{% endpage_header %}').render(Context())
+    assert "<h1>Users</h1>" in html and "actions-menu" not in html
+    with pytest.raises(TemplateSyntaxError, match="page_header takes title="):
+        Template('{% page_header %}{% endpage_header %}')
