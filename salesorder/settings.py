@@ -267,7 +267,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Receivers' tokens are replaced in every line written (webhooks/log_redaction.py).
+    "filters": {"receiver_addresses": {"()": "webhooks.log_redaction.ReceiverAddressFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["receiver_addresses"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # urllib3 logs full URLs at DEBUG; our client logs paths only, so keep it quieter.
     "loggers": {"urllib3": {"level": "WARNING"}},
