@@ -259,6 +259,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deliveries a killed worker held, or whose task was lost, are queued again (webhooks/deliveries.py).
     "hook-deliveries-sweep": {"task": "webhooks.tasks.hook_deliveries_sweep_task", "schedule": 60.0,
                               "options": {"expires": 60.0}},
+    # Hooks a cart no longer wants whose removal the store did not answer are removed again (webhooks/tasks.py).
+    "unwanted-hooks-remove": {"task": "webhooks.tasks.unwanted_hooks_remove_task", "schedule": 3600.0,
+                              "options": {"expires": 3600.0}},
     "stale-runs-close": {"task": "operations.tasks.stale_runs_close_task", "schedule": RUN_SWEEP_SECONDS,
                          "options": {"expires": RUN_SWEEP_SECONDS}},
 }
