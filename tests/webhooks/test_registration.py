@@ -183,3 +183,19 @@ def test_the_tab_says_a_failed_removal_is_tried_again(hooked_cart, fresh_store, 
 
     assert "did not answer. Removing them is tried again every hour." in page
     assert page.count('<tr>') >= 4 and 'aria-label="Webhooks on the store"' in page
+
+
+def test_a_key_of_another_api_account_takes_the_old_accounts_hooks_off_the_store(
+        hooked_cart, fresh_store, eager_celery, django_capture_on_commit_callbacks) -> None:
+    cart_hooks_apply(cart=hooked_cart)
+    assert len(store_hooks(fresh_store, "full")) == 4
+    values = CartSettings.of_cart(hooked_cart)  # the merchant makes a new API account and pastes its key
+    values = CartSettings(**{**values.__dict__, "api_key": parse_api_key(fresh_store.api_key("no-inventory")),
+                             "auto_sync": AutoSync.STOPPED})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cart_update(cart=hooked_cart, values=values)
+
+    assert store_hooks(fresh_store, "full") == []  # removed with the old account's key: the new one cannot see them
+    assert not StoreHookState.objects.filter(cart=hooked_cart).exists()
+    assert store_hooks(fresh_store, "no-inventory") == []  # nothing until Test Connection passes with the new key
