@@ -20,7 +20,7 @@ class CartAttention:
     """What needs doing on one cart; `needed` is False when nothing does."""
 
     cart: Cart
-    refused_orders: int = 0  # orders refused by any import (screen, command line, auto-sync) and not imported since
+    refused_orders: int = 0  # refused by any import (screen, command line, auto-sync), not imported or dismissed since
     failed_syncs: int = 0  # auto-sync passes in a row that failed (it keeps retrying)
     sync_stopped_reason: str = ""  # why auto-sync switched itself off
     deactivated_webhooks: int = 0  # the store's webhooks for the cart it deactivated (see _deactivated_webhooks)
@@ -61,7 +61,8 @@ def carts_attention(*, carts: Iterable[Cart]) -> dict[int, CartAttention]:
 
     carts = list(carts)
     ids = [cart.pk for cart in carts]
-    refused = dict(OrderRefusal.objects.filter(cart_id__in=ids).values_list("cart_id").annotate(count=Count("pk")))
+    refused = dict(OrderRefusal.objects.filter(cart_id__in=ids, dismissed_at__isnull=True).values_list("cart_id")
+                   .annotate(count=Count("pk")))
     syncs = {state["cart_id"]: state for state in AutoSyncState.objects.filter(cart_id__in=ids).values(
         "cart_id", "consecutive_failures", "stopped_reason")}
     hooks = _deactivated_webhooks(ids)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
@@ -47,15 +48,21 @@ def command_cart(options: dict) -> Cart:
         raise CommandError(str(error), returncode=INVALID_INPUT) from None
 
 
-def add_cart_arguments(parser: argparse.ArgumentParser) -> None:
-    """NAME and --company, which every cart action takes."""
+def cart_subcommand(subcommands: argparse._SubParsersAction, name: str, *, help: str,
+                    handler: Callable[[BaseCommand, dict], int], json_help: str = "") -> argparse.ArgumentParser:
+    """A subcommand that acts on one cart: NAME and --company, --json when `json_help` says what it prints."""
+    parser = subcommands.add_parser(name, help=help)
     parser.add_argument("name", help="The cart's name.")
     parser.add_argument("--company", required=True, help="The company's account number, SOA followed by 6 digits.")
+    if json_help:
+        parser.add_argument("--json", action="store_true", help=json_help)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
-    add = subcommands.add_parser("add", help="Create a BigCommerce cart (same validation as the screen).")
-    add_cart_arguments(add)
+    add = cart_subcommand(subcommands, "add", help="Create a BigCommerce cart (same validation as the screen).",
+                          handler=handle_add)
     add.add_argument("--api-path", required=True, help="The API PATH, e.g. https://api.bigcommerce.com/stores/abc123/v3/")
     add.add_argument("--api-key", required=True, help="CLIENT_ID:ACCESS_TOKEN")
     add.add_argument("--import-as", choices=sorted(IMPORT_AS_CHOICES), default="cash-sale")
@@ -66,11 +73,9 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     add.add_argument("--push-stock", choices=("on", "off"), default="off",
                      help="Push stock levels to the cart on every auto-sync pass (off unless given).")
     _add_differences_arguments(add)
-    add.set_defaults(handler=handle_add)
 
-    update = subcommands.add_parser("update", help="Change a cart's settings (same validation as the screen); "
-                                                   "what is not given stays as it is.")
-    add_cart_arguments(update)
+    update = cart_subcommand(subcommands, "update", help="Change a cart's settings (same validation as the screen); "
+                                                         "what is not given stays as it is.", handler=handle_update)
     update.add_argument("--api-path", help="A new API PATH.")
     update.add_argument("--api-key", help="A new CLIENT_ID:ACCESS_TOKEN.")
     update.add_argument("--import-as", choices=sorted(IMPORT_AS_CHOICES))
@@ -80,17 +85,11 @@ def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> N
     update.add_argument("--interval", type=int, help="Minutes between auto-sync passes.")
     update.add_argument("--push-stock", choices=("on", "off"), help="Push stock levels to the cart on every pass.")
     _add_differences_arguments(update, turned_off_by="off")
-    update.set_defaults(handler=handle_update)
 
-    test = subcommands.add_parser("test", help="Test Connection; exit 0 on pass, 1 on fail.")
-    add_cart_arguments(test)
-    test.set_defaults(handler=handle_test)
+    cart_subcommand(subcommands, "test", help="Test Connection; exit 0 on pass, 1 on fail.", handler=handle_test)
 
-    delete = subcommands.add_parser(
-        "delete", help="Delete the cart with its log, as the screen's Delete does; imported items and transactions stay."
-    )
-    add_cart_arguments(delete)
-    delete.set_defaults(handler=handle_delete)
+    cart_subcommand(subcommands, "delete", help="Delete the cart with its log, as the screen's Delete does; imported "
+                                                "items and transactions stay.", handler=handle_delete)
 
     rotate = subcommands.add_parser(
         "rotate-keys", help="Re-encrypt every stored API key and webhook secret with the first "

@@ -6,6 +6,7 @@ matters to it (a changed status list or cut-off makes the next pass read the ord
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 from collections.abc import Iterable
@@ -34,8 +35,8 @@ DIFFERENCES_BOTH_OR_NEITHER = ("Set both 'Post differences up to' and its accoun
 
 # Sent once a cart's settings are saved (by cart_create or cart_update, whoever called them), so auto-sync keeps
 # its bookkeeping in step: with `cart`, `scope_changed` (its statuses or cut-off changed), `switched_on`
-# (Auto-sync went from Stopped to Running), `switched_off` (the other way) and `credentials_changed` (a new URL or
-# key). Auto-sync's state lives in the sync app, and the store's webhooks in the webhooks app; both depend on carts.
+# (Auto-sync went from Stopped to Running), `switched_off` (the other way), `credentials_changed` (a new URL or
+# key) and `previous` (then, an unsaved copy of the cart as it was, with its old connection). Auto-sync's state lives in the sync app, and the store's webhooks in the webhooks app; both depend on carts.
 cart_settings_saved = Signal()
 
 
@@ -195,6 +196,7 @@ def cart_create(*, company: Company, values: CartSettings) -> Cart:
 def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
     """Save new settings; a changed URL or key forgets the last test, which no longer applies."""
     credentials_changed = cart_credentials_changed(cart=cart, api_path=values.api_path, api_key=values.api_key)
+    previous = copy.copy(cart) if credentials_changed else None  # the old connection, for what it registered
     change = _apply_settings(cart, values)
     if credentials_changed:
         cart.last_test_at = None
@@ -202,7 +204,8 @@ def cart_update(*, cart: Cart, values: CartSettings) -> Cart:
         cart.last_test_message = ""
     _save(cart)
     cart_settings_saved.send(Cart, cart=cart, scope_changed=change.scope_changed, switched_on=change.switched_on,
-                             switched_off=change.switched_off, credentials_changed=credentials_changed)
+                             switched_off=change.switched_off, credentials_changed=credentials_changed,
+                             previous=previous)
     return cart
 
 

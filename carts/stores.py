@@ -1,6 +1,8 @@
 """A cart's store: the session items/, orders/ and auto-sync read it through, and its failures in the merchant's words."""
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from django.conf import settings
 
 from carts.budgets import store_budget
@@ -12,6 +14,8 @@ from carts.platforms.base import RetryPolicy, StoreAccess, StoreConnection, Stor
 STORED_KEY_UNREADABLE = "the stored API key cannot be read (the encryption keys changed): enter the API key again."
 # For a merchant waiting on a page (the Items tab, Test Connection): give up sooner than a background run.
 QUICK_RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20)
+
+Read = TypeVar("Read")
 
 
 def cart_store_open(*, cart: Cart, retry: RetryPolicy | None = None) -> StoreSession:
@@ -40,6 +44,16 @@ def store_failure_reason(*, cart: Cart, error: StoreError, need: StoreAccess) ->
     if isinstance(error, StoredKeyUnreadable):
         return STORED_KEY_UNREADABLE
     return platform_named(cart.platform).failure_reason(error, need=need, store_reference=cart.store_hash)
+
+
+def store_read_for_screen(read: Callable[[], Read], *, cart: Cart, need: StoreAccess,
+                          failing: str) -> tuple[Read | None, str]:
+    """What a screen reads from the store, or None and the sentence it shows instead: `failing` (what could not be
+    done), then why and the fix."""
+    try:
+        return read(), ""
+    except StoreError as error:
+        return None, f"{failing}: {store_failure_reason(cart=cart, error=error, need=need)}"
 
 
 def cart_order_admin_url(*, cart: Cart | None, order_id: int | None) -> str:

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart
+from carts.cli import INVALID_INPUT, cart_subcommand, command_cart
 from carts.models import CartLogStatus
 from carts.platforms.base import StoreAccess, StoreError
 from carts.stores import store_failure_reason
@@ -18,23 +18,19 @@ OPERATION_FAILED = 1
 
 
 def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
-    listing = subcommands.add_parser("items", help="List the cart's products, a row per variant, matched to items here.")
-    add_cart_arguments(listing)
+    listing = cart_subcommand(subcommands, "items", handler=handle_items, json_help="A JSON array instead of a table.",
+                              help="List the cart's products, a row per variant, matched to items here.")
     listing.add_argument("--search", default="", help="Only products whose name or SKU contains this text.")
-    listing.add_argument("--json", action="store_true", help="A JSON array instead of a table.")
-    listing.set_defaults(handler=handle_items)
 
-    importing = subcommands.add_parser("import-items", help="Import cart items by SKU (the tab's Import Selected Items).")
-    add_cart_arguments(importing)
+    importing = cart_subcommand(subcommands, "import-items", handler=handle_import_items,
+                                help="Import cart items by SKU (the tab's Import Selected Items).")
     which = importing.add_mutually_exclusive_group(required=True)
     which.add_argument("--sku", nargs="+", default=[], help="The SKUs to import (product or variant SKUs).")
     which.add_argument("--all", action="store_true", help="Every product (matching --search, if given).")
     importing.add_argument("--search", default="", help="With --all: only products whose name or SKU contains this text.")
-    importing.set_defaults(handler=handle_import_items)
 
-    push = subcommands.add_parser("push-stock", help="Push stock now: send the changed available quantities to the store.")
-    add_cart_arguments(push)
-    push.set_defaults(handler=handle_push_stock)
+    cart_subcommand(subcommands, "push-stock", handler=handle_push_stock,
+                    help="Push stock now: send the changed available quantities to the store.")
 
 
 def handle_items(command: BaseCommand, options: dict) -> int:

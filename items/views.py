@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carts.models import CartLogStatus
-from carts.platforms.base import CatalogSort, PortalError, StoreAccess, StoreError
-from carts.stores import store_failure_reason
+from carts.platforms.base import CatalogSort, PortalError, StoreAccess
+from carts.stores import store_read_for_screen
 from carts.views import company_cart
 from items.csv_files import MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
@@ -290,13 +290,10 @@ def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
     sort = CART_ITEMS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
     if search.is_valid() and search.wants_rows:
-        try:
-            listing = cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1,
-                                      sort=CatalogSort(CART_ITEMS_SORT.fields[sort.column][0]),
-                                      descending=sort.descending)
-        except StoreError as failure:
-            error = "The store could not be read: " + store_failure_reason(cart=cart, error=failure,
-                                                                           need=StoreAccess.CATALOG_READ)
+        listing, error = store_read_for_screen(
+            lambda: cart_items_page(cart=cart, keyword=search.cleaned_data["q"], page=search.cleaned_data["page"] or 1,
+                                    sort=CatalogSort(CART_ITEMS_SORT.fields[sort.column][0]), descending=sort.descending),
+            cart=cart, need=StoreAccess.CATALOG_READ, failing="The store could not be read")
     running, latest = cart_items_imports(cart=cart)
     return render(request, "items/cart_items.html", {
         "cart": cart, "tab": "items", "search": search, "listing": listing, "error": error,

@@ -56,10 +56,11 @@ class SalesTransactionAdmin(CompanyScopedAdmin):
 
 @admin.register(OrderRefusal)
 class OrderRefusalAdmin(CompanyScopedAdmin):
-    list_display = ("cart_order_id", "cart", "company", "reason", "first_refused_at", "last_refused_at")
-    list_filter = ("cart", "first_refused_at")
+    list_display = ("cart_order_id", "cart", "company", "reason", "first_refused_at", "last_refused_at", "dismissed_at")
+    list_filter = ("cart", "first_refused_at", ("dismissed_at", admin.EmptyFieldListFilter))
     search_fields = ("cart_order_id", "reason", "cart__name", "company__account_number")
-    readonly_fields = ("cart", "cart_order_id", "reason", "missing_items", "first_refused_at", "last_refused_at")
+    readonly_fields = ("cart", "cart_order_id", "reason", "missing_items", "first_refused_at", "last_refused_at",
+                       "dismissed_at", "dismissed_by")
 
     def has_add_permission(self, request) -> bool:
         return False  # imports record refusals; a hand-made one would mislead the reconciliation

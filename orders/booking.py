@@ -17,7 +17,8 @@ from django.utils import timezone
 from carts.models import Cart
 from companies.models import Company
 from items.models import Item, LedgerAccount
-from orders.mapping import CreditNoteDraft, OrderAdjustment, OrderCharge, StoreOrder
+from orders.mapping import CreditNoteDraft, CreditNoteLine, OrderAdjustment, OrderCharge, StoreOrder
+from orders.mapping.refunds import CUMULATIVE_KEY_PREFIX, is_cumulative, refund_increment
 from orders.mapping.money import FOUR_PLACES, ZERO
 from orders.models import (
     NUMBER_PREFIXES,
@@ -177,10 +178,30 @@ def credit_notes_book(*, sale: SalesTransaction, drafts: Iterable[CreditNoteDraf
     for draft in drafts:
         if draft.key in booked:
             continue
+        if is_cumulative(draft):  # v2 figures: only what was refunded since the credit notes booked from them
+            draft = refund_increment(draft, [_booked_draft(note) for note in sale.credit_notes.filter(
+                refund_key__startswith=CUMULATIVE_KEY_PREFIX).prefetch_related("lines", "charges", "adjustments")])
+            if draft is None:
+                continue
         number = transaction_number_next(company=sale.company, transaction_type=TransactionType.CREDIT_NOTE)
         written.append(_save(credit_note_build(sale=sale, draft=draft, sale_lines=sale_lines, number=number)))
         booked.add(draft.key)
     return written
+
+
+def _booked_draft(note: SalesTransaction) -> CreditNoteDraft:
+    """A booked credit note's figures, as the draft it was written from."""
+    return CreditNoteDraft(
+        key=note.refund_key, order_id=note.cart_order_id or 0, refund_id=None, created_at=note.transaction_date,
+        reason=note.refund_reason,
+        lines=tuple(CreditNoteLine(line.cart_line_id or 0, line.sku, line.description, line.quantity,
+                                   line.amount_ex_tax, line.tax, line.amount_inc_tax) for line in note.lines.all()),
+        charges=tuple(OrderCharge(charge.kind, charge.description, charge.amount_ex_tax, charge.tax,
+                                  charge.amount_inc_tax) for charge in note.charges.all()),
+        adjustments=tuple(OrderAdjustment(adjustment.kind, adjustment.description, adjustment.amount_ex_tax,
+                                          adjustment.tax, adjustment.amount_inc_tax)
+                          for adjustment in note.adjustments.all()),
+        tax_total=note.tax_total, total=note.total)
 
 
 def _save(booked: BookedTransaction) -> SalesTransaction:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart, command_company
+from carts.cli import INVALID_INPUT, cart_subcommand, command_cart, command_company
 from carts.models import Cart
 from carts.platforms.base import InvalidInput, StoreAccess, StoreError
 from carts.stores import store_failure_reason
@@ -26,30 +26,25 @@ FAILED = 1
 
 
 def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
-    listing = subcommands.add_parser("orders", help="List Orders: the store's orders the cart would import.")
-    add_cart_arguments(listing)
+    listing = cart_subcommand(subcommands, "orders", help="List Orders: the store's orders the cart would import.",
+                              handler=handle_orders, json_help="Print a JSON array instead of a table.")
     listing.add_argument("--older-than", type=int, help="Show the page of orders older than this order number.")
     listing.add_argument("--newer-than", type=int, help="Show the page of orders newer than this order number.")
     listing.add_argument("--id", dest="order_id", type=int, metavar="N", help="Only this order number.")
     listing.add_argument("--email", default="", help="Only the orders of this customer's whole e-mail address.")
-    listing.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
-    listing.set_defaults(handler=handle_orders)
 
-    importing = subcommands.add_parser("import-orders", help="Import Selected Orders (or every listed one).")
-    add_cart_arguments(importing)
+    importing = cart_subcommand(subcommands, "import-orders", help="Import Selected Orders (or every listed one).",
+                                handler=handle_import_orders, json_help="Print the result as JSON.")
     which = importing.add_mutually_exclusive_group(required=True)
     which.add_argument("--id", dest="ids", type=int, nargs="+", action="extend", metavar="N",
                        help="Order numbers to import; repeatable.")
     which.add_argument("--all", action="store_true", help="Every order the Orders (Cart) tab lists.")
-    importing.add_argument("--json", action="store_true", help="Print the result as JSON.")
-    importing.set_defaults(handler=handle_import_orders)
 
-    preview = subcommands.add_parser("preview-order", help="Preview: an order as an import would book it; nothing "
-                                                          "is written. Exit 1 if it would not be imported.")
-    add_cart_arguments(preview)
+    preview = cart_subcommand(subcommands, "preview-order", handler=handle_preview_order,
+                              json_help="Print the preview as JSON.",
+                              help="Preview: an order as an import would book it; nothing is written. "
+                                   "Exit 1 if it would not be imported.")
     preview.add_argument("--id", dest="order_id", type=int, required=True, metavar="N", help="The order number.")
-    preview.add_argument("--json", action="store_true", help="Print the preview as JSON.")
-    preview.set_defaults(handler=handle_preview_order)
 
 
 def handle_orders(command: BaseCommand, options: dict) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -318,6 +319,10 @@ class OrderRefusal(CompanyOwned):
     missing_items = models.JSONField(default=list, blank=True)
     first_refused_at = models.DateTimeField(auto_now_add=True)
     last_refused_at = models.DateTimeField(auto_now=True)
+    # Dismissed by the merchant (an order never to be imported): still refused, no longer needing attention.
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
 
     class Meta:
         ordering = ["-last_refused_at"]

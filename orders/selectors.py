@@ -152,13 +152,16 @@ def cart_order_imports(*, cart: Cart) -> tuple[list[CartLog], CartLog | None]:
     return cart_runs_of_kind(cart=cart, kind=CartLogKind.ORDERS_IMPORT)
 
 
-def cart_refusals(*, cart: Cart) -> QuerySet[OrderRefusal]:
-    """The cart's refused orders not imported since, from every import (screen, command line, auto-sync), oldest first."""
-    return OrderRefusal.objects.filter(cart=cart).order_by("first_refused_at", "cart_order_id")
+def cart_refusals(*, cart: Cart, dismissed: bool = False) -> QuerySet[OrderRefusal]:
+    """The cart's refused orders not imported since, from every import (screen, command line, auto-sync), oldest
+    first: those needing attention, or (`dismissed`) those the merchant dismissed, last dismissed first."""
+    rows = OrderRefusal.objects.filter(cart=cart, dismissed_at__isnull=not dismissed)
+    return rows.order_by("-dismissed_at", "cart_order_id") if dismissed else rows.order_by("first_refused_at",
+                                                                                              "cart_order_id")
 
 
 def cart_refused_order_ids(*, cart: Cart, needing_items_from_lines: bool = False) -> list[int]:
-    """Every refused order of the cart (or only those an item made from an order line would fix), by number."""
+    """Every refused order of the cart needing attention (or only those an item made from an order line would fix)."""
     rows = cart_refusals(cart=cart).only("cart_order_id", "missing_items")
     if not needing_items_from_lines:
         return sorted(rows.values_list("cart_order_id", flat=True))

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carts.attention import company_attention
 from carts.models import Cart
-from carts.platforms.base import InvalidInput, StoreAccess, StoreError
-from carts.stores import cart_order_admin_url, store_failure_reason
+from carts.platforms.base import InvalidInput, StoreAccess
+from carts.stores import cart_order_admin_url, store_read_for_screen
 from carts.views import company_cart
 from orders.forms import (
     CartOrderSearchForm,
@@ -26,6 +26,7 @@ from orders.forms import (
 from orders.listing import orders_list
 from orders.models import SalesTransaction
 from orders.preview import order_preview
+from orders.refusals import refusals_dismiss, refusals_restore
 from orders.results import ImportResult
 from orders.shipping_views import ship_form_for
 from orders.selectors import (
@@ -49,9 +50,11 @@ from orders.store_imports import (
 from orders.transactions import transaction_delete, transaction_update
 from orders.window import CartNotReady
 from salesorder.deletion import deletion_confirmed
+from salesorder.formatting import counted_text
 from salesorder.paging import SortColumns, query_without, sorted_page
 
 PENDING_PAGE_SIZE = 50
+DISMISSED_SHOWN = 200  # the newest dismissed refused orders listed under the others
 # The store lists orders by id either way (orders.v2.oas2.yml, sort=id:asc|id:desc): Orders (Cart) sorts by order number.
 CART_ORDERS_SORT = SortColumns(fields={"order": ("order_id",)}, default="-order")
 PENDING_SORT = SortColumns(fields={
@@ -72,11 +75,9 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     sort = CART_ORDERS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
     if request.GET.get("list") and cart.import_status_ids and (search.is_valid() or not search.is_bound):
-        try:
-            listing = orders_list(cart=cart, search=search.search(), **search.cursor(oldest_first=not sort.descending))
-        except StoreError as failure:
-            error = "The store's orders could not be listed: " + store_failure_reason(
-                cart=cart, error=failure, need=StoreAccess.ORDERS_READ)
+        listing, error = store_read_for_screen(
+            lambda: orders_list(cart=cart, search=search.search(), **search.cursor(oldest_first=not sort.descending)),
+            cart=cart, need=StoreAccess.ORDERS_READ, failing="The store's orders could not be listed")
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
         "cart": cart, "tab": "orders", "search": search, "listing": listing, "error": error, "running": running,
@@ -88,14 +89,11 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
 def cart_order_preview(request: HttpRequest, cart_id: int, order_id: int) -> HttpResponse:
     """Preview: the order as an import would book it; nothing is written."""
     cart = company_cart(request, cart_id)
-    preview, error = None, ""
     try:
-        preview = order_preview(cart=cart, order_id=order_id)
-    except StoreError as failure:
-        error = "The order could not be read: " + store_failure_reason(cart=cart, error=failure,
-                                                                       need=StoreAccess.ORDERS_READ)
+        preview, error = store_read_for_screen(lambda: order_preview(cart=cart, order_id=order_id), cart=cart,
+                                               need=StoreAccess.ORDERS_READ, failing="The order could not be read")
     except InvalidInput as refusal:
-        error = str(refusal)
+        preview, error = None, str(refusal)
     return render(request, "orders/order_preview.html", {
         "cart": cart, "tab": "orders", "order_id": order_id, "preview": preview, "error": error})
 
@@ -151,6 +149,7 @@ def cart_refused_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
     page = Paginator(cart_refusals(cart=cart), PENDING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orders/refused_orders.html", {
         "cart": cart, "tab": "refused", "page": page,
+        "dismissed": cart_refusals(cart=cart, dismissed=True).select_related("dismissed_by")[:DISMISSED_SHOWN],
         "to_create": len(cart_refused_order_ids(cart=cart, needing_items_from_lines=True))})
 
 
@@ -172,6 +171,31 @@ def cart_refused_retry(request: HttpRequest, cart_id: int) -> HttpResponse:
     if not order_ids:
         return redirect("orders:cart_refused", cart.pk)
     return _retried(request, cart, lambda: ([], orders_retry(cart=cart, order_ids=order_ids)))
+
+
+@require_POST
+def cart_refused_dismiss(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Dismiss refused orders (named, or every one) the merchant will never import: no longer needing attention."""
+    cart = company_cart(request, cart_id)
+    order_ids = _refused_ids(request, cart)
+    if order_ids:
+        dismissed = refusals_dismiss(cart=cart, order_ids=order_ids, user=request.user)
+        messages.success(request, f"{counted_text(dismissed, 'refused order')} dismissed: no longer needing attention. "
+                                  "Restore one below if it should be imported after all.")
+    return redirect("orders:cart_refused", cart.pk)
+
+
+@require_POST
+def cart_refused_restore(request: HttpRequest, cart_id: int) -> HttpResponse:
+    """Bring dismissed refused orders back to those needing attention."""
+    cart = company_cart(request, cart_id)
+    form = RefusedOrdersForm(request.POST)
+    if form.is_valid() and form.cleaned_data["order"]:
+        restored = refusals_restore(cart=cart, order_ids=form.cleaned_data["order"])
+        messages.success(request, f"{counted_text(restored, 'refused order')} restored: needing attention again.")
+    else:
+        messages.error(request, "Nothing was restored: no order was named.")
+    return redirect("orders:cart_refused", cart.pk)
 
 
 @require_POST

@@ -10,6 +10,9 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesorder.settings")
 
 from django.conf import settings  # noqa: E402 - after the settings module is named
+from gunicorn.glogging import Logger  # noqa: E402
+
+from webhooks.log_redaction import receiver_addresses_redacted  # noqa: E402
 
 
 def listen_address(address: str, port: int) -> str:
@@ -28,3 +31,16 @@ bind = [listen_address(settings.BIND_ADDRESS, settings.WEB_PORT)]
 workers = settings.WEB_WORKERS
 threads = settings.WEB_THREADS
 accesslog = "-"
+
+
+class AccessLogWithoutReceiverAddresses(Logger):
+    """gunicorn's access log with /hooks/…/ in place of a receiver's token (the request line, path and URI)."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # gunicorn's signature
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U"):
+            atoms[key] = receiver_addresses_redacted(atoms[key])
+        return atoms
+
+
+logger_class = AccessLogWithoutReceiverAddresses

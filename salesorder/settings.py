@@ -105,7 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing"],
+            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing",
+                         "salesorder.templatetags.components"],
         },
     },
 ]
@@ -265,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deliveries a killed worker held, or whose task was lost, are queued again (webhooks/deliveries.py).
     "hook-deliveries-sweep": {"task": "webhooks.tasks.hook_deliveries_sweep_task", "schedule": 60.0,
                               "options": {"expires": 60.0}},
+    # Hooks a cart no longer wants whose removal the store did not answer are removed again (webhooks/tasks.py).
+    "unwanted-hooks-remove": {"task": "webhooks.tasks.unwanted_hooks_remove_task", "schedule": 3600.0,
+                              "options": {"expires": 3600.0}},
     "stale-runs-close": {"task": "operations.tasks.stale_runs_close_task", "schedule": RUN_SWEEP_SECONDS,
                          "options": {"expires": RUN_SWEEP_SECONDS}},
 }
@@ -273,7 +277,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Receivers' tokens are replaced in every line written (webhooks/log_redaction.py).
+    "filters": {"receiver_addresses": {"()": "webhooks.log_redaction.ReceiverAddressFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["receiver_addresses"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # urllib3 logs full URLs at DEBUG; our client logs paths only, so keep it quieter.
     "loggers": {"urllib3": {"level": "WARNING"}},

@@ -5,16 +5,14 @@ import argparse
 
 from django.core.management.base import BaseCommand
 
-from carts.cli import add_cart_arguments, command_cart
+from carts.cli import cart_subcommand, command_cart
 from sync.passes import PassOutcome, cart_sync_pass
 
 FAILED = 1
 
 
 def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
-    syncing = subcommands.add_parser("sync", help="Run one auto-sync pass now (exit 1 if it failed).")
-    add_cart_arguments(syncing)
-    syncing.set_defaults(handler=handle_sync)
+    cart_subcommand(subcommands, "sync", help="Run one auto-sync pass now (exit 1 if it failed).", handler=handle_sync)
 
 
 def handle_sync(command: BaseCommand, options: dict) -> int:

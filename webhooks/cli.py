@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carts.cli import INVALID_INPUT, add_cart_arguments, command_cart
+from carts.cli import INVALID_INPUT, cart_subcommand, command_cart
 from carts.platforms.base import PortalError, StoreAccess, StoreError
 from carts.setup import cart_auto_sync_switch
 from carts.stores import store_failure_reason
@@ -23,21 +23,17 @@ FAILED = 1
 
 
 def register(subcommands: argparse._SubParsersAction, command: BaseCommand) -> None:
-    hooks = subcommands.add_parser("webhooks", help="The store's webhooks for this cart (scope, destination, active); "
-                                                    "--register or --remove them (exit 1 if the store failed).")
-    add_cart_arguments(hooks)
+    hooks = cart_subcommand(subcommands, "webhooks", handler=handle_webhooks, json_help="Print the hooks as JSON.",
+                            help="The store's webhooks for this cart (scope, destination, active); "
+                                 "--register or --remove them (exit 1 if the store failed).")
     action = hooks.add_mutually_exclusive_group()
     action.add_argument("--register", action="store_true", help="Register them now (Auto-sync must be Running).")
     action.add_argument("--remove", action="store_true", help="Remove them from the store now.")
-    hooks.add_argument("--json", action="store_true", help="Print the hooks as JSON.")
-    hooks.set_defaults(handler=handle_webhooks)
 
-    switch = subcommands.add_parser("auto-sync", help="Switch Auto-sync Running or Stopped, by the screen's rules "
-                                                      "(Test Connection must have passed); registers or removes the "
-                                                      "store's webhooks.")
-    add_cart_arguments(switch)
+    switch = cart_subcommand(subcommands, "auto-sync", handler=handle_auto_sync,
+                             help="Switch Auto-sync Running or Stopped, by the screen's rules (Test Connection must "
+                                  "have passed); registers or removes the store's webhooks.")
     switch.add_argument("state", choices=["running", "stopped"])
-    switch.set_defaults(handler=handle_auto_sync)
 
 
 def handle_webhooks(command: BaseCommand, options: dict) -> int:

@@ -6,6 +6,7 @@ from celery import shared_task
 from carts.models import Cart
 from webhooks.deliveries import cart_hook_deliveries_process, hook_deliveries_waiting
 from webhooks.registration import cart_hooks_apply, store_hooks_delete
+from webhooks.verification import carts_with_unwanted_hooks
 
 
 @shared_task(ignore_result=True)
@@ -13,6 +14,15 @@ def cart_hooks_apply_task(cart_id: int) -> str:
     """Register the cart's hooks, or remove them, as its settings say now."""
     cart = Cart.objects.filter(pk=cart_id).first()
     return cart_hooks_apply(cart=cart).summary if cart is not None else "The cart no longer exists."
+
+
+@shared_task(ignore_result=True)
+def unwanted_hooks_remove_task() -> int:
+    """Beat: try again to remove the hooks of carts that no longer want them (the store did not answer before)."""
+    cart_ids = carts_with_unwanted_hooks(including_failed_removals=True)
+    for cart_id in cart_ids:
+        cart_hooks_apply_task.delay(cart_id)
+    return len(cart_ids)
 
 
 @shared_task(ignore_result=True)

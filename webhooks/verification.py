@@ -2,7 +2,8 @@
 
 A pass lists the store's hooks when the last verification is older than WEBHOOKS_VERIFY_MINUTES (one
 request), re-registering one the store deactivated; the beat tick removes the hooks of carts no longer
-Running (auto-sync stopped by itself when the key stopped working, which saves no settings).
+Running (auto-sync stopped by itself when the key stopped working, which saves no settings), and a removal the
+store did not answer is tried again every hour.
 """
 from __future__ import annotations
 
@@ -35,8 +36,10 @@ def cart_hooks_verify(*, cart_id: int) -> HooksApplied | None:
     return cart_hooks_apply(cart=cart)
 
 
-def carts_with_unwanted_hooks() -> list[int]:
-    """Carts not Running that still have hooks on their store (their removal did not fail before): one query."""
-    return list(StoreHookState.objects.exclude(cart__auto_sync=AutoSync.RUNNING)
-                .filter(Q(cart__hook_endpoint__isnull=True) | Q(cart__hook_endpoint__problem=""))
-                .order_by("cart_id").values_list("cart_id", flat=True).distinct())
+def carts_with_unwanted_hooks(*, including_failed_removals: bool = False) -> list[int]:
+    """Carts not Running that still have hooks on their store, in one query. The tick takes those whose removal has
+    not failed; the hourly retry (webhooks.tasks.unwanted_hooks_remove_task) the failed ones too."""
+    rows = StoreHookState.objects.exclude(cart__auto_sync=AutoSync.RUNNING)
+    if not including_failed_removals:
+        rows = rows.filter(Q(cart__hook_endpoint__isnull=True) | Q(cart__hook_endpoint__problem=""))
+    return list(rows.order_by("cart_id").values_list("cart_id", flat=True).distinct())

@@ -10,6 +10,7 @@ is the order itself.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,8 @@ from orders.mapping.types import (
 
 CHARGE_ITEMS = {"SHIPPING": ChargeKind.SHIPPING, "HANDLING": ChargeKind.HANDLING,
                 "GIFT_WRAPPING": ChargeKind.GIFT_WRAPPING, "FEE": ChargeKind.FEE}
+# A draft from the v2 figures is keyed by this, the order and the amount refunded so far.
+CUMULATIVE_KEY_PREFIX = "v2-"
 CONSIGNMENT_COST_FIELDS = {ChargeKind.SHIPPING: "cost_inc_tax", ChargeKind.HANDLING: "handling_cost_inc_tax"}
 
 
@@ -105,7 +108,7 @@ def _from_order_figures(order: StoreOrder, unit: Decimal) -> CreditNoteDraft | N
         # v2 gives no refunded tax: each line's share of the tax it paid, to the minor unit.
         tax = sum((to_minor_unit(part.tax_weight, unit) for part in parts), ZERO)
     total = refunded or sum((part.inc for part in parts), ZERO)
-    return _draft(order, parts, total=total, tax=tax, unit=unit, key=f"v2-{order.order_id}-{total}",
+    return _draft(order, parts, total=total, tax=tax, unit=unit, key=f"{CUMULATIVE_KEY_PREFIX}{order.order_id}-{total}",
                   refund_id=None, created_at=order.date_modified, reason="")
 
 
@@ -167,3 +170,63 @@ def _draft(order: StoreOrder, parts: list[_Part], *, total: Decimal, tax: Decima
     return CreditNoteDraft(key=key, order_id=order.order_id, refund_id=refund_id, created_at=created_at,
                            reason=reason, lines=tuple(lines), charges=tuple(charges), adjustments=tuple(adjustments),
                            tax_total=tax, total=total)
+
+
+
+def is_cumulative(draft: CreditNoteDraft) -> bool:
+    """Whether the draft comes from the v2 figures, which are totals of every refund so far."""
+    return draft.key.startswith(CUMULATIVE_KEY_PREFIX)
+
+
+def refund_increment(cumulative: CreditNoteDraft, earlier: Sequence[CreditNoteDraft]) -> CreditNoteDraft | None:
+    """What a draft from the v2 figures adds to the credit notes already booked from earlier ones (None: nothing).
+
+    v2's refunded_amount and quantity_refunded are totals so far, so after a second partial refund the draft holds
+    the first one too. Each part is the cumulative one less what was booked for the same line, charge or kind of
+    adjustment, in minor units; what is left over without a line to carry it (a line whose quantity did not grow,
+    a part booked before and not in the figures now) is one refund adjustment. Every draft's parts add up to its
+    total and tax, so the increment's do too, and the increments add up to the cumulative draft.
+    """
+    booked: dict[tuple, list] = {}
+    for draft in earlier:
+        for part in (*draft.lines, *draft.charges, *draft.adjustments):
+            booked.setdefault(_part_key(part), []).append(part)
+    lines, charges, adjustments, rest = [], [], [], [ZERO, ZERO, ZERO]
+    for part in (*cumulative.lines, *cumulative.charges, *cumulative.adjustments):
+        before = booked.pop(_part_key(part), [])
+        amounts = [getattr(part, name) - sum((getattr(entry, name) for entry in before), ZERO) for name in AMOUNTS]
+        if isinstance(part, CreditNoteLine):
+            quantity = part.quantity - sum(entry.quantity for entry in before)
+            if quantity > 0:
+                lines.append(CreditNoteLine(part.cart_line_id, part.sku, part.name, quantity, *amounts))
+                continue
+        elif any(amounts):
+            (charges if isinstance(part, OrderCharge) else adjustments).append(dataclasses.replace(
+                part, **dict(zip(AMOUNTS, amounts))))
+            continue
+        rest = [kept + amount for kept, amount in zip(rest, amounts)]
+    for before in booked.values():  # booked earlier, not in the figures now
+        rest = [kept - sum((getattr(entry, name) for entry in before), ZERO) for kept, name in zip(rest, AMOUNTS)]
+    if any(rest):
+        same = next((part for part in adjustments if part.kind == AdjustmentKind.REFUND_ADJUSTMENT), None)
+        if same is not None:
+            adjustments.remove(same)
+            rest = [kept + getattr(same, name) for kept, name in zip(rest, AMOUNTS)]
+        adjustments.append(OrderAdjustment(AdjustmentKind.REFUND_ADJUSTMENT, "Refund adjustment", *rest))
+    total = cumulative.total - sum((draft.total for draft in earlier), ZERO)
+    if total <= ZERO:
+        return None
+    return dataclasses.replace(cumulative, lines=tuple(lines), charges=tuple(charges), adjustments=tuple(adjustments),
+                               tax_total=cumulative.tax_total - sum((draft.tax_total for draft in earlier), ZERO),
+                               total=total)
+
+
+AMOUNTS = ("amount_ex_tax", "tax", "amount_inc_tax")
+
+
+def _part_key(part: CreditNoteLine | OrderCharge | OrderAdjustment) -> tuple:
+    if isinstance(part, CreditNoteLine):
+        return ("line", part.cart_line_id)
+    if isinstance(part, OrderCharge):
+        return ("charge", part.kind, part.cart_reference_id)
+    return ("adjustment", part.kind)

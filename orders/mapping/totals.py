@@ -20,6 +20,9 @@ DIFFERENCE_SETTING = "Post differences up to"
 
 @dataclass(frozen=True)
 class Reconciled:
+    """How the discounts are booked, the reading of the store's figures that made the order add up, and the
+    adjustment posted for what was left (None when nothing was)."""
+
     booking: Booking
     reading: Reading
     adjustment: OrderAdjustment | None

@@ -51,6 +51,8 @@ class MappingOptions:
 
 @dataclass(frozen=True)
 class OrderLine:
+    """An order product as booked: its figures in the currency's minor unit, with its share of the discounts."""
+
     cart_line_id: int
     product_id: int | None
     variant_id: int | None
@@ -82,6 +84,8 @@ class OrderLine:
 
 @dataclass(frozen=True)
 class OrderCharge:
+    """Shipping, handling, gift wrapping or another charge the store added to the order (minor units)."""
+
     kind: str
     description: str
     amount_ex_tax: Decimal
@@ -92,6 +96,8 @@ class OrderCharge:
 
 @dataclass(frozen=True)
 class OrderDiscount:
+    """A coupon, promotion or manual discount taken off the order, as a positive amount (minor units)."""
+
     kind: str
     description: str
     amount_ex_tax: Decimal
@@ -103,6 +109,8 @@ class OrderDiscount:
 
 @dataclass(frozen=True)
 class OrderPayment:
+    """What the shopper already paid towards the order (a gift certificate or store credit) by `kind`."""
+
     kind: str
     description: str
     amount: Decimal
@@ -148,6 +156,8 @@ class CustomerDetails:
 
 @dataclass(frozen=True)
 class CreditNoteLine:
+    """A refunded order line: the quantity given back and what was refunded for it (minor units)."""
+
     cart_line_id: int
     sku: str
     name: str

@@ -29,3 +29,4 @@ def page_bar(context: template.Context, number: int, total_pages: int, parameter
     prefix = f"?{query}&{parameter}=" if query else f"?{parameter}="
     return {"number": number, "total_pages": total_pages, "prefix": prefix,
             "numbers": page_numbers(number, total_pages) if total_pages > 1 else []}
+

@@ -18,7 +18,7 @@ from tests.carts.factories import make_cart
 from tests.orders.conftest import make_items
 from tests.orders.mapping.payloads import applied, half_up, line, order
 from tests.orders.mapping.test_discount_conventions import pre_tax_coupon_order
-from tests.orders.mapping.test_refunds import A_PAID, SHIPPING_PAID, product, refund
+from tests.orders.mapping.test_refunds import A_PAID, B_PAID, SHIPPING_PAID, product, refund
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +120,17 @@ def test_a_registered_customers_order_keeps_the_stores_customer_id(cart) -> None
     sale = book(cart, {**pre_tax_coupon_order(), "customer_id": 4242})
     assert (sale.cart_customer_id, sale.guest) == (4242, False)
     assert SalesTransaction.objects.sales().get() == sale and sale.transaction_type == TransactionType.CASH_SALE
+
+
+def test_a_second_refund_read_from_the_v2_figures_is_credited_for_what_it_adds(cart) -> None:
+    from tests.orders.mapping.test_cumulative_refunds import A_TAX, refunded_so_far
+
+    sale = book(cart, refunded_so_far(b_units=1))  # no v3 refunds: the v2 figures, B refunded
+    both = refunded_so_far(a_units=1, b_units=1)  # then one unit of A too: v2 says both, in all
+    [second] = credit_notes_book(sale=sale, drafts=map_order(both).credit_notes)
+    first = sale.credit_notes.exclude(pk=second.pk).get()
+
+    assert (first.total, second.total, second.tax_total) == (B_PAID, A_PAID / 2, A_TAX / 2)
+    assert [(line.cart_line_id, line.quantity) for line in second.lines.all()] == [(1, 1)]
+    assert first.total + second.total == Decimal(both["refunded_amount"])  # never more than the store refunded
+    assert credit_notes_book(sale=sale, drafts=map_order(both).credit_notes) == []  # read again: nothing new

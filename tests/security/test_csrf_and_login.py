@@ -24,7 +24,7 @@ from django.urls import reverse
 from carts.models import Cart, CartLog
 from companies.models import User
 from items.models import Item, ItemCsvUpload, LedgerAccount
-from orders.models import SalesTransaction
+from orders.models import OrderRefusal, SalesTransaction
 from tests.conftest import PASSWORD
 from tests.orders.conftest import ALL_STATUSES, examples_as_sales, sandbox_cart
 from tests.security.conftest import (
@@ -64,6 +64,15 @@ def _cart_data(context: dict, **overrides: str) -> dict:
             "import_orders_from": "2000-01-01", **overrides}
 
 
+REFUSED_ORDER = 990001
+
+
+def _refusal(context: dict) -> OrderRefusal:
+    """A refused order of the cart, as an import records one."""
+    return OrderRefusal.objects.create(company=context["company"], cart=context["cart"], cart_order_id=REFUSED_ORDER,
+                                       reason="No item has SKU GONE-1.")
+
+
 # In the order they run: the deletes and the logout come last.
 STATE_CHANGING: dict[str, StateChange] = {
     "carts:new": StateChange(lambda c: _cart_data(c),
@@ -99,6 +108,12 @@ STATE_CHANGING: dict[str, StateChange] = {
     "orders:cart_refused_retry": StateChange(
         lambda c: {"order": [c["third_order_id"]]},
         lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["third_order_id"]).exists()),
+    "orders:cart_refused_dismiss": StateChange(
+        lambda c: {"order": [_refusal(c).cart_order_id]},
+        lambda c: OrderRefusal.objects.get(cart=c["cart"], cart_order_id=REFUSED_ORDER).dismissed_at is not None),
+    "orders:cart_refused_restore": StateChange(
+        lambda c: {"order": [REFUSED_ORDER]},
+        lambda c: OrderRefusal.objects.get(cart=c["cart"], cart_order_id=REFUSED_ORDER).dismissed_at is None),
     "orders:cart_orders_create_items": StateChange(
         lambda c: {"order": [c["fourth_order_id"]]},
         lambda c: SalesTransaction.objects.filter(cart=c["cart"], cart_order_id=c["fourth_order_id"]).exists()),

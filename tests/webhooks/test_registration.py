@@ -142,3 +142,60 @@ def test_a_deactivated_hook_needs_the_merchant_s_attention(hooked_cart, fresh_st
 
     attention = cart_attention(cart=hooked_cart)
     assert attention.deactivated_webhooks == 1 and "1 webhook deactivated by the store" in attention.text
+
+
+def test_a_removal_the_store_did_not_answer_is_tried_again_by_the_beat_task(
+        hooked_cart, fresh_store, eager_celery, django_capture_on_commit_callbacks) -> None:
+    from carts.credential_storage import api_key_encrypt
+    from webhooks.tasks import unwanted_hooks_remove_task
+
+    cart_hooks_apply(cart=hooked_cart)
+    working_key = hooked_cart.api_key_encrypted
+    Cart.objects.filter(pk=hooked_cart.pk).update(  # the store refuses every request for a while (401)
+        api_key_encrypted=api_key_encrypt(parse_api_key("nobody:revokedtoken")))
+    with django_capture_on_commit_callbacks(execute=True):
+        cart_auto_sync_switch(cart=Cart.objects.get(pk=hooked_cart.pk), running=False)
+
+    assert {hook.scope for hook in store_hooks(fresh_store)} == ORDER_SCOPES  # still on the store
+    assert CartHookEndpoint.objects.get(cart=hooked_cart).problem  # and the tab says why
+    assert unwanted_hooks_remove_task() == 1 and len(store_hooks(fresh_store)) == 4  # the store still refuses
+
+    Cart.objects.filter(pk=hooked_cart.pk).update(api_key_encrypted=working_key)
+    assert unwanted_hooks_remove_task() == 1
+    assert store_hooks(fresh_store) == [] and not StoreHookState.objects.filter(cart=hooked_cart).exists()
+    assert unwanted_hooks_remove_task() == 0  # nothing left to remove
+
+
+def test_running_carts_with_healthy_hooks_are_not_touched_by_the_removal_retry(hooked_cart, fresh_store) -> None:
+    from webhooks.verification import carts_with_unwanted_hooks
+
+    cart_hooks_apply(cart=hooked_cart)
+    assert carts_with_unwanted_hooks(including_failed_removals=True) == []
+
+
+def test_the_tab_says_a_failed_removal_is_tried_again(hooked_cart, fresh_store, client, user) -> None:
+    cart_hooks_apply(cart=hooked_cart)
+    Cart.objects.filter(pk=hooked_cart.pk).update(auto_sync=AutoSync.STOPPED)
+    CartHookEndpoint.objects.filter(cart=hooked_cart).update(problem="The webhooks could not be removed: the store "
+                                                                     "did not answer.")
+    client.force_login(user)
+    page = client.get(reverse("sync:cart_sync", args=[hooked_cart.pk])).content.decode()
+
+    assert "did not answer. Removing them is tried again every hour." in page
+    assert page.count('<tr>') >= 4 and 'aria-label="Webhooks on the store"' in page
+
+
+def test_a_key_of_another_api_account_takes_the_old_accounts_hooks_off_the_store(
+        hooked_cart, fresh_store, eager_celery, django_capture_on_commit_callbacks) -> None:
+    cart_hooks_apply(cart=hooked_cart)
+    assert len(store_hooks(fresh_store, "full")) == 4
+    values = CartSettings.of_cart(hooked_cart)  # the merchant makes a new API account and pastes its key
+    values = CartSettings(**{**values.__dict__, "api_key": parse_api_key(fresh_store.api_key("no-inventory")),
+                             "auto_sync": AutoSync.STOPPED})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cart_update(cart=hooked_cart, values=values)
+
+    assert store_hooks(fresh_store, "full") == []  # removed with the old account's key: the new one cannot see them
+    assert not StoreHookState.objects.filter(cart=hooked_cart).exists()
+    assert store_hooks(fresh_store, "no-inventory") == []  # nothing until Test Connection passes with the new key
