@@ -152,3 +152,33 @@ def test_a_time_zone_sent_as_text_fails_test_connection_on_the_page_with_the_rea
     assert log.status == CartLogStatus.FAILED and log.finished_at is not None
     cart.refresh_from_db()
     assert cart.last_test_passed is False and cart.store_timezone == "Europe/London"  # the last good answer's
+
+
+def with_nul_after_each_text(value: Any) -> Any:
+    """The answer with a NUL character at the end of every text in it (valid JSON: "\\u0000")."""
+    if isinstance(value, str):
+        return value + "\x00"
+    if isinstance(value, list):
+        return [with_nul_after_each_text(entry) for entry in value]
+    if isinstance(value, dict):
+        return {key: with_nul_after_each_text(entry) for key, entry in value.items()}
+    return value
+
+
+def run_with_answers(cart: Cart, name: str, answer: Callable[[Any], Any]) -> str:
+    run, _ = RUNS[name]
+    SalesTransaction.objects.filter(cart=cart).delete()
+    OrderRefusal.objects.filter(cart=cart).delete()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as fake:
+        for endpoint in ENDPOINTS.values():
+            fake.add(endpoint.method, endpoint.url, json=answer(endpoint.answer()), status=endpoint.status)
+        return run(cart)
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_nul_characters_in_the_answers_text_change_no_runs_outcome(cart, name) -> None:
+    """PostgreSQL's text refuses NUL, which a store's JSON may carry in any name or SKU: each run ends as it does
+    without them."""
+    assert run_with_answers(cart, name, with_nul_after_each_text) == run_with_answers(cart, name, lambda answer: answer)
+    assert not CartLog.objects.filter(status=CartLogStatus.RUNNING).exists()
+    assert not CartLog.objects.filter(summary__contains="unexpected error").exists()

@@ -61,6 +61,18 @@ def read_body(response: requests.Response, path: str) -> None:
     response._content = bytes(body)  # as requests itself keeps a body it has read, for .content and .json()
 
 
+def without_nul_characters(value: Any) -> Any:
+    """The answer with NUL characters taken out of its text: JSON allows "\\u0000" in a string, PostgreSQL's text
+    columns refuse it, and no name, SKU or label needs one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul_characters(entry) for entry in value]
+    if isinstance(value, dict):
+        return {without_nul_characters(key): without_nul_characters(entry) for key, entry in value.items()}
+    return value
+
+
 def answer_count(value: object, what: str, path: str) -> int:
     """A count or id from an answer: a whole JSON number (12 or 12.0) from 0 to LARGEST_COUNT."""
     if isinstance(value, float) and value.is_integer():

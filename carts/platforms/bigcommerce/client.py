@@ -24,6 +24,7 @@ from carts.platforms.bigcommerce.answers import (
     quota_reading,
     read_body,
     refuse_repeated_page,
+    without_nul_characters,
 )
 from carts.platforms.bigcommerce.constants import HEADER_RATE_LIMIT_RESET_MS, MAX_PAGE_SIZE
 from carts.platforms.bigcommerce.credentials import AllowedHosts, ApiKey, ApiPath
@@ -330,11 +331,12 @@ class BigCommerceClient(ClosedOnExit):
         if response.status_code == 204 or not response.content:
             return None
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
             raise InvalidResponse(
                 "BigCommerce's answer was not valid JSON (it may have been cut off).", status=response.status_code, path=path
             ) from None
+        return without_nul_characters(answer) if b"\\u0000" in response.content else answer
 
     def _should_retry(self, error: BigCommerceError, method: str, attempt: int, started: float) -> bool:
         if not error.transient or attempt >= self.retry.max_attempts:

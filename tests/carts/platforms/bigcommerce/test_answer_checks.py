@@ -118,3 +118,11 @@ def test_absurd_rate_limit_headers_never_divide_by_zero_or_wait_beyond_one_backo
     client = make_client(max_backoff_seconds=20)
     assert client.store_information()["name"] == "Store BC"
     assert all(0 < wait <= 20 for wait in fake_time.sleeps) and len(fake_time.sleeps) <= 1
+
+
+@responses.activate
+def test_nul_characters_in_an_answers_text_are_taken_out(make_client) -> None:
+    # JSON allows "\u0000" in a string; PostgreSQL's text columns refuse it, so it never reaches them.
+    responses.get(f"{V2}/store", json=store_answer(name="Acme\u0000 Store", **{"nul\u0000key": ["a\u0000b"]}))
+    assert BigCommerceSession(make_client()).store_profile().name == "Acme Store"
+    assert make_client().store_information()["nulkey"] == ["ab"]
