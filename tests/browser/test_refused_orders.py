@@ -95,3 +95,17 @@ def test_refusals_cannot_be_missed_and_lead_to_one_list_with_each_fix(
     page.goto(f"{live_server.url}/setup/carts/{cart.pk}/refused/")
     expect(page.locator("#refusals tr[data-order-id]")).to_have_count(1)
     expect(page.locator(".attention").first).to_contain_text("1 refused order.")
+
+    # The last one will never be imported: dismissed with the keyboard, it needs no attention, and comes back.
+    tab_to(page, page.get_by_role("button", name=f"Dismiss order #{missing_order}: it will not be imported"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#no-refusals")).to_be_visible()
+    expect(page.locator("#dismissed tr[data-order-id]")).to_have_count(1)
+    expect(page.locator(".attention")).to_have_count(0)
+    assert_accessible(page, "a dismissed refused order")
+    if viewport is PHONE:
+        assert_fits_viewport(page)
+    tab_to(page, page.get_by_role("button", name=f"Restore order #{missing_order}"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#refusals tr[data-order-id]")).to_have_count(1)
+    expect(page.locator("#dismissed-refusals")).to_have_count(0)
