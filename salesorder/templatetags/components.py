@@ -43,8 +43,9 @@ def _wrapping_tag(name: str, template_name: str, *, allowed: set[str], one_of: s
     register.tag(name, compile_tag)
 
 
-# {% page_header title="Items" %}<a href="…">New item</a>…{% endpage_header %}: the h1, and the links as its Actions menu.
-_wrapping_tag("page_header", "_page_header.html", allowed={"title"}, one_of={"title"})
+# {% page_header title="Items" %}<a href="…">New item</a>…{% endpage_header %}: the h1, and the links as its Actions menu;
+# attention= (carts.attention's list) puts the carts that need attention under it, where a phone shows them first.
+_wrapping_tag("page_header", "_page_header.html", allowed={"title", "attention"}, one_of={"title"})
 # {% scroll_table label="Items" id="items" %}<thead>…</thead>{% for %}<tr>…{% endfor %}{% endscroll_table %}: a list
 # table in a named, focusable region that scrolls sideways on a phone; labelledby= names it by a heading's id.
 _wrapping_tag("scroll_table", "_scroll_table.html", allowed={"label", "labelledby", "id", "class", "describedby"},

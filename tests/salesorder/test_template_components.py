@@ -1,6 +1,8 @@
 """The template components screens share (salesorder/templatetags/components.py)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django import forms
 from django.template import Context, Template, TemplateSyntaxError
@@ -56,3 +58,16 @@ def test_a_page_header_without_links_has_no_actions_menu() -> None:
     assert "<h1>Users</h1>" in html and "actions-menu" not in html
     with pytest.raises(TemplateSyntaxError, match="page_header takes title="):
         Template('{% page_header %}{% endpage_header %}')
+
+
+def test_a_page_header_given_attention_names_each_cart_that_needs_it_under_the_heading() -> None:
+    needing = [SimpleNamespace(cart=SimpleNamespace(pk=7, name="Main <store>"), text="2 refused orders",
+                               refused_orders=2, on_auto_sync_tab=False)]
+    html = Template('{% page_header title="Shopping Carts" attention=needing %}{% endpage_header %}').render(
+        Context({"needing": needing}))
+    assert html.index("<h1>Shopping Carts</h1>") < html.index('<section class="card" id="carts-attention"')
+    assert "<strong>Main &lt;store&gt; needs attention:</strong> 2 refused orders." in html
+    assert 'href="/setup/carts/7/refused/"' in html
+    quiet = Template('{% page_header title="Shopping Carts" attention=needing %}{% endpage_header %}').render(
+        Context({"needing": []}))
+    assert "carts-attention" not in quiet
