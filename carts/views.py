@@ -1,11 +1,15 @@
 """Setup > Shopping Carts: list, new BigCommerce cart, settings, Test Connection, log."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from carts.connection_test import feature_scopes
 from carts.attention import carts_attention
@@ -22,14 +26,19 @@ LOG_PAGE_SIZE = 50
 SECRET_FIELDS = ("api_key", "credentials_text")
 
 
-def company_cart(request: HttpRequest, cart_id: int) -> Cart:
-    """The signed-in company's cart, or 404 (another company's cart does not exist for it).
-
-    The page's times are then shown in the store's time zone (salesorder/time_zones.py).
-    """
-    cart = get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
-    store_time_zone_activate(cart.store_timezone)
-    return cart
+def cart_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A screen of one of the signed-in company's carts, answering only `methods` (405 otherwise): the view is given
+    the cart in place of the URL's cart_id, 404 for another company's cart (it does not exist for this one), and the
+    page's times are shown in the store's time zone (salesorder/time_zones.py)."""
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @require_http_methods(list(methods))
+        @functools.wraps(view)
+        def with_the_cart(request: HttpRequest, cart_id: int, **kwargs: Any) -> HttpResponse:
+            cart = get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+            store_time_zone_activate(cart.store_timezone)
+            return view(request, cart, **kwargs)
+        return with_the_cart
+    return decorate
 
 
 def cart_list(request: HttpRequest) -> HttpResponse:
@@ -54,9 +63,8 @@ def cart_new(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)
-@require_http_methods(["GET", "POST"])
-def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("GET", "POST")
+def cart_detail(request: HttpRequest, cart: Cart) -> HttpResponse:
     form = BigCommerceCartForm(request.POST or None, request.FILES or None, company=request.company, cart=cart)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,24 +77,22 @@ def cart_detail(request: HttpRequest, cart_id: int) -> HttpResponse:
     return render(request, "carts/cart_settings.html", {"cart": cart, "form": form, "tab": "settings"})
 
 
-@require_POST
-def cart_test(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("POST")
+def cart_test(request: HttpRequest, cart: Cart) -> HttpResponse:
     result = cart_test_connection(cart=cart)
     level = messages.SUCCESS if result.passed else messages.ERROR
     messages.add_message(request, level, " ".join(part for part in (result.message, result.detail) if part))
     return redirect(cart)
 
 
-@require_http_methods(["GET", "POST"])
-def cart_remove(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("GET", "POST")
+def cart_remove(request: HttpRequest, cart: Cart) -> HttpResponse:
     return deletion_confirmed(request, delete=lambda: cart_delete(cart=cart), deleted_message=f"Cart '{cart.name}' deleted.",
                               then="carts:list", confirm_template="carts/cart_delete.html", context={"cart": cart})
 
 
-def cart_log(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("GET")
+def cart_log(request: HttpRequest, cart: Cart) -> HttpResponse:
     logs = CartLog.objects.for_company(request.company).filter(cart=cart)[:LOG_PAGE_SIZE]
     return render(request, "carts/cart_log.html", {"cart": cart, "logs": logs, "tab": "log"})
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carts.models import CartLogStatus
+from carts.models import Cart, CartLogStatus
 from carts.platforms.base import CatalogSort, PortalError, StoreAccess
 from carts.stores import store_read_for_screen
-from carts.views import company_cart
+from carts.views import cart_view
 from items.csv_files import MAX_UPLOAD_BYTES, CsvFileRefused, csv_lines, upload_too_large_message
 from items.forms import (
     AccountingDefaultsForm,
@@ -283,9 +283,8 @@ def items_import_errors(request: HttpRequest, upload_id: int) -> HttpResponse:
 # --- the cart's Items (Cart) tab ----------------------------------------------------------------------------
 
 
-@require_GET
-def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("GET")
+def cart_items(request: HttpRequest, cart: Cart) -> HttpResponse:
     search = CartItemsSearchForm(request.GET or None)
     sort = CART_ITEMS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
@@ -300,9 +299,8 @@ def cart_items(request: HttpRequest, cart_id: int) -> HttpResponse:
         "running": running, "latest": latest, "sort": sort})
 
 
-@require_POST
-def cart_items_import_view(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("POST")
+def cart_items_import_view(request: HttpRequest, cart: Cart) -> HttpResponse:
     form = CartItemsImportForm(request.POST)
     back = reverse("items:cart_items", args=[cart.pk]) + "?" + urlencode(
         {"list": 1, "q": request.POST.get("q", "")[:200], "page": request.POST.get("page", "1")[:6],

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from carts.attention import company_attention
 from carts.models import Cart
 from carts.platforms.base import InvalidInput, StoreAccess
 from carts.stores import cart_order_admin_url, store_read_for_screen
-from carts.views import company_cart
+from carts.views import cart_view
 from orders.forms import (
     CartOrderSearchForm,
     MissingItemsImportForm,
@@ -68,9 +68,8 @@ def _orders_tab(cart: Cart) -> str:
     return reverse("orders:cart_orders", args=[cart.pk])
 
 
-@require_GET
-def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("GET")
+def cart_orders(request: HttpRequest, cart: Cart) -> HttpResponse:
     search = CartOrderSearchForm(request.GET or None)
     sort = CART_ORDERS_SORT.chosen(request.GET.get("sort"))
     listing, error = None, ""
@@ -85,10 +84,9 @@ def cart_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
         "search_query": query_without(request.GET, "older_than", "newer_than", "oldest", "newest")})
 
 
-@require_GET
-def cart_order_preview(request: HttpRequest, cart_id: int, order_id: int) -> HttpResponse:
+@cart_view("GET")
+def cart_order_preview(request: HttpRequest, cart: Cart, order_id: int) -> HttpResponse:
     """Preview: the order as an import would book it; nothing is written."""
-    cart = company_cart(request, cart_id)
     try:
         preview, error = store_read_for_screen(lambda: order_preview(cart=cart, order_id=order_id), cart=cart,
                                                need=StoreAccess.ORDERS_READ, failing="The order could not be read")
@@ -98,9 +96,8 @@ def cart_order_preview(request: HttpRequest, cart_id: int, order_id: int) -> Htt
         "cart": cart, "tab": "orders", "order_id": order_id, "preview": preview, "error": error})
 
 
-@require_POST
-def cart_orders_import(request: HttpRequest, cart_id: int) -> HttpResponse:
-    cart = company_cart(request, cart_id)
+@cart_view("POST")
+def cart_orders_import(request: HttpRequest, cart: Cart) -> HttpResponse:
     form = OrderImportForm(request.POST)
     if not form.is_valid():
         for message in form.non_field_errors() or ["Nothing was imported: the request was incomplete."]:
@@ -116,10 +113,9 @@ def cart_orders_import(request: HttpRequest, cart_id: int) -> HttpResponse:
     return _import_result_page(request, cart, orders_import_selected(cart=cart, order_ids=form.order_ids))
 
 
-@require_POST
-def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_orders_import_items(request: HttpRequest, cart: Cart) -> HttpResponse:
     """The refusal's offer: import the missing products from the cart, then the refused orders again."""
-    cart = company_cart(request, cart_id)
     form = MissingItemsImportForm(request.POST)
     if not form.is_valid():
         for message in form.non_field_errors() or ["Nothing was imported: the request did not name the products and "
@@ -142,10 +138,9 @@ def cart_orders_import_items(request: HttpRequest, cart_id: int) -> HttpResponse
     return _import_result_page(request, cart, result)
 
 
-@require_GET
-def cart_refused_orders(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("GET")
+def cart_refused_orders(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Needs attention: the cart's refused orders, each with its reason, age and the action that fixes it."""
-    cart = company_cart(request, cart_id)
     page = Paginator(cart_refusals(cart=cart), PENDING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orders/refused_orders.html", {
         "cart": cart, "tab": "refused", "page": page,
@@ -163,20 +158,18 @@ def _refused_ids(request: HttpRequest, cart: Cart, *, needing_items_from_lines: 
     return form.cleaned_data["order"]
 
 
-@require_POST
-def cart_refused_retry(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_refused_retry(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Retry refused orders (named, or every one) once their cause is fixed."""
-    cart = company_cart(request, cart_id)
     order_ids = _refused_ids(request, cart)
     if not order_ids:
         return redirect("orders:cart_refused", cart.pk)
     return _retried(request, cart, lambda: ([], orders_retry(cart=cart, order_ids=order_ids)))
 
 
-@require_POST
-def cart_refused_dismiss(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_refused_dismiss(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Dismiss refused orders (named, or every one) the merchant will never import: no longer needing attention."""
-    cart = company_cart(request, cart_id)
     order_ids = _refused_ids(request, cart)
     if order_ids:
         dismissed = refusals_dismiss(cart=cart, order_ids=order_ids, user=request.user)
@@ -185,10 +178,9 @@ def cart_refused_dismiss(request: HttpRequest, cart_id: int) -> HttpResponse:
     return redirect("orders:cart_refused", cart.pk)
 
 
-@require_POST
-def cart_refused_restore(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_refused_restore(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Bring dismissed refused orders back to those needing attention."""
-    cart = company_cart(request, cart_id)
     form = RefusedOrdersForm(request.POST)
     if form.is_valid() and form.cleaned_data["order"]:
         restored = refusals_restore(cart=cart, order_ids=form.cleaned_data["order"])
@@ -198,10 +190,9 @@ def cart_refused_restore(request: HttpRequest, cart_id: int) -> HttpResponse:
     return redirect("orders:cart_refused", cart.pk)
 
 
-@require_POST
-def cart_orders_create_items(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_orders_create_items(request: HttpRequest, cart: Cart) -> HttpResponse:
     """A refusal's fix when its products are gone from the store: items from the order lines, then the orders again."""
-    cart = company_cart(request, cart_id)
     order_ids = _refused_ids(request, cart, needing_items_from_lines=True)
     if not order_ids:
         return redirect("orders:cart_refused", cart.pk)

@@ -4,12 +4,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
 
-from carts.models import AutoSync
+from carts.models import AutoSync, Cart
 from carts.platforms.base import PortalError
 from carts.setup import cart_auto_sync_switch
-from carts.views import company_cart
+from carts.views import cart_view
 from items.stock_push import cart_stock_push_start, cart_stock_pushes
 from orders.window import CartNotReady
 from sync.passes import cart_sync_passes, cart_sync_start
@@ -17,10 +16,9 @@ from sync.reconciliation import cart_sync_reconcile_start, cart_sync_reconciliat
 from webhooks.health import cart_hooks_status
 
 
-@require_GET
-def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("GET")
+def cart_sync(request: HttpRequest, cart: Cart) -> HttpResponse:
     """The cart's Auto-sync tab: state, the last passes, and the reconciliations with the store."""
-    cart = company_cart(request, cart_id)
     reconciling, reconciliation = cart_sync_reconciliations(cart=cart)
     pushing, stock_push = cart_stock_pushes(cart=cart)
     return render(request, "sync/cart_sync.html", {
@@ -29,9 +27,8 @@ def cart_sync(request: HttpRequest, cart_id: int) -> HttpResponse:
         "hooks": cart_hooks_status(cart=cart)})
 
 
-def _queued_on_the_tab(request: HttpRequest, cart_id: int, start, what: str) -> HttpResponse:
+def _queued_on_the_tab(request: HttpRequest, cart: Cart, start, what: str) -> HttpResponse:
     """Queue a background run with `start(cart=…)` and come back to the tab, saying what happened."""
-    cart = company_cart(request, cart_id)
     try:
         start(cart=cart)
     except PortalError as refusal:  # one is already running, or a setting it needs is missing
@@ -41,22 +38,21 @@ def _queued_on_the_tab(request: HttpRequest, cart_id: int, start, what: str) -> 
     return redirect("sync:cart_sync", cart.pk)
 
 
-@require_POST
-def cart_stock_push_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_stock_push_now(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Push stock now: on the worker, with a progress bar and the summary on the tab and in the Log."""
-    return _queued_on_the_tab(request, cart_id, cart_stock_push_start, "stock push")
+    return _queued_on_the_tab(request, cart, cart_stock_push_start, "stock push")
 
 
-@require_POST
-def cart_sync_reconcile_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_sync_reconcile_now(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Reconcile with the store: on the worker, with a progress bar on the tab."""
-    return _queued_on_the_tab(request, cart_id, cart_sync_reconcile_start, "reconciliation")
+    return _queued_on_the_tab(request, cart, cart_sync_reconcile_start, "reconciliation")
 
 
-@require_POST
-def cart_sync_switch(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_sync_switch(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Running or Stopped, from the Auto-sync tab: the Settings tab's own service and rules."""
-    cart = company_cart(request, cart_id)
     running = request.POST.get("auto_sync") == AutoSync.RUNNING
     try:
         cart_auto_sync_switch(cart=cart, running=running)
@@ -68,10 +64,9 @@ def cart_sync_switch(request: HttpRequest, cart_id: int) -> HttpResponse:
     return redirect("sync:cart_sync", cart.pk)
 
 
-@require_POST
-def cart_sync_now(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_sync_now(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Sync now: one pass in the background, through the same service as the schedule."""
-    cart = company_cart(request, cart_id)
     try:
         cart_sync_start(cart=cart)
     except CartNotReady as refusal:

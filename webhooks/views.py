@@ -10,8 +10,9 @@ from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from carts.models import Cart
 from carts.platforms import PLATFORMS
-from carts.views import company_cart
+from carts.views import cart_view
 from salesorder.request_limits import request_body_length
 from webhooks.receiver import hook_delivery_receive
 from webhooks.registration import cart_hooks_wanted
@@ -35,10 +36,9 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(answer.text, status=answer.status, content_type="text/plain")
 
 
-@require_POST
-def cart_hooks_register(request: HttpRequest, cart_id: int) -> HttpResponse:
+@cart_view("POST")
+def cart_hooks_register(request: HttpRequest, cart: Cart) -> HttpResponse:
     """Re-register webhooks (the Auto-sync tab): on the worker, through the same service as a pass."""
-    cart = company_cart(request, cart_id)
     if not cart_hooks_wanted(cart=cart):
         messages.error(request, "Webhooks are registered only while Auto-sync is Running and PUBLIC_BASE_URL is set.")
     else:
