@@ -94,7 +94,7 @@ def _push(run: CartRun, changed: list[tuple[ItemCartLink, int]]) -> PushOutcome:
     outcome = PushOutcome(changed=len(changed))
     run.progress(done=0, total=len(changed))
     by_key = {(link.product_id, link.variant_id): (link, level) for link, level in changed}
-    store_stock = {(stock.product_id, stock.variant_id): stock for stock in run.store.variant_stock(list(by_key))}
+    store_stock = {stock.key: stock for stock in run.store.variant_stock(list(by_key))}
     to_set: dict[tuple[int, int], ItemCartLink] = {}
     settled: list[ItemCartLink] = []
     for key, (link, level) in by_key.items():
@@ -120,7 +120,7 @@ def _push(run: CartRun, changed: list[tuple[ItemCartLink, int]]) -> PushOutcome:
     settings = [StockSetting(link.product_id, link.variant_id, by_key[key][1]) for key, link in to_set.items()]
     for batch in run.store.stock_set(settings, reason=PUSH_REASON):
         outcome.requests += 1
-        links = [to_set[(setting.product_id, setting.variant_id)] for setting in batch.settings]
+        links = [to_set[setting.key] for setting in batch.settings]
         if batch.refused:
             outcome.refused += [{"reference": _reference(link), "reason": f"the store refused its batch: {batch.refused}"}
                                 for link in links]

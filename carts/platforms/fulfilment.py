@@ -5,21 +5,30 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class VariantStock:
-    """A cart variant's stock in the store, as a stock push reads it."""
+class CartVariant:
+    """A product variant as the store names it: its product's id and its own."""
 
     product_id: int
     variant_id: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(product id, variant id): how an item's link to the variant (items.ItemCartLink) is looked up."""
+        return (self.product_id, self.variant_id)
+
+
+@dataclass(frozen=True)
+class VariantStock(CartVariant):
+    """A cart variant's stock in the store, as a stock push reads it."""
+
     level: int | None  # the store's level now; None when it keeps none for the variant
     not_settable: str = ""  # '' when a push can set the level, else why not (for the merchant)
 
 
 @dataclass(frozen=True)
-class StockSetting:
+class StockSetting(CartVariant):
     """A level to set in the store (absolute) for a cart variant."""
 
-    product_id: int
-    variant_id: int
     quantity: int
 
 
