@@ -21,7 +21,7 @@ from orders.mapping.fields import (
     whole_number,
 )
 from orders.mapping.money import ZERO, money, round_amounts, to_minor_unit
-from orders.mapping.types import OrderLine
+from orders.mapping.types import OrderedProduct, OrderLine
 
 CONSIGNMENT_GROUPS = ("pickups", "shipping", "downloads")
 # Tax rates are tried as percentages with up to this many decimals (8.875 % has three).
@@ -43,15 +43,10 @@ class AppliedDiscount:
 
 
 @dataclass(frozen=True)
-class StoreLine:
+class StoreLine(OrderedProduct):
     """An order product's figures as the store sent them (4 decimals)."""
 
     line_id: int
-    product_id: int | None
-    variant_id: int | None
-    sku: str
-    name: str
-    options: str
     quantity: int
     price_ex_tax: Decimal
     price_inc_tax: Decimal

@@ -50,15 +50,21 @@ class MappingOptions:
 
 
 @dataclass(frozen=True)
-class OrderLine:
-    """An order product as booked: its figures in the currency's minor unit, with its share of the discounts."""
+class OrderedProduct:
+    """What an order line is for, as the store names it (a product deleted from the store since has no ids)."""
 
-    cart_line_id: int
     product_id: int | None
     variant_id: int | None
     sku: str
     name: str
     options: str
+
+
+@dataclass(frozen=True)
+class OrderLine(OrderedProduct):
+    """An order product as booked: its figures in the currency's minor unit, with its share of the discounts."""
+
+    cart_line_id: int
     quantity: int
     unit_price: Decimal  # including tax when the order's prices include tax; the store's 4 decimals
     base_price: Decimal  # the catalog price as the store enters it, for an item created from the line
