@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from carts.models import Cart
@@ -65,10 +66,19 @@ def transaction_number_next(*, company: Company, transaction_type: str) -> str:
 
 
 def refunded_total(order: StoreOrder) -> Decimal:
-    """What the store refunded of the order: its refunds when it lists them, else the order's own figure."""
+    """What the store refunded of an order not booked yet: its refunds when it lists them, else its own figure."""
     if order.credit_notes:
         return sum((draft.total for draft in order.credit_notes), ZERO)
     return order.refunded_amount
+
+
+def credited_total(sale: SalesTransaction) -> Decimal:
+    """What the sale's credit notes credit, whichever of the store's records each was booked from.
+
+    A booked order's refunded total: an early refund credited from the v2 figures (the store kept no refund record
+    of it) and a later one from its v3 record both count, as the store's own refunded amount does.
+    """
+    return sale.credit_notes.aggregate(credited=Sum("total"))["credited"] or ZERO
 
 
 def sale_build(*, cart: Cart, order: StoreOrder, customer: Customer, line_items: dict[int, Item | None],

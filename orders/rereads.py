@@ -14,7 +14,7 @@ from django.db import transaction
 
 from carts.models import Cart
 from carts.platforms.base import OrderRecord
-from orders.booking import credit_notes_book, refunded_total
+from orders.booking import credit_notes_book, credited_total
 from orders.mapping import StoreOrder
 from orders.models import SalesTransaction
 
@@ -84,7 +84,7 @@ def sale_reread(*, cart: Cart, sale_id: int, record: OrderRecord, order: StoreOr
         written: list[SalesTransaction] = []
         if order is not None:
             written = credit_notes_book(sale=sale, drafts=order.credit_notes)
-            sale.refunded_total = refunded_total(order)
+            sale.refunded_total = credited_total(sale)
             updates.append("refunded_total")
         if record.date_modified is not None:
             sale.cart_date_modified = record.date_modified
