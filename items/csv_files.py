@@ -9,7 +9,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -89,19 +89,6 @@ class ItemCsvRow:
     line: int
     sku: str
     values: dict[str, object]
-
-
-@dataclass
-class ParsedItemsCsv:
-    """Every valid row and every error of an upload."""
-
-    rows: list[ItemCsvRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    lines_read: int = 0
-
-    @property
-    def invalid_lines(self) -> set[int]:
-        return {error.line for error in self.errors}
 
 
 def upload_too_large_message(size: int) -> str:
@@ -256,17 +243,6 @@ def read_sku_csv(text: str, *, columns: Sequence[Column],
             yield row, errors
     except csv.Error as error:
         raise CsvFileRefused(f"The file is not valid CSV ({error}). {SAVE_AS_CSV}") from None
-
-
-def parse_items_csv(text: str, *, accounts: Mapping[str, T]) -> ParsedItemsCsv:
-    """Validate every line of an upload at once (read_items_csv, kept whole)."""
-    parsed = ParsedItemsCsv()
-    for row, errors in read_items_csv(text, accounts=accounts):
-        parsed.lines_read += 1
-        parsed.errors.extend(errors)
-        if row is not None and not errors:
-            parsed.rows.append(row)
-    return parsed
 
 
 def _parse_line(line: int, cells: list[str], keys: list[str], by_key: Mapping[str, Column],

@@ -327,8 +327,6 @@ class StorePlatform(Protocol):
 
     name: str
     standard_order_statuses: dict[int, str]
-    # Statuses an imported order may later reach that undo the sale (cancelled, refunded, declined).
-    reversed_order_statuses: frozenset[int]
     # Statuses of orders that were never a sale (never completed, cancelled, declined): listed, never booked.
     not_a_sale_statuses: frozenset[int]
 

@@ -20,7 +20,7 @@ from orders.mapping.fields import (
     text,
     whole_number,
 )
-from orders.mapping.money import ZERO, money, round_amounts, to_minor_unit
+from orders.mapping.money import money, round_amounts, to_minor_unit
 from orders.mapping.types import OrderedProduct, OrderLine
 
 CONSIGNMENT_GROUPS = ("pickups", "shipping", "downloads")
@@ -222,9 +222,4 @@ def _options_text(raw: dict[str, Any]) -> str:
                  or text(option.get("value")))
         parts.append(f"{name}: {value}" if name else value)
     return ", ".join(part for part in parts if part)
-
-
-def applied_total(line: StoreLine) -> Decimal:
-    """The sum of the discounts the store reports on the line."""
-    return sum((entry.amount for entry in line.applied_discounts), ZERO)
 

@@ -188,12 +188,6 @@ class CreditNoteDraft:
     tax_total: Decimal
     total: Decimal
 
-    @property
-    def parts_total(self) -> Decimal:
-        """Σ lines + charges + adjustments, tax included; always equals `total`."""
-        amounts = [*self.lines, *self.charges, *self.adjustments]
-        return sum((part.amount_inc_tax for part in amounts), ZERO)
-
 
 @dataclass(frozen=True)
 class StoreOrder:

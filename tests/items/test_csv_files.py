@@ -5,6 +5,7 @@ import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from items.csv_files import (
     csv_bytes,
     decode_upload,
     escape_cell,
-    parse_items_csv,
+    read_items_csv,
     template_rows,
     unescape_cell,
 )
@@ -24,8 +25,27 @@ ACCOUNTS = {"sales": "Sales account", "cost of goods sold": "COGS account", "sto
 HEADER = "SKU,Description,Unit Price,Income Account\r\n"
 
 
-def parse(text: str):
-    return parse_items_csv(text, accounts=ACCOUNTS)
+@dataclass
+class Parsed:
+    """Every valid row and every error of an upload, read at once."""
+
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    lines_read: int = 0
+
+    @property
+    def invalid_lines(self) -> set[int]:
+        return {error.line for error in self.errors}
+
+
+def parse(text: str) -> Parsed:
+    parsed = Parsed()
+    for row, errors in read_items_csv(text, accounts=ACCOUNTS):
+        parsed.lines_read += 1
+        parsed.errors.extend(errors)
+        if row is not None and not errors:
+            parsed.rows.append(row)
+    return parsed
 
 
 def test_the_template_has_every_column_and_an_example_row_that_parses_cleanly() -> None:

@@ -34,7 +34,6 @@ from carts.platforms.bigcommerce.constants import (
     NOT_A_SALE_STATUSES,
     OFFICIAL_API_HOST,
     REFUNDED_STATUSES,
-    REVERSED_ORDER_STATUSES,
     STANDARD_ORDER_STATUSES,
 )
 from carts.platforms.bigcommerce.credentials import AllowedHosts, InvalidCredentials, parse_api_key, parse_api_path
@@ -306,7 +305,6 @@ class BigCommercePlatform:
 
     name = "bigcommerce"
     standard_order_statuses = STANDARD_ORDER_STATUSES
-    reversed_order_statuses = REVERSED_ORDER_STATUSES
     not_a_sale_statuses = NOT_A_SALE_STATUSES
     order_event_scopes = ORDER_EVENT_SCOPES
     hook_secret_header = HOOK_SECRET_HEADER

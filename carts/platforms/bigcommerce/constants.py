@@ -32,7 +32,6 @@ STANDARD_ORDER_STATUSES: Final[dict[int, str]] = {
     14: "Partially Refunded",
 }
 AWAITING_FULFILLMENT_STATUS_ID: Final = 11
-REVERSED_ORDER_STATUSES: Final = frozenset({4, 5, 6, 14})  # Refunded, Cancelled, Declined, Partially Refunded
 INCOMPLETE_STATUS_ID: Final = 0
 CANCELLED_STATUS_ID: Final = 5
 DECLINED_STATUS_ID: Final = 6
