@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 
 def deletion_confirmed(request: HttpRequest, *, delete: Callable[[], None], deleted_message: str, then: str,
                        confirm_template: str, context: dict) -> HttpResponse:
-    """Show the confirmation page, or, on its POST, delete, say so and go to `then` (a URL or URL name)."""
+    """Show the confirmation page (`confirm_template` extends delete_confirm.html), or, on its POST, delete, say so
+    and go to `then` (a URL or URL name)."""
     if request.method != "POST":
         return render(request, confirm_template, context)
     delete()

@@ -105,8 +105,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["salesorder.templatetags.formatting", "salesorder.templatetags.listing",
-                         "salesorder.templatetags.components"],
+            # Every screen uses these (static files, money, list pages, components): no {% load %} in each template.
+            "builtins": ["django.templatetags.static", "salesorder.templatetags.formatting",
+                         "salesorder.templatetags.listing", "salesorder.templatetags.components"],
         },
     },
 ]
