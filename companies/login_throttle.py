@@ -5,11 +5,11 @@ Failures are counted per e-mail address typed and client address together, on /l
 """
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from carts.platforms.hosts import is_ip_literal
 
 
 def attempt_client_address(request: HttpRequest) -> str:
@@ -17,7 +17,7 @@ def attempt_client_address(request: HttpRequest) -> str:
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     # Each proxy appends the address it received from; entries left of those are the client's to invent.
-    if proxies and len(forwarded) >= proxies and _is_ip_address(forwarded[-proxies]):
+    if proxies and len(forwarded) >= proxies and is_ip_literal(forwarded[-proxies]):
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
@@ -28,11 +28,3 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
         "failure_limit": settings.LOGIN_FAILURE_LIMIT,
         "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
     }, status=429)
-
-
-def _is_ip_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

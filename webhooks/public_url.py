@@ -1,24 +1,13 @@
-"""The PUBLIC_BASE_URL rule: where a store can reach this product's webhook receiver (pure Python, read by settings).
+"""The PUBLIC_BASE_URL rule: where a store can reach this product's webhook receiver (no Django: read by settings).
 
 BigCommerce delivers only to https on port 443 (webhooks.v3.yml: "custom ports are not currently
 supported"); plain http is accepted only for a loopback address, so `make run` and tests receive locally.
 """
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
-LOOPBACK_NAMES = frozenset({"localhost"})
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether the host is localhost or a loopback address (127.0.0.0/8, ::1)."""
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from carts.platforms.hosts import is_loopback_host
 
 
 def public_base_url_problem(url: str) -> str:

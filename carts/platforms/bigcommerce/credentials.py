@@ -5,13 +5,13 @@ and how to fix it, in the words of BigCommerce's Create Account screen.
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from carts.platforms.base import InvalidInput
 from carts.platforms.bigcommerce.constants import OFFICIAL_API_HOST
+from carts.platforms.hosts import is_loopback_host
 
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,32}$")
 # BigCommerce issues client ids and access tokens made of lowercase letters and digits;
@@ -28,27 +28,10 @@ class InvalidCredentials(InvalidInput):
 
 @dataclass(frozen=True)
 class ApiHost:
-    """One host:port the client may contact, and whether plain http is acceptable for it."""
+    """One host:port the client may contact."""
 
     host: str
     port: int
-
-    @property
-    def is_loopback(self) -> bool:
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
-
-    @property
-    def is_ip_literal(self) -> bool:
-        try:
-            ipaddress.ip_address(self.host)
-        except ValueError:
-            return False
-        return True
 
 
 @dataclass(frozen=True)
@@ -165,7 +148,7 @@ def parse_api_path(text: str, *, allowed_hosts: AllowedHosts) -> ApiPath:
             f"Only BigCommerce's API host {OFFICIAL_API_HOST} is accepted, not {parts.netloc}: "
             f"paste the API PATH from the credentials file, e.g. {EXAMPLE_API_PATH}"
         )
-    if parts.scheme == "http" and not host.is_loopback:
+    if parts.scheme == "http" and not is_loopback_host(hostname):
         raise InvalidCredentials("The Cart Connect URL must use https://, not http://.")
     if parts.username or parts.password or parts.query or parts.fragment:
         raise InvalidCredentials(

@@ -15,8 +15,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from carts.platforms.bigcommerce.credentials import ApiHost
 from carts.platforms.bigcommerce.errors import HostNotAllowed, NetworkError
+from carts.platforms.hosts import is_ip_literal
 
 DNS_CACHE_SECONDS = 60.0
 
@@ -56,7 +56,7 @@ class PublicAddressAdapter(HTTPAdapter):
 
     def _pinned_address(self, host: str) -> str:
         """The vetted address to connect to for `host` (the host itself for IP literals and localhost)."""
-        if ApiHost(host, 0).is_ip_literal or host == "localhost":
+        if is_ip_literal(host) or host == "localhost":
             return host
         address, expires = self._checked.get(host, ("", 0.0))
         if expires > time.monotonic():
