@@ -151,9 +151,13 @@ def shipment_send(*, shipment: Shipment, store: StoreSession) -> Shipment:
     order = _order(shipment)
     try:
         if was == ShipmentState.UNCERTAIN:
+            # A store shipment another record here already stands for is not this one, however alike (two parcels
+            # of one line under one tracking number).
+            taken = set(Shipment.objects.filter(transaction_id=shipment.transaction_id, store_shipment_id__isnull=False)
+                        .exclude(pk=shipment.pk).values_list("store_shipment_id", flat=True))
             for found in store.order_shipments(order.order_id):
-                if (found.address_id, found.tracking_number, found.lines) == (order.address_id, order.tracking_number,
-                                                                              order.lines):
+                if found.shipment_id not in taken and (found.address_id, found.tracking_number, found.lines) == (
+                        order.address_id, order.tracking_number, order.lines):
                     _posted(shipment, found.shipment_id)
                     return shipment
         created = store.shipment_create(order)

@@ -100,6 +100,23 @@ def test_a_lost_answer_is_looked_up_before_sending_again_so_the_store_has_it_onc
     assert (shipment.state, shipment.store_shipment_id) == (ShipmentState.POSTED, shipped[0]["id"])
 
 
+def test_a_lost_parcel_alike_to_one_already_sent_is_sent_not_taken_for_it(sale, fresh_store, monkeypatch):
+    """Two parcels of one line under one tracking number: the second's lost answer is not the first's shipment."""
+    line = sale.lines.get()
+    (first,) = order_ship(record=sale, carrier="UPS", tracking_number="1Z999", lines={line.sku: 1})
+    monkeypatch.setattr(BigCommerceSession, "shipment_create",
+                        lambda self, shipment: (_ for _ in ()).throw(NetworkError("lost", path="/")))
+    (second,) = order_ship(record=sale, carrier="UPS", tracking_number="1Z999", lines={line.sku: 1})
+    monkeypatch.undo()
+    assert (first.state, second.state) == (ShipmentState.POSTED, ShipmentState.UNCERTAIN)
+
+    assert cart_shipments_send_pending(cart_id=sale.cart_id) == 1
+    second.refresh_from_db()
+    shipped = store_shipments(fresh_store, sale)
+    assert [entry["id"] for entry in shipped] == [first.store_shipment_id, second.store_shipment_id]
+    assert second.store_shipment_id != first.store_shipment_id and second.state == ShipmentState.POSTED
+
+
 def test_two_workers_sending_one_record_create_one_store_shipment(sale, fresh_store, monkeypatch):
     monkeypatch.setattr(BigCommerceSession, "shipment_create",
                         lambda self, shipment: (_ for _ in ()).throw(NetworkError("lost", path="/")))
