@@ -65,12 +65,17 @@ def sale_reread(*, cart: Cart, sale_id: int, record: OrderRecord, order: StoreOr
     """Apply what changed in the store to the sale, atomically: a status note, new credit notes, the refunded total.
 
     `order` is the re-read order mapped with its refunds when it shows any (None when it shows none or
-    could not be mapped, then `refund_refusal` says why).
+    could not be mapped, then `refund_refusal` says why). A read older than the one the sale already has (two
+    readers, the later one first) changes nothing; after a refund refusal the sale keeps its earlier date, so the
+    next read of the order tries the refund again.
     """
     with transaction.atomic():
         # Locked so two re-reads of one order (a pass and a notification) write one note and one credit note.
         sale = SalesTransaction.objects.select_for_update().get(pk=sale_id)
-        updates = ["cart_date_modified", "updated_at"]
+        if (record.date_modified is not None and sale.cart_date_modified is not None
+                and record.date_modified < sale.cart_date_modified):
+            return Reread()
+        updates = ["updated_at"]
         note = ""
         if record.status_id != sale.cart_status_id:
             previous = sale.cart_status_label or (cart.status_label(sale.cart_status_id)
@@ -86,7 +91,8 @@ def sale_reread(*, cart: Cart, sale_id: int, record: OrderRecord, order: StoreOr
             written = credit_notes_book(sale=sale, drafts=order.credit_notes)
             sale.refunded_total = credited_total(sale)
             updates.append("refunded_total")
-        if record.date_modified is not None:
+        if record.date_modified is not None and not refund_refusal:
             sale.cart_date_modified = record.date_modified
+            updates.append("cart_date_modified")
         sale.save(update_fields=updates)
     return Reread(status_note=note, credit_notes=tuple(credit_note.number for credit_note in written), refund_refusal=refund_refusal)

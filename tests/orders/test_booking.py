@@ -11,11 +11,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from carts.platforms.base import OrderRecord
 from orders.booking import credit_notes_book, sale_book
 from orders.mapping import map_order
 from orders.models import Customer, SalesTransaction, TransactionType
-from orders.rereads import sale_reread
 from tests.carts.factories import make_cart
 from tests.orders.conftest import make_items
 from tests.orders.mapping.payloads import applied, half_up, line, order
@@ -137,23 +135,3 @@ def test_a_second_refund_read_from_the_v2_figures_is_credited_for_what_it_adds(c
     assert first.total + second.total == Decimal(both["refunded_amount"])  # never more than the store refunded
     assert credit_notes_book(sale=sale, drafts=map_order(both).credit_notes) == []  # read again: nothing new
 
-
-def test_a_later_refund_with_a_v3_record_adds_to_an_earlier_one_credited_from_the_v2_figures(cart) -> None:
-    """The store kept no refund record of the first refund (B), so it was credited from the v2 figures; the second
-    (one unit of A and the shipping) has its record. The sale's refunded total is both, as the store's own is."""
-    from tests.orders.mapping.test_cumulative_refunds import refunded_so_far
-
-    sale = book(cart, pre_tax_coupon_order())
-    record = OrderRecord(order_id=sale.cart_order_id, status_id=11, status_label="Awaiting Fulfillment",
-                         date_modified=None, payload={})
-    first = sale_reread(cart=cart, sale_id=sale.pk, record=record, order=map_order(refunded_so_far(b_units=1)))
-    one_a = A_PAID / 2
-    later = refunded_so_far(a_units=1, b_units=1, extra=SHIPPING_PAID)  # v2: everything refunded so far
-    second = sale_reread(cart=cart, sale_id=sale.pk, record=record,
-                         order=map_order(later, refunds=one_unit_and_the_shipping_refunded()))
-
-    sale.refresh_from_db()
-    notes = {note.number: note.total for note in sale.credit_notes.all()}
-    assert (first.credit_notes, second.credit_notes) == (("CN-000001",), ("CN-000002",))
-    assert notes == {"CN-000001": B_PAID, "CN-000002": one_a + SHIPPING_PAID}
-    assert sale.refunded_total == B_PAID + one_a + SHIPPING_PAID == Decimal(later["refunded_amount"])
