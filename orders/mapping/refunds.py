@@ -6,7 +6,7 @@ refund's requested_amount (else the charge in full); ORDER items are order-level
 total is the refund's total_amount and its tax the refund's total_tax, spread by the parts' rates; what
 the parts do not explain is an explicit refund adjustment.
 v2: the lines' quantity_refunded and the order's refunded_amount; a fully refunded order's credit note
-is the order itself.
+is the order itself. Gift wrapping refunded without an amount is the wrapping of the line the refund names.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 from orders.mapping.charges import shipping_consignments
 from orders.mapping.errors import OrderMappingError
 from orders.mapping.fields import identifier, iso_date, objects, text, whole_number
+from orders.mapping.lines import store_lines
 from orders.mapping.money import ZERO, allocate, minor_unit, money, to_minor_unit
 from orders.mapping.types import (
     AdjustmentKind,
@@ -126,7 +127,9 @@ def _charge_part(order: StoreOrder, payload: dict[str, Any], kind: ChargeKind, i
     charges = [charge for charge in order.charges if charge.kind == kind]
     charge_inc = sum((charge.amount_inc_tax for charge in charges), ZERO)
     charge_tax = sum((charge.tax for charge in charges), ZERO)
-    amount = requested if requested is not None else _consignment_cost(payload, kind, item_id, order) or charge_inc
+    amount = (requested if requested is not None
+              else _consignment_cost(payload, kind, item_id, order) or _line_wrapping_cost(payload, kind, item_id, order)
+              or charge_inc)
     weight = amount * charge_tax / charge_inc if charge_inc > 0 else ZERO
     description = charges[0].description if len(charges) == 1 else kind.value.replace("_", " ").capitalize()
     refunded = OrderCharge(kind, description, ZERO, ZERO, amount)
@@ -142,6 +145,18 @@ def _consignment_cost(payload: dict[str, Any], kind: ChargeKind, item_id: object
         if consignment.get("id") == item_id and consignment.get(cost_field) is not None:
             return to_minor_unit(money(consignment.get(cost_field), what=f"consignment {item_id} {cost_field}"),
                                  minor_unit(order.currency))
+    return None
+
+
+def _line_wrapping_cost(payload: dict[str, Any], kind: ChargeKind, item_id: object,
+                        order: StoreOrder) -> Decimal | None:
+    """A gift-wrapping refund names an order line (orders.v3.yml: item_id is the order product's id): that line's
+    wrapping, not the order's."""
+    if kind != ChargeKind.GIFT_WRAPPING:
+        return None
+    for line in store_lines(payload):
+        if line.line_id == item_id and line.wrapping_inc_tax > 0:
+            return to_minor_unit(line.wrapping_inc_tax, minor_unit(order.currency))
     return None
 
 

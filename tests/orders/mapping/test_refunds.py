@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from orders.mapping import AdjustmentKind, OrderMappingError, map_order
-from tests.orders.mapping.payloads import figure, half_up
+from tests.orders.mapping.payloads import figure, half_up, line, order
 from tests.orders.mapping.test_discount_conventions import pre_tax_coupon_order
 
 RATE = Decimal("0.10")
@@ -124,3 +124,19 @@ def test_a_refund_of_a_line_the_order_does_not_have_is_refused_naming_it() -> No
     records = [refund(17, items=[product(77, 1)], total_amount=Decimal("1.00"), total_tax=Decimal("0"))]
     with pytest.raises(OrderMappingError, match="refund 17 refunds line 77, which the order does not have"):
         map_order(pre_tax_coupon_order(), refunds=records)
+
+
+def test_a_gift_wrapping_refund_credits_the_wrapping_of_the_line_it_names() -> None:
+    """orders.v3.yml: a GIFT_WRAPPING item's item_id is the order product. Each of two lines is wrapped for
+    5.00 + 10 % tax; refunding line 1's wrapping credits 5.50 (tax 0.50) as wrapping, not the order's 11.00."""
+    wrapping = {"wrapping_cost_ex_tax": "5.0000", "wrapping_cost_tax": "0.5000", "wrapping_cost_inc_tax": "5.5000"}
+    lines = [line(1, quantity=1, price_ex="20.00", price_tax="2.00", total_ex="20.00", total_tax="2.00", **wrapping),
+             line(2, quantity=1, price_ex="30.00", price_tax="3.00", total_ex="30.00", total_tax="3.00", **wrapping)]
+    payload = order(500, lines=lines, total_ex="60.00", total_tax="6.00", total_inc="66.00",
+                    wrapping_cost_ex_tax="10.0000", wrapping_cost_tax="1.0000", wrapping_cost_inc_tax="11.0000")
+    one_wrapping, its_tax = Decimal("5.00") * (1 + RATE), Decimal("5.00") * RATE
+    records = [refund(40, order_id=500, items=[{"item_type": "GIFT_WRAPPING", "item_id": 1, "requested_amount": None}],
+                      total_amount=one_wrapping, total_tax=its_tax)]
+    [draft] = map_order(payload, refunds=records).credit_notes
+    assert parts_of(draft) == [("gift_wrapping", one_wrapping, its_tax)]  # no adjustment making up a difference
+    assert_sums_exact(draft)
