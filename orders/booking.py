@@ -8,7 +8,7 @@ minor unit.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from carts.models import Cart
 from companies.models import Company
 from items.models import Item, LedgerAccount
 from orders.mapping import CreditNoteDraft, CreditNoteLine, OrderAdjustment, OrderCharge, StoreOrder
-from orders.mapping.refunds import CUMULATIVE_KEY_PREFIX, is_cumulative, refund_increment
+from orders.mapping.refunds import CUMULATIVE_KEY_PREFIX, is_cumulative, refund_increment, refunded_by_figures
 from orders.mapping.money import FOUR_PLACES, ZERO
 from orders.models import (
     NUMBER_PREFIXES,
@@ -173,16 +173,20 @@ def sale_book(*, cart: Cart, order: StoreOrder, customer: Customer, line_items: 
     number = transaction_number_next(company=cart.company, transaction_type=TransactionType(cart.import_as))
     record = _save(sale_build(cart=cart, order=order, customer=customer, line_items=line_items,
                               difference_account=difference_account, number=number))
-    credit_notes_book(sale=record, drafts=order.credit_notes)
+    credit_notes_book(sale=record, order=order)
     return record
 
 
-def credit_notes_book(*, sale: SalesTransaction, drafts: Iterable[CreditNoteDraft]) -> list[SalesTransaction]:
-    """Write each draft the sale has no credit note for yet as a pending credit note; returns those written."""
-    drafts = list(drafts)
+def credit_notes_book(*, sale: SalesTransaction, order: StoreOrder) -> list[SalesTransaction]:
+    """Write each of the order's refunds the sale has no credit note for yet as a pending credit note; returns those
+    written. Never more is credited than the store refunded, by its refund records or its order figures."""
+    drafts = list(order.credit_notes)
     if not drafts:
         return []
-    booked = set(sale.credit_notes.values_list("refund_key", flat=True))
+    notes = list(sale.credit_notes.values_list("refund_key", "total"))
+    booked = {key for key, _ in notes}
+    if not is_cumulative(drafts[0]):
+        drafts = _records_not_credited_from_figures(order, [draft for draft in drafts if draft.key not in booked], notes)
     sale_lines = {line.cart_line_id: line for line in sale.lines.select_related("item")}
     written = []
     for draft in drafts:
@@ -197,6 +201,32 @@ def credit_notes_book(*, sale: SalesTransaction, drafts: Iterable[CreditNoteDraf
         written.append(_save(credit_note_build(sale=sale, draft=draft, sale_lines=sale_lines, number=number)))
         booked.add(draft.key)
     return written
+
+
+def _records_not_credited_from_figures(order: StoreOrder, new: list[CreditNoteDraft],
+                                       notes: Sequence[tuple[str, Decimal]]) -> list[CreditNoteDraft]:
+    """The refund records (not booked yet) to credit when earlier credit notes may have come from the v2 figures.
+
+    Those notes credited refunds the store listed no record of at the time. A refund may never get one (older than
+    the store's refund records): the figures then say more was refunded than the records do, and the notes hold
+    that much. The rest of what they hold are refunds whose records the store lists now, the earliest ones: those
+    are not credited again. And no more is credited than the store refunded in all.
+    """
+    from_figures = sum((total for key, total in notes if key.startswith(CUMULATIVE_KEY_PREFIX)), ZERO)
+    if not from_figures or not new:
+        return new
+    records_total = sum((draft.total for draft in order.credit_notes), ZERO)
+    refunded = max(refunded_by_figures(order), records_total)
+    covered = from_figures - (refunded - records_total)  # what the notes from the figures hold of listed records
+    room = refunded - sum((total for _, total in notes), ZERO)
+    kept, skipped = [], ZERO
+    for draft in sorted(new, key=lambda draft: (draft.created_at is None, draft.created_at, draft.refund_id or 0)):
+        if skipped + draft.total <= covered:
+            skipped += draft.total
+        elif draft.total <= room:
+            kept.append(draft)
+            room -= draft.total
+    return kept
 
 
 def _booked_draft(note: SalesTransaction) -> CreditNoteDraft:

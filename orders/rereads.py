@@ -88,7 +88,7 @@ def sale_reread(*, cart: Cart, sale_id: int, record: OrderRecord, order: StoreOr
             updates += ["cart_change_note", "cart_status_id", "cart_status_label"]
         written: list[SalesTransaction] = []
         if order is not None:
-            written = credit_notes_book(sale=sale, drafts=order.credit_notes)
+            written = credit_notes_book(sale=sale, order=order)
             sale.refunded_total = credited_total(sale)
             updates.append("refunded_total")
         if record.date_modified is not None and not refund_refusal:

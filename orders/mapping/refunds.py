@@ -7,6 +7,7 @@ total is the refund's total_amount and its tax the refund's total_tax, spread by
 the parts do not explain is an explicit refund adjustment.
 v2: the lines' quantity_refunded and the order's refunded_amount; a fully refunded order's credit note
 is the order itself. Gift wrapping refunded without an amount is the wrapping of the line the refund names.
+A refund the payment provider declined is not credited.
 """
 from __future__ import annotations
 
@@ -59,9 +60,22 @@ def credit_note_drafts(
     records = [record for record in objects(refunds, what="the refunds")
                if whole_number(record.get("order_id"), what="a refund's order_id", maximum=2**63 - 1) == order.order_id]
     if records:
-        return tuple(_from_refund(order, payload, record, unit) for record in records)
+        return tuple(_from_refund(order, payload, record, unit) for record in records if not _declined(record))
     draft = _from_order_figures(order, unit)
     return (draft,) if draft else ()
+
+
+def _declined(record: dict[str, Any]) -> bool:
+    """Whether the payment provider declined the whole refund (orders.v3.yml: each payment's is_declined), so the
+    shopper got nothing back and nothing is credited; a refund declined in part is refused, naming the payment."""
+    payments = objects(record.get("payments"), what="a refund's payments")
+    declined = [payment for payment in payments if payment.get("is_declined") is True]
+    if declined and len(declined) < len(payments):
+        message = text(declined[0].get("declined_message"))
+        raise OrderMappingError(
+            f"refund {record.get('id')} was declined in part by the payment provider"
+            f"{f' ({message})' if message else ''}: see the refund in the store's control panel, then import again.")
+    return bool(declined)
 
 
 def _from_refund(order: StoreOrder, payload: dict[str, Any], record: dict[str, Any], unit: Decimal) -> CreditNoteDraft:
@@ -111,6 +125,12 @@ def _from_order_figures(order: StoreOrder, unit: Decimal) -> CreditNoteDraft | N
     total = refunded or sum((part.inc for part in parts), ZERO)
     return _draft(order, parts, total=total, tax=tax, unit=unit, key=f"{CUMULATIVE_KEY_PREFIX}{order.order_id}-{total}",
                   refund_id=None, created_at=order.date_modified, reason="")
+
+
+def refunded_by_figures(order: StoreOrder) -> Decimal:
+    """What the v2 figures say was refunded of the order in all: its refunded_amount, else its refunded lines."""
+    draft = _from_order_figures(order, minor_unit(order.currency))
+    return draft.total if draft else ZERO
 
 
 def _refunded_quantity(line: OrderLine) -> int:

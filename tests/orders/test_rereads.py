@@ -81,3 +81,25 @@ def test_a_later_refund_with_a_v3_record_adds_to_an_earlier_one_credited_from_th
     assert (first.credit_notes, second.credit_notes) == (("CN-000001",), ("CN-000002",))
     assert notes == {"CN-000001": B_PAID, "CN-000002": one_a + SHIPPING_PAID}
     assert sale.refunded_total == B_PAID + one_a + SHIPPING_PAID == Decimal(later["refunded_amount"])
+
+
+def test_a_refund_credited_from_the_v2_figures_is_not_credited_again_when_its_v3_record_appears(cart) -> None:
+    """The store listed no record of B's refund at first (credited from the figures, 19.80); a later read lists its
+    record, then a second refund (one unit of A, 39.60, tax 3.60) with its own. Credited: what the store refunded."""
+    from tests.orders.mapping.test_refunds import product, refund
+
+    sale = book(cart, pre_tax_coupon_order())
+    record = record_of(sale, PARTIALLY_REFUNDED, None, "Partially Refunded")
+    b_refunded = refunded_so_far(b_units=1)
+    sale_reread(cart=cart, sale_id=sale.pk, record=record, order=map_order(b_refunded, refunds=[]))
+    b_record = refund(12, items=[product(2, 1)], total_amount=B_PAID, total_tax=Decimal("1.80"))
+    again = sale_reread(cart=cart, sale_id=sale.pk, record=record, order=map_order(b_refunded, refunds=[b_record]))
+    sale.refresh_from_db()
+    assert not again.credit_notes and sale.refunded_total == B_PAID == Decimal(b_refunded["refunded_amount"])
+
+    both = refunded_so_far(a_units=1, b_units=1)
+    a_record = refund(13, items=[product(1, 1)], total_amount=A_PAID / 2, total_tax=Decimal("3.60"))
+    later = sale_reread(cart=cart, sale_id=sale.pk, record=record, order=map_order(both, refunds=[b_record, a_record]))
+    sale.refresh_from_db()
+    assert later.credit_notes == ("CN-000002",) and sale.credit_notes.get(number="CN-000002").refund_key == "v3-13"
+    assert sale.refunded_total == B_PAID + A_PAID / 2 == Decimal(both["refunded_amount"])

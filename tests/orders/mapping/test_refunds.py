@@ -140,3 +140,18 @@ def test_a_gift_wrapping_refund_credits_the_wrapping_of_the_line_it_names() -> N
     [draft] = map_order(payload, refunds=records).credit_notes
     assert parts_of(draft) == [("gift_wrapping", one_wrapping, its_tax)]  # no adjustment making up a difference
     assert_sums_exact(draft)
+
+
+def test_a_refund_the_payment_provider_declined_is_not_credited_and_one_declined_in_part_is_refused() -> None:
+    """orders.v3.yml, Refund.payments[].is_declined: the provider declined returning that payment."""
+    declined = refund(12, items=[product(2, 1)], total_amount=B_PAID, total_tax=Decimal("1.80"))
+    declined["payments"][0].update(is_declined=True, declined_message="Card expired")
+    kept = refund(13, items=[product(1, 1)], total_amount=A_PAID / 2, total_tax=Decimal("3.60"))
+    assert [draft.key for draft in map_order(pre_tax_coupon_order(), refunds=[declined, kept]).credit_notes] == ["v3-13"]
+
+    in_part = refund(14, items=[product(2, 1)], total_amount=B_PAID, total_tax=Decimal("1.80"))
+    in_part["payments"] = [{**in_part["payments"][0], "amount": 9.80},
+                           {"id": 15, "provider_id": "braintree", "amount": 10.00, "offline": False,
+                            "is_declined": True, "declined_message": "Card expired"}]
+    with pytest.raises(OrderMappingError, match=r"refund 14 was declined in part by the payment provider \(Card expired\)"):
+        map_order(pre_tax_coupon_order(), refunds=[in_part])
