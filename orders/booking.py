@@ -18,7 +18,14 @@ from django.utils import timezone
 from carts.models import Cart
 from companies.models import Company
 from items.models import Item, LedgerAccount
-from orders.mapping import CreditNoteDraft, CreditNoteLine, OrderAdjustment, OrderCharge, StoreOrder
+from orders.mapping import (
+    CreditNoteDraft,
+    CreditNoteLine,
+    OrderAdjustment,
+    OrderCharge,
+    OrderMappingError,
+    StoreOrder,
+)
 from orders.mapping.refunds import CUMULATIVE_KEY_PREFIX, is_cumulative, refund_increment, refunded_by_figures
 from orders.mapping.money import FOUR_PLACES, ZERO
 from orders.models import (
@@ -137,8 +144,15 @@ def credit_note_build(*, sale: SalesTransaction, draft: CreditNoteDraft, sale_li
                       number: str = "") -> BookedTransaction:
     """The pending credit note a refund of the sale becomes, with its lines, charges and adjustments; nothing is saved.
 
-    `sale_lines` are the sale's lines by cart line id: a refunded line takes its item and tax rate.
+    `sale_lines` are the sale's lines by cart line id: a refunded line takes its item and tax rate. A refund of a
+    line the sale does not have (added to the order in the store after the import) is refused, saying what to do.
     """
+    for line in draft.lines:
+        if line.cart_line_id not in sale_lines:
+            raise OrderMappingError(
+                f"a refund of line {line.cart_line_id} ({line.sku or line.name}), which was added to the order in the "
+                f"store after it was imported as {sale.number}: delete {sale.number} and import the order again to "
+                f"book it as it is now, with its refunds")
     record = SalesTransaction(
         company_id=sale.company_id, transaction_type=TransactionType.CREDIT_NOTE, number=number,
         transaction_date=draft.created_at or timezone.now(), credited_transaction=sale, refund_key=draft.key[:100],

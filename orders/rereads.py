@@ -15,7 +15,7 @@ from django.db import transaction
 from carts.models import Cart
 from carts.platforms.base import OrderRecord
 from orders.booking import credit_notes_book, credited_total
-from orders.mapping import StoreOrder
+from orders.mapping import OrderMappingError, StoreOrder
 from orders.models import SalesTransaction
 
 CHANGE_NOTE_PREFIX = "changed in cart"
@@ -88,7 +88,11 @@ def sale_reread(*, cart: Cart, sale_id: int, record: OrderRecord, order: StoreOr
             updates += ["cart_change_note", "cart_status_id", "cart_status_label"]
         written: list[SalesTransaction] = []
         if order is not None:
-            written = credit_notes_book(sale=sale, order=order)
+            try:
+                with transaction.atomic():  # a refused refund writes none of the order's new credit notes
+                    written = credit_notes_book(sale=sale, order=order)
+            except OrderMappingError as refusal:
+                refund_refusal = str(refusal)
             sale.refunded_total = credited_total(sale)
             updates.append("refunded_total")
         if record.date_modified is not None and not refund_refusal:

@@ -12,7 +12,8 @@ from orders.mapping import map_order
 from orders.rereads import order_changed_since_read, sale_reread
 from tests.orders.mapping.test_cumulative_refunds import refunded_so_far
 from tests.orders.mapping.test_discount_conventions import pre_tax_coupon_order
-from tests.orders.mapping.test_refunds import A_PAID, B_PAID, SHIPPING_PAID
+from tests.orders.mapping.payloads import line, order
+from tests.orders.mapping.test_refunds import A_PAID, B_PAID, SHIPPING_PAID, product, refund
 from tests.carts.factories import make_cart
 from tests.orders.test_booking import book, one_unit_and_the_shipping_refunded
 
@@ -86,8 +87,6 @@ def test_a_later_refund_with_a_v3_record_adds_to_an_earlier_one_credited_from_th
 def test_a_refund_credited_from_the_v2_figures_is_not_credited_again_when_its_v3_record_appears(cart) -> None:
     """The store listed no record of B's refund at first (credited from the figures, 19.80); a later read lists its
     record, then a second refund (one unit of A, 39.60, tax 3.60) with its own. Credited: what the store refunded."""
-    from tests.orders.mapping.test_refunds import product, refund
-
     sale = book(cart, pre_tax_coupon_order())
     record = record_of(sale, PARTIALLY_REFUNDED, None, "Partially Refunded")
     b_refunded = refunded_so_far(b_units=1)
@@ -103,3 +102,22 @@ def test_a_refund_credited_from_the_v2_figures_is_not_credited_again_when_its_v3
     sale.refresh_from_db()
     assert later.credit_notes == ("CN-000002",) and sale.credit_notes.get(number="CN-000002").refund_key == "v3-13"
     assert sale.refunded_total == B_PAID + A_PAID / 2 == Decimal(both["refunded_amount"])
+
+
+def test_a_refund_of_a_line_added_to_the_order_after_the_import_is_refused_saying_what_to_do(cart) -> None:
+    """Line 1 (20.00 + 10 % tax) was imported; the merchant then added line 2 (30.00 + 3.00) in the store and
+    refunded it (33.00, tax 3.00). The sale has no line to credit: refused, nothing written, tried again later."""
+    first = line(1, quantity=1, price_ex="20.00", price_tax="2.00", total_ex="20.00", total_tax="2.00")
+    sale = book(cart, order(500, lines=[first], total_ex="20.00", total_tax="2.00", total_inc="22.00"))
+    added = line(2, quantity=1, price_ex="30.00", price_tax="3.00", total_ex="30.00", total_tax="3.00")
+    edited = order(500, lines=[first, added], total_ex="50.00", total_tax="5.00", total_inc="55.00")
+    refunded = refund(40, order_id=500, items=[product(2, 1)], total_amount=Decimal("33.00"), total_tax=Decimal("3.00"))
+
+    reread = sale_reread(cart=cart, sale_id=sale.pk, order=map_order(edited, refunds=[refunded]),
+                         record=record_of(sale, PARTIALLY_REFUNDED, READ_AT, "Partially Refunded"))
+    sale.refresh_from_db()
+    assert reread.refund_refusal == (
+        f"a refund of line 2 (SKU-2), which was added to the order in the store after it was imported as "
+        f"{sale.number}: delete {sale.number} and import the order again to book it as it is now, with its refunds")
+    assert not sale.credit_notes.exists() and sale.refunded_total == 0 and sale.cart_status_id == PARTIALLY_REFUNDED
+    assert sale.cart_date_modified != READ_AT  # so the next read tries again
