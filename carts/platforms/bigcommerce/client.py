@@ -37,6 +37,7 @@ from carts.platforms.bigcommerce.errors import (
     RateLimited,
     error_for_response,
 )
+from carts.platforms.bigcommerce.order_paging import BOUND_BY_SORT, orders_from_a_moving_bound
 from carts.platforms.bigcommerce.queries import (
     ORDER_WITH_LINES_PARAMS,
     REFUNDS_PATH,
@@ -171,8 +172,15 @@ class BigCommerceClient(ClosedOnExit):
     def iter_orders(
         self, query: OrderQuery, *, sort: str = "id:asc", with_lines: bool = False, page_size: int = MAX_PAGE_SIZE
     ) -> Iterator[dict[str, Any]]:
-        """Every order matching the query, a page at a time; with_lines as in get_orders_page."""
-        yield from self.iter_v2("/orders", self._order_params(query, sort, with_lines), page_size=page_size)
+        """Every order matching the query, a page at a time; with_lines as in get_orders_page. Ascending sorts are
+        read from a moving lower bound (order_paging.py), so an order changing meanwhile shifts no page."""
+        params = self._order_params(query, sort, with_lines)
+        if sort not in BOUND_BY_SORT:
+            yield from self.iter_v2("/orders", params, page_size=page_size)
+            return
+        yield from orders_from_a_moving_bound(
+            lambda page_params, page: self.get_v2_page("/orders", page_params, page=page, limit=page_size),
+            params, sort=sort, page_size=page_size)
 
     def orders_count_by_status(self, query: OrderQuery) -> dict[int, int]:
         """GET /v2/orders/count: how many orders match the query, by status id, in one call."""

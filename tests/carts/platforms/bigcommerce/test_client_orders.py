@@ -44,15 +44,16 @@ def test_orders_page_without_lines_asks_for_the_orders_only(make_client) -> None
 
 
 @responses.activate
-def test_iter_orders_reads_pages_of_250_until_a_short_one(make_client) -> None:
+def test_iter_orders_reads_pages_of_250_each_from_after_the_last_id_until_a_short_one(make_client) -> None:
     first = [{"id": order_id} for order_id in range(100, 350)]
     responses.get(f"{V2}/orders", json=first, match=[
         matchers.query_param_matcher({"status_id": "11", "sort": "id:asc", "page": "1", "limit": "250", **WITH_LINES})])
-    responses.get(f"{V2}/orders", json=[{"id": 350}], match=[
-        matchers.query_param_matcher({"status_id": "11", "sort": "id:asc", "page": "2", "limit": "250", **WITH_LINES})])
+    # From after the last id, not page 2: an order leaving status 11 meanwhile would have shifted page 2 by one.
+    responses.get(f"{V2}/orders", json=[{"id": 351}], match=[matchers.query_param_matcher(
+        {"status_id": "11", "min_id": "350", "sort": "id:asc", "page": "1", "limit": "250", **WITH_LINES})])
     client = make_client()
     ids = [order["id"] for order in client.iter_orders(OrderQuery(status_id=11), with_lines=True)]
-    assert ids == list(range(100, 351))
+    assert ids == [*range(100, 350), 351]
     assert client.stats.requests == 2
 
 
@@ -61,8 +62,43 @@ def test_iter_orders_ends_on_204_after_a_full_last_page(make_client) -> None:
     responses.get(f"{V2}/orders", json=[{"id": 100}, {"id": 101}],
                   match=[matchers.query_param_matcher({"sort": "id:asc", "page": "1", "limit": "2"})])
     responses.get(f"{V2}/orders", status=204, body="",
-                  match=[matchers.query_param_matcher({"sort": "id:asc", "page": "2", "limit": "2"})])
+                  match=[matchers.query_param_matcher({"sort": "id:asc", "min_id": "102", "page": "1", "limit": "2"})])
     assert [order["id"] for order in make_client().iter_orders(OrderQuery(), page_size=2)] == [100, 101]
+
+
+def _modified(order_id: int, second: int) -> dict:
+    return {"id": order_id, "date_modified": f"Wed, 06 Mar 2024 09:00:{second:02d} +0000"}
+
+
+@responses.activate
+def test_orders_by_date_modified_are_read_on_from_the_last_date_so_one_changed_meanwhile_is_not_missed(
+        make_client) -> None:
+    """Order 1 changes while page 1 is read: under page numbers order 4 would slip onto page 1 and be missed."""
+    responses.get(f"{V2}/orders", json=[_modified(1, 1), _modified(2, 2), _modified(3, 3)], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "page": "1", "limit": "3"})])
+    # The next page from the last order's date: order 3 again (passed over), 4 and 5, then 1 with its new date.
+    responses.get(f"{V2}/orders", json=[_modified(3, 3), _modified(4, 4), _modified(5, 5)], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "min_date_modified": "Wed, 06 Mar 2024 09:00:03 +0000",
+                                      "page": "1", "limit": "3"})])
+    responses.get(f"{V2}/orders", json=[_modified(5, 5), _modified(1, 9)], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "min_date_modified": "Wed, 06 Mar 2024 09:00:05 +0000",
+                                      "page": "1", "limit": "3"})])
+    read = [(order["id"], order["date_modified"][-8:-6]) for order in make_client().iter_orders(
+        OrderQuery(), sort="date_modified:asc", page_size=3)]
+    assert read == [(1, "01"), (2, "02"), (3, "03"), (4, "04"), (5, "05"), (1, "09")]
+
+
+@responses.activate
+def test_more_orders_in_one_second_than_a_page_are_read_on_by_page_number(make_client) -> None:
+    same = "Wed, 06 Mar 2024 09:00:00 +0000"
+    responses.get(f"{V2}/orders", json=[{"id": 1, "date_modified": same}, {"id": 2, "date_modified": same}], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "page": "1", "limit": "2"})])
+    responses.get(f"{V2}/orders", json=[{"id": 1, "date_modified": same}, {"id": 2, "date_modified": same}], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "min_date_modified": same, "page": "1", "limit": "2"})])
+    responses.get(f"{V2}/orders", json=[{"id": 3, "date_modified": same}], match=[
+        matchers.query_param_matcher({"sort": "date_modified:asc", "min_date_modified": same, "page": "2", "limit": "2"})])
+    read = [order["id"] for order in make_client().iter_orders(OrderQuery(), sort="date_modified:asc", page_size=2)]
+    assert read == [1, 2, 3]
 
 
 @responses.activate
