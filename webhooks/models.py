@@ -58,7 +58,8 @@ class StoreHookState(CompanyOwned):
 
 
 class HookDelivery(CompanyOwned):
-    """The inbox: one row per distinct event (the store's hash) per cart, so duplicates cost nothing.
+    """The inbox: one row per distinct event (its key: the store's hash, scope and time) per cart, so duplicates
+    cost nothing.
 
     A worker claims the cart's unprocessed rows with a conditional update (`claimed_until` lapses if it
     dies), re-reads their orders in one request, and marks them processed.

@@ -213,11 +213,11 @@ class StoreHook:
 
 @dataclass(frozen=True)
 class StoreEvent:
-    """One delivered webhook event about an order: its scope, the order, and the store's hash of the event."""
+    """One delivered webhook event about an order: its scope, the order, and a key of the event."""
 
     scope: str
     order_id: int
-    event_hash: str  # the same for every retry and duplicate of the event
+    event_hash: str  # 40 hexadecimal digits, the same for every retry and duplicate of the event, and only for them
 
 
 # --- the protocol --------------------------------------------------------------------------------

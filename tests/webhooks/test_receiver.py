@@ -161,3 +161,16 @@ def test_outside_a_transaction_a_delivery_is_one_query_one_insert_and_one_update
     assert post(endpoint, event(250)).content == b"Already received."
     assert post(endpoint, event(251)).status_code == 200
     assert HookDelivery.objects.filter(cart=endpoint.cart).count() == 2
+
+
+def test_later_events_of_an_order_with_the_same_data_and_hash_are_each_filed(endpoint, queued) -> None:
+    """webhooks-events.mdx: the hash is "of the JSON-encoded payload data", which for every update of one order is
+    {"type": "order", "id": 250}: two updates a minute apart are two events; a retry of one is not a third."""
+    data_hash = hashlib.sha1(json.dumps({"type": "order", "id": 250}).encode()).hexdigest()
+    first = {**event(250, scope="store/order/updated"), "hash": data_hash, "created_at": 1561479335}
+    later = {**first, "created_at": 1561479395}
+    for delivery in (first, later, first):
+        assert post(endpoint, delivery).status_code == 200
+    assert HookDelivery.objects.filter(cart=endpoint.cart, order_id=250).count() == 2
+    created = {**first, "scope": "store/order/created"}
+    assert post(endpoint, created).content != b"Already received."  # another scope: another event

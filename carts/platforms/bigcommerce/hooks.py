@@ -82,9 +82,16 @@ def order_event(payload: object) -> StoreEvent:
     order_id = data.get("id")
     if not (isinstance(order_id, int) and not isinstance(order_id, bool) and 0 < order_id <= LARGEST_ORDER_ID):
         raise InvalidInput("data.id must be the order's id, a whole number.")
-    event_hash = payload.get("hash")
-    if event_hash is None:  # "The SHA-1 hash of the JSON-encoded payload data": make one when it is absent
-        event_hash = hashlib.sha1(json.dumps(payload, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
-    if not isinstance(event_hash, str) or not _HASH.match(event_hash):
+    store_hash = payload.get("hash")
+    if store_hash is None:  # "The SHA-1 hash of the JSON-encoded payload data": make one when it is absent
+        store_hash = _sha1(json.dumps(payload, sort_keys=True))
+    if not isinstance(store_hash, str) or not _HASH.match(store_hash):
         raise InvalidInput("hash must be the event's SHA-1 hash, 40 hexadecimal digits.")
-    return StoreEvent(scope=scope, order_id=order_id, event_hash=event_hash)
+    # The hash may be of `data` alone ({"type": "order", "id": …}), the same for every event of an order: with the
+    # scope and the event's time it tells a later update from a retry of the same delivery.
+    event_key = _sha1(f"{scope} {store_hash} {payload.get('created_at')!r}")
+    return StoreEvent(scope=scope, order_id=order_id, event_hash=event_key)
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
