@@ -91,10 +91,13 @@ def cart_run_queue(*, cart: Cart, kind: str, task, what: str) -> CartLog:
 
     The task gets the new log entry's id once the caller's transaction commits.
     """
-    running, _ = cart_runs_of_kind(cart=cart, kind=kind)
-    if running:
-        raise RunAlreadyRunning(f"A {what} of this cart is already running; its progress shows below.")
-    log = cart_log_start(cart=cart, kind=kind)
+    with transaction.atomic():
+        # The cart's row is locked from the check to the new entry: two clicks at once queue one run.
+        list(Cart.objects.select_for_update().filter(pk=cart.pk).values_list("pk", flat=True))
+        running, _ = cart_runs_of_kind(cart=cart, kind=kind)
+        if running:
+            raise RunAlreadyRunning(f"A {what} of this cart is already running; its progress shows below.")
+        log = cart_log_start(cart=cart, kind=kind)
     transaction.on_commit(lambda: task.delay(log.pk))
     return log
 

@@ -102,3 +102,27 @@ def test_beat_sweeps_every_five_minutes_and_a_threshold_below_ten_minutes_refuse
                             env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "RUN_STALE_AFTER_MINUTES": "5",
                                  "DATABASE_URL": "sqlite:////tmp/stale-runs-check.sqlite3"})
     assert result.returncode != 0 and "RUN_STALE_AFTER_MINUTES=5 would close runs that are only slow" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_queue_one_run_of_a_kind(company) -> None:
+    """PostgreSQL, two connections released together: the cart's row lock makes the second see the first's run."""
+    from django.db import connection
+
+    from carts.runs import RunAlreadyRunning, cart_run_queue
+    from tests.orders.conftest import run_together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; CI runs this suite on it")
+    cart = make_cart(company)
+    task = mock.Mock()
+
+    def click() -> str:
+        try:
+            cart_run_queue(cart=cart, kind=CartLogKind.RECONCILIATION, task=task, what="reconciliation")
+        except RunAlreadyRunning:
+            return "refused"
+        return "queued"
+
+    assert sorted(run_together([click, click, click])) == ["queued", "refused", "refused"]
+    assert CartLog.objects.filter(cart=cart, kind=CartLogKind.RECONCILIATION).count() == 1 and task.delay.call_count == 1
