@@ -17,10 +17,12 @@ import uuid
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from carts.models import AutoSync, Cart
+from carts.models import AutoSync, Cart, CartLogKind, CartLogStatus
 from carts.platforms.base import StoreError
+from carts.runs import cart_log_finish, cart_log_progress, cart_log_start
 from carts.stores import cart_store_open
 from orders.imports import orders_import
+from orders.results import ImportResult
 from webhooks.models import CartHookEndpoint, HookDelivery, StoreHookState
 
 CLAIM = datetime.timedelta(seconds=120)
@@ -66,12 +68,26 @@ def cart_hook_deliveries_process(*, cart_id: int) -> int:
             with cart_store_open(cart=cart) as store:
                 result = orders_import(cart=cart, orders=store.orders_by_id(order_ids), store=store,
                                        skip_outside_statuses=True)
+                result.stats = store.stats
         except StoreError:
             result = None
         if result is None or result.stopped_reason:
             mine.update(claimed_until=timezone.now() + RETRY_AFTER)
             return 0
+        _logged(cart, result)
     return mine.update(processed_at=timezone.now())
+
+
+def _logged(cart: Cart, result: ImportResult) -> None:
+    """What the deliveries brought is in the cart's Log like any import: orders imported or refused, changes and
+    credit notes. Re-reads that found nothing new are not (every order event would add an entry)."""
+    if not (result.imported or result.refused or result.changes):
+        return
+    log = cart_log_start(cart=cart, kind=CartLogKind.ORDERS_IMPORT, total=len(result.outcomes))
+    cart_log_progress(log=log, done=len(result.outcomes))
+    cart_log_finish(log=log, status=CartLogStatus.SUCCEEDED if result.succeeded else CartLogStatus.PARTIAL,
+                    summary=f"From the store's webhooks. {result.summary}", counts=result.counts,
+                    failures=result.failures, stats=result.stats)
 
 
 def _note_last_deliveries(cart_id: int, deliveries: QuerySet[HookDelivery]) -> None:

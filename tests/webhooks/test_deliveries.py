@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 
+from carts.models import CartLog, CartLogKind, CartLogStatus
 from orders.models import SalesTransaction
 from webhooks import deliveries
 from webhooks.deliveries import (
@@ -41,6 +42,10 @@ def test_a_burst_of_events_about_new_orders_imports_each_once_in_one_read(hooked
     assert not HookDelivery.objects.filter(processed_at__isnull=True).exists()
     newest = HookDelivery.objects.filter(cart=hooked_cart).order_by("-received_at").first().received_at
     assert CartHookEndpoint.objects.get(cart=hooked_cart).last_delivery_at == newest
+    [log] = CartLog.objects.filter(cart=hooked_cart)  # in the cart's Log like any import
+    assert (log.kind, log.status, log.counts["imported"], log.api_requests) == (
+        CartLogKind.ORDERS_IMPORT, CartLogStatus.SUCCEEDED, 3, 1)
+    assert log.summary.startswith("From the store's webhooks. Orders: 3 imported") and log.progress_done == 3
 
 
 def test_a_late_duplicate_after_import_imports_nothing_more(hooked_cart, fresh_store) -> None:
@@ -51,6 +56,7 @@ def test_a_late_duplicate_after_import_imports_nothing_more(hooked_cart, fresh_s
     cart_hook_deliveries_process(cart_id=hooked_cart.pk)
 
     assert SalesTransaction.objects.filter(cart=hooked_cart, cart_order_id=order_id).count() == 1
+    assert CartLog.objects.filter(cart=hooked_cart).count() == 1  # a re-read that found nothing new adds no entry
 
 
 def test_a_status_event_for_an_imported_order_notes_its_current_status(hooked_cart, fresh_store) -> None:
