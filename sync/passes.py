@@ -168,8 +168,11 @@ def _run_pass(cart: Cart, state: AutoSyncState, token: str) -> SyncPass:
         counts={**result.counts, "seen": reader.seen, "flagged": len(flagged)},
         failures=_failures(result, flagged),
     )
+    # The lock is renewed before each further step, so a long import does not leave it to lapse under them.
     if cart.push_stock:  # after the import, so the orders just imported are committed; its own log entry
+        cart_sync_lock_extend(cart_id=cart.pk, token=token, ttl=_lock_ttl())
         cart_stock_push(cart=cart, only_if_changed=True)
+    cart_sync_lock_extend(cart_id=cart.pk, token=token, ttl=_lock_ttl())
     _send_pending_shipments(cart)
     return SyncPass(PassOutcome.COMPLETED, log_id=run.log.pk, summary=summary, result=result, flagged=flagged)
 

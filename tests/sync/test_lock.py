@@ -52,3 +52,33 @@ def test_concurrent_acquirers_get_exactly_one_lock(company) -> None:
     for thread in threads:
         thread.join()
     assert len([token for token in tokens if token]) == 1
+
+
+@pytest.mark.django_db
+def test_a_pass_renews_its_lock_before_the_stock_push_and_the_shipments(company, fresh_store, monkeypatch) -> None:
+    """However long the import took, the steps after it start with the lock's full time ahead of them."""
+    from django.utils import timezone
+
+    from sync import passes
+    from tests.orders.conftest import running_cart
+
+    cart = running_cart(company, fresh_store, push_stock=True)
+    time_left = {}
+
+    def time_left_at(step):
+        def record(**kwargs) -> None:
+            until = AutoSyncState.objects.get(cart=cart).lock_until
+            time_left[step] = until - timezone.now()
+        return record
+
+    def the_import_took_long(*args, **kwargs):  # as if the lock had almost run out by the end of the import
+        AutoSyncState.objects.filter(cart=cart).update(lock_until=timezone.now() + datetime.timedelta(seconds=1))
+        return original_advance(*args, **kwargs)
+
+    original_advance = passes._advance
+    monkeypatch.setattr(passes, "_advance", the_import_took_long)
+    monkeypatch.setattr(passes, "cart_stock_push", time_left_at("stock push"))
+    monkeypatch.setattr(passes, "_send_pending_shipments", lambda cart: time_left_at("shipments")())
+    assert passes.cart_sync_pass(cart_id=cart.pk).outcome == passes.PassOutcome.COMPLETED
+    full = passes._lock_ttl() - MINUTE / 2
+    assert time_left["stock push"] > full and time_left["shipments"] > full
