@@ -122,16 +122,20 @@ def decode_upload(data: bytes) -> tuple[str, str]:
 
 
 def escape_cell(value: object) -> str:
-    """The cell's text, with a leading ' when a spreadsheet would run it as a formula."""
+    """The cell's text, with a leading ' when a spreadsheet would run it as a formula, or when quotes stand before
+    such a start already ('-1), so unescape_cell gives it back as it was."""
     text = "" if value is None else str(value)
-    return FORMULA_GUARD + text if text.startswith(FORMULA_TRIGGERS) else text
+    return FORMULA_GUARD + text if _guarded_or_formula(text) else text
 
 
 def unescape_cell(text: str) -> str:
-    """Undo escape_cell, so files this product exported import back unchanged."""
-    if text.startswith(FORMULA_GUARD) and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
+    """Undo escape_cell, so files this product exported import back unchanged: one guard comes off."""
+    return text[1:] if text.startswith(FORMULA_GUARD) and _guarded_or_formula(text) else text
+
+
+def _guarded_or_formula(text: str) -> bool:
+    """Whether the text, after any quotes it starts with, starts as a formula."""
+    return text.lstrip(FORMULA_GUARD).startswith(FORMULA_TRIGGERS)
 
 
 def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from items.csv_files import (
     MAX_UPLOAD_BYTES,
@@ -139,6 +141,13 @@ def test_cells_a_spreadsheet_would_run_are_escaped_and_read_back_unchanged(text:
     escaped = escape_cell(text)
     assert escaped == "'" + text
     assert unescape_cell(escaped) == text
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rAb1 "), max_size=6) | st.text(max_size=20))
+def test_any_text_is_read_back_as_it_was_written_and_never_starts_as_a_formula(text: str) -> None:
+    escaped = escape_cell(text)
+    assert unescape_cell(escaped) == text  # '-1 (a quote before a formula character) too
+    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 def test_plain_cells_and_a_quote_before_plain_text_are_left_alone() -> None:
