@@ -27,7 +27,16 @@ from items.csv_import import (
 )
 from items.editing import item_new
 from items.ledger import accounting_defaults_for
-from items.models import AccountingDefaults, CsvUploadKind, CsvUploadState, Item, ItemCsvUpload, ItemCsvUploadRow, LedgerAccount
+from items.models import (
+    AccountingDefaults,
+    CsvUploadKind,
+    CsvUploadState,
+    Item,
+    ItemCsvUpload,
+    ItemCsvUploadRow,
+    ItemType,
+    LedgerAccount,
+)
 from items.selectors import LOOKUP_BATCH_SIZE, in_batches, items_by_sku, ledger_accounts
 from items.stock_csv import stock_csv_write
 
@@ -156,7 +165,9 @@ def _csv_write(company: Company, defaults: AccountingDefaults, rows: list[ItemCs
     for row in rows:
         item = existing.get(row.sku)
         if item is None:
-            item = item_new(company=company, defaults=defaults, sku=row.sku)
+            # The type first, so a non-stock item takes the non-stock accounts (the file's own accounts still win).
+            item = item_new(company=company, defaults=defaults, sku=row.sku,
+                            item_type=row.values.get("item_type") or ItemType.STOCK)
             csv_row_apply(item, row)
             new_items.append(item)
             counts["create"] += 1

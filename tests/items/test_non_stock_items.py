@@ -85,3 +85,17 @@ def test_the_accounting_defaults_screen_sets_the_non_stock_accounts(company, mer
     assert response.status_code == 302
     assert item_new(company=company, sku="E-BOOK", item_type=ItemType.NON_STOCK).income_account == income
     assert item_new(company=company, sku="MUG").income_account == defaults.income_account
+
+
+def test_a_non_stock_item_created_by_an_items_csv_takes_the_non_stock_accounts(company, merchant_client,
+                                                                               download_accounts) -> None:
+    from tests.items.test_views import upload
+
+    income, expense = download_accounts
+    response = upload(merchant_client, "SKU,Description,Item Type\r\nEBOOK-1,An e-book,Non-stock item\r\n"
+                                       "MUG-1,A mug,Stock item\r\n")
+    merchant_client.post(response.url + "commit/", {"mode": "all_or_nothing"})
+    ebook, mug = Item.objects.get(company=company, sku="EBOOK-1"), Item.objects.get(company=company, sku="MUG-1")
+    assert (ebook.item_type, ebook.income_account, ebook.cost_of_goods_sold_account) == (
+        ItemType.NON_STOCK, income, expense)  # as a digital product from the cart gets them
+    assert (mug.item_type, mug.income_account) == (ItemType.STOCK, accounting_defaults_for(company=company).income_account)
