@@ -48,11 +48,21 @@ class ItemForm(forms.ModelForm):
             raise ValidationError(item_sku_taken_message(sku))
         return sku
 
+    # Negative amounts are refused here as an Items CSV refuses them, so an exported file always imports back.
     def clean_unit_price(self):
-        price = self.cleaned_data["unit_price"]
-        if price is not None and price < 0:
-            raise ValidationError("The price is negative; use 0 or more.")
-        return price
+        return self._not_negative("unit_price", "price")
+
+    def clean_cost_price(self):
+        return self._not_negative("cost_price", "cost price")
+
+    def clean_weight(self):
+        return self._not_negative("weight", "weight")
+
+    def _not_negative(self, name: str, what: str):
+        value = self.cleaned_data[name]
+        if value is not None and value < 0:
+            raise ValidationError(f"The {what} is negative; use 0 or more.")
+        return value
 
 
 class StockAdjustForm(forms.Form):

@@ -84,6 +84,20 @@ def test_notes_longer_than_an_import_cell_are_refused(company, merchant_client) 
     assert item.notes == ""
 
 
+@pytest.mark.parametrize(("field", "says"), [("unit_price", "The price is negative"),
+                                           ("cost_price", "The cost price is negative"),
+                                           ("weight", "The weight is negative")])
+def test_a_negative_amount_is_refused_as_an_items_csv_refuses_it(company, merchant_client, field, says) -> None:
+    item = make_item(company, "MUG-1")
+    response = merchant_client.post(f"/setup/items/{item.pk}/", {
+        "sku": "MUG-1", "unit_price": "1", "unit_of_measure": "Each", "item_type": "stock",
+        "income_account": item.income_account_id, "cost_of_goods_sold_account": item.cost_of_goods_sold_account_id,
+        "stock_asset_account": item.stock_asset_account_id, field: "-2"})
+    assert response.status_code == 200 and f"{says}; use 0 or more." in body(response)
+    item.refresh_from_db()
+    assert getattr(item, field) != Decimal("-2")  # nothing saved
+
+
 def test_an_item_cannot_take_another_items_sku(company, merchant_client) -> None:
     make_item(company, "TAKEN")
     item = make_item(company, "MINE")
