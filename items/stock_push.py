@@ -70,15 +70,16 @@ def _reference(link: ItemCartLink) -> str:
     return f"SKU {link.item.sku} (product {link.product_id}, variant {link.variant_id})"
 
 
-def stock_push_changed(*, cart: Cart) -> Iterator[tuple[ItemCartLink, int]]:
-    """The cart's stock-item variants whose level (available, never below 0) differs from the last push's."""
+def stock_push_changed(*, cart: Cart, not_settable_again: bool = False) -> Iterator[tuple[ItemCartLink, int]]:
+    """The cart's stock-item variants whose level (available, never below 0) differs from the last push's, and with
+    `not_settable_again` those the last push could not set (the merchant may have turned tracking on since)."""
     links = ItemCartLink.objects.filter(cart=cart, item__item_type=ItemType.STOCK).select_related("item").order_by("pk")
     for batch in in_batches(links.iterator(chunk_size=2000)):
         available = dict(items_with_stock(Item.objects.filter(pk__in={link.item_id for link in batch}))
                          .values_list("pk", "available"))
         for link in batch:
             level = max(available.get(link.item_id, 0), 0)
-            if link.pushed_quantity != level:
+            if link.pushed_quantity != level or (not_settable_again and link.push_note):
                 yield link, level
 
 
@@ -109,7 +110,8 @@ def _push(run: CartRun, changed: list[tuple[ItemCartLink, int]]) -> PushOutcome:
             settled.append(link)
             outcome.already += 1
         else:
-            if link.pushed_quantity is not None and stock.level != link.pushed_quantity:
+            # (A variant the last push could not set holds the level it was not given: nothing to name.)
+            if link.pushed_quantity is not None and not link.push_note and stock.level != link.pushed_quantity:
                 outcome.overwritten.append({"reference": _reference(link), "reason": (
                     f"the store's level was {stock.level}, not the {link.pushed_quantity} last pushed: it changed in "
                     f"the store since (a sale or an edit); set to {level}, the available quantity here.")})
@@ -137,7 +139,8 @@ def _push(run: CartRun, changed: list[tuple[ItemCartLink, int]]) -> PushOutcome:
 def cart_stock_push(*, cart: Cart, log: CartLog | None = None, only_if_changed: bool = False) -> CartLog | None:
     """Push the cart's changed stock levels to its store; the closed log entry (None when `only_if_changed` and
     nothing changed: an auto-sync pass then writes no entry and asks the store nothing)."""
-    changed = list(stock_push_changed(cart=cart))
+    # A pass asks the store nothing for variants it could not set (each pass would); Push stock now does.
+    changed = list(stock_push_changed(cart=cart, not_settable_again=not only_if_changed))
     if not changed and only_if_changed and log is None:
         return None
     outcome = PushOutcome()

@@ -2,6 +2,7 @@
 variants the store cannot take listed with the reason, a level changed in the store named before it is overwritten."""
 from __future__ import annotations
 
+import dataclasses
 from io import StringIO
 
 import pytest
@@ -63,6 +64,8 @@ def test_a_push_sets_changed_levels_lists_what_the_store_cannot_take_and_never_c
 
 
 def test_a_push_with_nothing_changed_asks_the_store_nothing(cart, store, linked):
+    settable = Item.objects.filter(sku__in=("TOTEB-00001", "APRON-00013-RED", "APRON-00013-BLU"))
+    ItemCartLink.objects.exclude(item__in=settable).delete()  # those the store cannot take: the next test's
     set_on_hand(linked, APRON_00013_RED=10)
     cart_stock_push(cart=cart)
     before = api_requests(store)
@@ -70,6 +73,24 @@ def test_a_push_with_nothing_changed_asks_the_store_nothing(cart, store, linked)
     log = cart_stock_push(cart=cart)
     assert log.summary == "Stock push: no level changed since the last push; nothing was sent."
     assert api_requests(store) == before and log.api_requests == 0
+
+
+def test_push_stock_now_tries_again_a_variant_it_could_not_set_once_the_store_tracks_it(cart, store, linked,
+                                                                                        monkeypatch):
+    """The log told the merchant BOWL-00005's product tracks no inventory; they turn tracking on, push again."""
+    set_on_hand(linked, BOWL_00005=3)
+    first = cart_stock_push(cart=cart)
+    assert "BOWL-00005" in str(first.failures)
+    assert cart_stock_push(cart=cart, only_if_changed=True) is None  # a pass does not ask again on its own
+
+    catalog = store.store.catalog
+    generated = catalog.product
+    monkeypatch.setattr(catalog, "product", lambda product_id: dataclasses.replace(
+        generated(product_id), inventory_tracking="product") if product_id == 5 else generated(product_id))
+    again = cart_stock_push(cart=cart)
+    assert product_level(store, 5) == 3 and again.counts["pushed"] == 1
+    assert "BOWL-00005" not in str(again.failures)
+    assert ItemCartLink.objects.get(item=linked["BOWL-00005"]).push_note == ""
 
 
 def test_a_level_changed_in_the_store_since_the_last_push_is_named_before_it_is_overwritten(cart, store, linked):
