@@ -230,7 +230,8 @@ def _apply_row(item: Item, row: CatalogVariant, description: str, matches: Varia
     changed = False
     if item.sku != row.sku and not matches.sku_edited_here(product_id=row.product_id, variant_id=row.variant_id,
                                                             sku=row.sku):
-        item.sku, changed = row.sku, True  # the SKU was edited in the cart, and no other item has it
+        previous, item.sku, changed = item.sku, row.sku, True  # the SKU was edited in the cart, no other item has it
+        matches.renamed(item, previous)
     if item.description != description:
         item.description, changed = description, True
     if item.unit_price != row.unit_price:

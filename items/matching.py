@@ -46,6 +46,12 @@ class VariantMatches:
         """An item created since the lookup (for a later order of the same batch)."""
         self.items_by_id[item.pk] = self.items_by_sku[item.sku] = item
 
+    def renamed(self, item: Item, previous_sku: str) -> None:
+        """An item given its variant's new SKU: a later row with the old SKU (reused by another product) is not it."""
+        if self.items_by_sku.get(previous_sku) is item:
+            del self.items_by_sku[previous_sku]
+        self.items_by_sku[item.sku] = item
+
 
 def variant_matches(*, cart: Cart, variants: Iterable[tuple[int, int]], skus: Iterable[str]) -> VariantMatches:
     """Links and items for a batch of (product id, variant id) with their SKUs, in a handful of statements."""

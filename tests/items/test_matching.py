@@ -47,3 +47,23 @@ def test_an_orders_import_matches_a_variant_renamed_to_an_existing_sku_to_the_it
 
     assert [entry.order_id for entry in result.imported] == [order_id]
     assert SalesTransaction.objects.get(cart=cart, cart_order_id=order_id).lines.get().item_id == owner.pk
+
+
+def test_a_sku_the_store_moved_to_another_product_in_one_import_creates_that_products_item(company, store) -> None:
+    """Variant A was imported when the store called it X; the store has since renamed A and given X to a new
+    product B. One import of both: A's item takes A's new SKU, and B gets an item of its own with X."""
+    cart = sandbox_cart(company, store)
+    catalog = store.store.catalog
+    first, second = (catalog.product(product_id) for product_id in catalog.live_ids[:2])
+    a, b = first.variants[0], second.variants[0]
+    cart_items_import(cart=cart, selection=CatalogSelection(variants=((first.id, a.id),)))
+    linked = Item.objects.get(company=company, sku=a.sku.strip())
+    reused = b.sku.strip()
+    Item.objects.filter(pk=linked.pk).update(sku=reused)  # as if the store called A by B's SKU at that import
+    ItemCartLink.objects.filter(item=linked).update(cart_sku=reused)
+
+    log = cart_items_import(cart=cart, selection=CatalogSelection(variants=((first.id, a.id), (second.id, b.id))))
+
+    assert (log.counts["updated"], log.counts["created"], log.counts["skipped"]) == (1, 1, 0), log.failures
+    assert Item.objects.get(pk=linked.pk).sku == a.sku.strip()
+    assert ItemCartLink.objects.get(cart=cart, product_id=second.id).item.sku == reused
