@@ -29,7 +29,7 @@ def _cell(key: str, text: str) -> object:
     if key == "sku":
         return sku_cell(text)
     if key == "on_hand":
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not a number to int()
             raise ValueError(f"'{text}' is not a whole number of units, e.g. 25.")
         try:
             return stock_require_quantity(int(text))

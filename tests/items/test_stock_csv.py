@@ -93,3 +93,9 @@ def test_a_large_file_is_checked_and_imported_on_the_worker(company, merchant_cl
     changed = sum(1 for number in range(count) if number % 9)
     assert upload_row.summary == f"{changed:,} stock levels set, {count - changed:,} unchanged, 0 lines with errors skipped."
     assert Item.objects.get(company=company, sku="SKU-00017").on_hand == 17 % 9
+
+
+def test_a_digit_that_is_not_a_number_is_named_as_not_a_whole_number(company, merchant_client) -> None:
+    make_item(company, "MUG-1")
+    page = body(merchant_client.get(upload(merchant_client, "SKU,On Hand\r\nMUG-1,²\r\n").url))
+    assert "&#x27;²&#x27; is not a whole number of units, e.g. 25." in page and "invalid literal" not in page
