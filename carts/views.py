@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -29,12 +29,21 @@ SECRET_FIELDS = ("api_key", "credentials_text")
 def cart_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A screen of one of the signed-in company's carts, answering only `methods` (405 otherwise): the view is given
     the cart in place of the URL's cart_id, 404 for another company's cart (it does not exist for this one), and the
-    page's times are shown in the store's time zone (salesorder/time_zones.py)."""
+    page's times are shown in the store's time zone (salesorder/time_zones.py).
+
+    A button's address opened as a page (signing in again after a session ran out leads there, so does the
+    browser's history) goes to the cart, saying nothing was done, rather than to a blank "405".
+    """
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @require_http_methods(list(methods))
         @functools.wraps(view)
         def with_the_cart(request: HttpRequest, cart_id: int, **kwargs: Any) -> HttpResponse:
             cart = get_object_or_404(Cart.objects.for_company(request.company), pk=cart_id)
+            if request.method == "GET" and "GET" not in methods:
+                messages.info(request, "Nothing was done: that address is a button's, and it was opened as a page "
+                                       "(after signing in again, or from the browser's history). Click the button again.")
+                return redirect(cart)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
             store_time_zone_activate(cart.store_timezone)
             return view(request, cart, **kwargs)
         return with_the_cart

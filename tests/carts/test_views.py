@@ -205,9 +205,15 @@ def test_test_connection_button_shows_the_result_and_records_it(merchant_client,
     assert "TEST PASSED: SUCCESSFULLY CONNECTED TO CART" in response.content.decode()
 
 
-def test_test_connection_needs_post(merchant_client, company) -> None:
+def test_test_connection_opened_as_a_page_does_nothing_and_says_so_on_the_cart(merchant_client, company) -> None:
+    """As after signing in again when a session ran out: the login page sends the browser to the button's address."""
     cart = make_cart(company)
-    assert merchant_client.get(reverse("carts:test", args=[cart.pk])).status_code == 405
+    with mock.patch("carts.views.cart_test_connection", autospec=True) as test:
+        response = merchant_client.get(reverse("carts:test", args=[cart.pk]), follow=True)
+    test.assert_not_called()
+    assert response.redirect_chain == [(reverse("carts:detail", args=[cart.pk]), 302)]
+    assert "Nothing was done: that address is a button&#x27;s" in response.content.decode()
+    assert merchant_client.put(reverse("carts:test", args=[cart.pk])).status_code == 405
 
 
 def test_delete_removes_the_cart_and_its_log(merchant_client, company) -> None:
