@@ -52,6 +52,7 @@ from orders.window import CartNotReady
 from salesorder.deletion import deletion_confirmed
 from salesorder.formatting import counted_text
 from salesorder.paging import SortColumns, query_without, sorted_page
+from salesorder.time_zones import store_time_zone_activate
 
 PENDING_PAGE_SIZE = 50
 DISMISSED_SHOWN = 200  # the newest dismissed refused orders listed under the others
@@ -235,6 +236,8 @@ def _company_transaction(request: HttpRequest, transaction_id: int) -> SalesTran
 @require_GET
 def transaction_detail(request: HttpRequest, transaction_id: int) -> HttpResponse:
     record = _company_transaction(request, transaction_id)
+    if record.cart is not None:  # its times as the store's screens show them, the zone named
+        store_time_zone_activate(record.cart.store_timezone)
     return render(request, "orders/transaction_detail.html", {
         "record": record,
         "parts": transaction_parts(record=record),

@@ -5,11 +5,12 @@ after every request, so a zone never leaks into the next request the same thread
 """
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 
 def store_time_zone(name: str) -> zoneinfo.ZoneInfo | None:
@@ -18,6 +19,13 @@ def store_time_zone(name: str) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def in_store_time_zone(moment: datetime.datetime, name: str, text_format: str) -> str:
+    """The moment as the store's own screens date it (its zone; the default one when unknown), e.g. for lists that
+    mix carts, where no single zone can be activated."""
+    zone = store_time_zone(name) or timezone.get_default_timezone()
+    return dateformat.format(timezone.localtime(moment, zone), text_format)
 
 
 def store_time_zone_activate(name: str) -> bool:

@@ -1,12 +1,14 @@
 """Template filters for money, counts, rates and sums; registered as built-ins, so every template has them."""
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
 
 from salesorder import formatting
+from salesorder.time_zones import in_store_time_zone
 
 register = template.Library()
 
@@ -52,3 +54,12 @@ def negated(amount: object) -> Decimal | None:
     """{{ discount.amount_ex_tax|negated|money:currency }} → '-$10.00', the sign where the locale puts it."""
     number = formatting.as_decimal(amount)
     return None if number is None else -number
+
+
+@register.filter
+def store_date(moment: datetime.datetime | None, cart: object) -> str:
+    """{{ record.transaction_date|store_date:record.cart }} → '30 Nov 2026', the date the store gave the order (its
+    time zone: an evening order in Chicago is not the next day's here)."""
+    if moment is None:
+        return ""
+    return in_store_time_zone(moment, getattr(cart, "store_timezone", "") or "", "j M Y")

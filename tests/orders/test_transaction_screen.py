@@ -139,3 +139,24 @@ def test_money_is_written_in_the_merchant_s_english(merchant_client, company, ac
     html = merchant_client.get(record.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
     assert dict(summary_rows(html))["Total (incl. tax)"] == total
     assert f'<html lang="{language}">' in html and "Subtotal (1 line)" in html
+
+
+def test_a_sale_is_dated_as_its_store_dates_it_on_its_page_and_in_the_pending_list(company, merchant_client) -> None:
+    """An order placed at 21:30 in Chicago (03:30 UTC the next day) is a sale of that evening, the zone named."""
+    from carts.models import Cart
+    from django.urls import reverse
+
+    from tests.carts.factories import make_cart
+    from tests.orders.factories import make_transaction
+
+    cart = make_cart(company)
+    Cart.objects.filter(pk=cart.pk).update(store_timezone="America/Chicago")
+    cart.refresh_from_db()
+    record = make_transaction(company, cart)
+    SalesTransaction.objects.filter(pk=record.pk).update(
+        transaction_date=datetime.datetime(2026, 3, 6, 3, 30, tzinfo=datetime.UTC))
+
+    detail = merchant_client.get(reverse("orders:detail", args=[record.pk])).content.decode()
+    assert "<dt>Date</dt><dd>5 Mar 2026 21:30 CST</dd>" in detail
+    pending = merchant_client.get(reverse("orders:pending")).content.decode()
+    assert '<td class="nowrap">5 Mar 2026</td>' in pending
