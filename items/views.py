@@ -43,7 +43,7 @@ from items.csv_import import (
 from items.editing import item_new, item_save
 from items.ledger import accounting_defaults_for, accounting_defaults_update, ledger_account_create
 from items.selectors import cart_items_imports, item_price_currency, items_search, ledger_accounts
-from salesorder.paging import SortColumns, sorted_page
+from salesorder.paging import SortColumns, search_text, sorted_page
 from items.stock import items_with_stock, stock_movements, stock_set
 
 ITEMS_PAGE_SIZE = 50
@@ -73,7 +73,7 @@ def _csv_download(content: bytes, file_name: str) -> HttpResponse:
 
 @require_GET
 def item_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:200]
+    search = search_text(request)
     page, sort = sorted_page(request, items_with_stock(items_search(company=request.company, search=search)),
                              ITEMS_SORT, page_size=ITEMS_PAGE_SIZE)
     return render(request, "items/item_list.html", {"page": page, "search": search, "sort": sort,

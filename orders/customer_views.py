@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from orders.selectors import customers_for_company, customers_with_activity, transactions_for_company
-from salesorder.paging import SortColumns, sorted_page
+from salesorder.paging import SortColumns, search_text, sorted_page
 
 CUSTOMERS_PAGE_SIZE = 50
 CUSTOMER_TRANSACTIONS_PAGE_SIZE = 25
@@ -21,7 +21,7 @@ CUSTOMERS_SORT = SortColumns(fields={
 
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:200]
+    search = search_text(request)
     page, sort = sorted_page(request, customers_with_activity(company=request.company, search=search), CUSTOMERS_SORT,
                              page_size=CUSTOMERS_PAGE_SIZE)
     return render(request, "orders/customer_list.html", {"page": page, "search": search, "sort": sort})
@@ -38,7 +38,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 def customer_choices(request: HttpRequest) -> JsonResponse:
     """The customers whose name or e-mail address contains `q`, as a picker offers them (the company's only)."""
-    search = request.GET.get("q", "").strip()[:200]
+    search = search_text(request)
     customers = customers_for_company(company=request.company, search=search).only("pk", "name", "email")
     return JsonResponse({"customers": [{"id": customer.pk, "label": str(customer)}
                                        for customer in customers[:PICKER_CHOICES]]})

@@ -24,7 +24,7 @@ from orders.forms import (
     TransactionEditForm,
 )
 from orders.listing import orders_list
-from orders.models import SalesTransaction
+from orders.models import SalesTransaction, TransactionType
 from orders.preview import order_preview
 from orders.refusals import refusals_dismiss, refusals_restore
 from orders.results import ImportResult
@@ -80,7 +80,8 @@ def cart_orders(request: HttpRequest, cart: Cart) -> HttpResponse:
             cart=cart, need=StoreAccess.ORDERS_READ, failing="The store's orders could not be listed")
     running, latest = cart_order_imports(cart=cart)
     return render(request, "orders/cart_orders.html", {
-        "cart": cart, "tab": "orders", "search": search, "listing": listing, "error": error, "running": running,
+        "cart": cart, "tab": "orders", "import_as_label": TransactionType(cart.import_as).label,
+        "search": search, "listing": listing, "error": error, "running": running,
         "latest": latest, "sort": sort, "rows": (listing.rows if sort.descending else listing.rows[::-1]) if listing else [],
         "search_query": query_without(request.GET, "older_than", "newer_than", "oldest", "newest")})
 

@@ -61,6 +61,16 @@ def page_numbers(number: int, total_pages: int, *, around: int = 2) -> list[int 
     return numbers
 
 
+SEARCH_MAX_CHARACTERS = 200
+
+
+def search_text(request: HttpRequest) -> str:
+    """The list's search box (`q`) as text to look for: control characters out (PostgreSQL's text refuses a NUL),
+    spaces at the ends off, at most SEARCH_MAX_CHARACTERS."""
+    text = "".join(character for character in request.GET.get("q", "") if character >= " " or character == "\t")
+    return text.strip()[:SEARCH_MAX_CHARACTERS]
+
+
 def query_without(query: QueryDict, *names: str) -> str:
     """The request's query string without these parameters, for links that set them again."""
     kept = query.copy()

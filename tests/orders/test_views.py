@@ -58,7 +58,8 @@ def test_the_guide_test_order_is_listed_imported_and_found_under_list_pending_or
 
     listing = merchant_client.get(tab(cart) + "?list=1")
     assert f'name="selected" value="{order_id}"' in page_text(listing)
-    assert "Test Shopper" in page_text(listing) and "1 order in the store match" in page_text(listing)
+    assert "Test Shopper" in page_text(listing) and "1 order in the store matches;" in page_text(listing)
+    assert "each becomes a Pending Cash Sale, once only." in page_text(listing)
 
     result = merchant_client.post(reverse("orders:cart_orders_import", args=[cart.pk]),
                                   {"scope": "selected", "selected": [str(order_id)]})

@@ -1,6 +1,8 @@
 """Page jumps and whitelisted sorts every list screen uses (salesorder/paging.py)."""
 from __future__ import annotations
 
+import pytest
+
 from salesorder.paging import ListSort, SortColumns, page_numbers
 
 COLUMNS = SortColumns(fields={"date": ("transaction_date", "pk"), "number": ("number",)}, default="-date")
@@ -25,3 +27,11 @@ def test_the_ordering_puts_every_field_of_the_column_in_the_direction() -> None:
     assert COLUMNS.ordering(ListSort(column="date", descending=True)) == ["-transaction_date", "-pk"]
     assert COLUMNS.ordering(ListSort(column="date", descending=False)) == ["transaction_date", "pk"]
     assert ListSort(column="date", descending=True).parameter == "-date"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/setup/items/", "/sales/customers/", "/sales/customers/choices/"])
+def test_a_search_with_a_nul_or_other_control_character_is_searched_without_it(merchant_client, path) -> None:
+    """PostgreSQL's text refuses a NUL: a pasted one must not end the page on a database error."""
+    response = merchant_client.get(path, {"q": "\x00MUG\x07 "})
+    assert response.status_code == 200
