@@ -49,3 +49,11 @@ def test_list_items_shows_products_closed_and_a_search_shows_them_open(merchant_
     assert 'aria-sort="descending"><a class="sort" href="?list=1&amp;sort=price">Price' in sorted_page
     assert '<input type="hidden" name="sort" value="-price">' in sorted_page
 
+
+
+def test_a_page_past_the_last_says_so_and_links_the_first_not_that_the_store_has_no_products(merchant_client, cart,
+                                                                                          store) -> None:
+    """As after an import's redirect kept page 9 of a catalog that has since shrunk."""
+    page = merchant_client.get(f"/setup/carts/{cart.pk}/items/", {"list": 1, "page": 999}).content.decode()
+    assert "The store has no products" not in page
+    assert re.search(r'Page 999 is past the last page \(\d+\): <a href="\?list=1&amp;page=1">go to page 1</a>', page)
